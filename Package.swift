@@ -1,0 +1,74 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "swift-audit",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "openapi-codegen", targets: ["openapi-codegen"]),
+        .plugin(name: "OpenAPICodegenPlugin", targets: ["OpenAPICodegenPlugin"]),
+        .library(name: "OpenAPICodegenRuntime", targets: ["OpenAPICodegenRuntime"]),
+        .library(name: "OpenAPICodegenAsyncHTTPClient", targets: ["OpenAPICodegenAsyncHTTPClient"]),
+        .library(name: "DataStorageClient", targets: ["DataStorageClient"]),
+        .executable(name: "audit-demo", targets: ["audit-demo"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+    ],
+    targets: [
+        // MARK: Generator: YAML nodes -> OpenAPI document -> Swift declarations -> text files
+        .systemLibrary(
+            name: "CYAML",
+            pkgConfig: "yaml-0.1",
+            providers: [.apt(["libyaml-dev"])]
+        ),
+        .target(name: "YAML", dependencies: ["CYAML"]),
+        .target(name: "OpenAPICodegen", dependencies: ["YAML"]),
+        .executableTarget(
+            name: "openapi-codegen",
+            dependencies: [
+                "OpenAPICodegen",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .plugin(
+            name: "OpenAPICodegenPlugin",
+            capability: .buildTool(),
+            dependencies: ["openapi-codegen"]
+        ),
+
+        // MARK: What generated code links against
+        .target(name: "OpenAPICodegenRuntime"),
+        .target(
+            name: "OpenAPICodegenAsyncHTTPClient",
+            dependencies: [
+                "OpenAPICodegenRuntime",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
+        ),
+        .target(
+            name: "DataStorageClient",
+            dependencies: ["OpenAPICodegenRuntime"],
+            exclude: ["openapi-codegen.yaml"],
+            plugins: ["OpenAPICodegenPlugin"]
+        ),
+
+        // MARK: Executables
+        .executableTarget(name: "audit-demo", dependencies: ["OpenAPICodegen"]),
+
+        // MARK: Tests
+        .testTarget(name: "YAMLTests", dependencies: ["YAML"]),
+        .testTarget(
+            name: "OpenAPICodegenTests",
+            dependencies: ["OpenAPICodegen", "OpenAPICodegenRuntime"],
+            exclude: ["Fixtures"]
+        ),
+        .testTarget(
+            name: "OpenAPICodegenRuntimeTests",
+            dependencies: ["OpenAPICodegenRuntime", "OpenAPICodegenAsyncHTTPClient"]
+        ),
+        .testTarget(name: "DataStorageClientTests", dependencies: ["DataStorageClient"]),
+    ],
+    swiftLanguageModes: [.v6]
+)
