@@ -1,0 +1,176 @@
+import Foundation
+
+/// RFC 3339 `date-time` parsing and formatting, independent of any `JSONDecoder`
+/// date strategy, and fast enough for hot paths (no `DateFormatter`).
+public enum RFC3339 {
+    /// Parses `2025-12-13T02:00:00Z`, `2025-12-13T02:00:00.123456+01:00` and the like.
+    public static func parse(_ text: String) -> Date? {
+        var utf8 = text.utf8[...]
+        guard let year = number(&utf8, digits: 4), take(&utf8, "-"),
+            let month = number(&utf8, digits: 2), take(&utf8, "-"),
+            let day = number(&utf8, digits: 2), takeAny(&utf8, ["T", "t", " "]),
+            let hour = number(&utf8, digits: 2), take(&utf8, ":"),
+            let minute = number(&utf8, digits: 2), take(&utf8, ":"),
+            let second = number(&utf8, digits: 2),
+            (1...12).contains(month), (1...daysIn(month: month, year: year)).contains(day),
+            hour < 24, minute < 60, second <= 60
+        else { return nil }
+        var fraction = 0.0
+        if take(&utf8, ".") {
+            var scale = 0.1
+            var sawDigit = false
+            while let byte = utf8.first, byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") {
+                fraction += Double(byte - UInt8(ascii: "0")) * scale
+                scale /= 10
+                sawDigit = true
+                utf8 = utf8.dropFirst()
+            }
+            guard sawDigit else { return nil }
+        }
+        var offsetSeconds = 0
+        if takeAny(&utf8, ["Z", "z"]) {
+            offsetSeconds = 0
+        } else if let sign = utf8.first, sign == UInt8(ascii: "+") || sign == UInt8(ascii: "-") {
+            utf8 = utf8.dropFirst()
+            guard let offsetHour = number(&utf8, digits: 2), take(&utf8, ":"), let offsetMinute = number(&utf8, digits: 2),
+                offsetHour < 24, offsetMinute < 60
+            else { return nil }
+            offsetSeconds = (offsetHour * 3600 + offsetMinute * 60) * (sign == UInt8(ascii: "-") ? -1 : 1)
+        } else {
+            return nil
+        }
+        guard utf8.isEmpty else { return nil }
+        let days = daysSinceEpoch(year: year, month: month, day: day)
+        let seconds = days * 86_400 + hour * 3600 + minute * 60 + min(second, 59) - offsetSeconds
+        return Date(timeIntervalSince1970: Double(seconds) + fraction)
+    }
+
+    /// Formats in UTC: `2025-12-13T02:00:00Z`, with microseconds only when the date has them.
+    public static func format(_ date: Date) -> String {
+        let totalMicros = (date.timeIntervalSince1970 * 1_000_000).rounded()
+        let micros = Int(totalMicros.truncatingRemainder(dividingBy: 1_000_000) + 1_000_000) % 1_000_000
+        let seconds = Int(((totalMicros - Double(micros)) / 1_000_000).rounded())
+        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
+        let secondOfDay = seconds - days * 86_400
+        let (year, month, day) = civilDate(daysSinceEpoch: days)
+        var text = pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2) + "T"
+        text += pad(secondOfDay / 3600, 2) + ":" + pad(secondOfDay / 60 % 60, 2) + ":" + pad(secondOfDay % 60, 2)
+        if micros != 0 {
+            var fraction = pad(micros, 6)
+            while fraction.hasSuffix("0") { fraction.removeLast() }
+            text += "." + fraction
+        }
+        return text + "Z"
+    }
+
+    private static func pad(_ value: Int, _ width: Int) -> String {
+        let digits = String(value)
+        return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
+    }
+
+    private static func number(_ utf8: inout Substring.UTF8View, digits: Int) -> Int? {
+        var value = 0
+        for _ in 0..<digits {
+            guard let byte = utf8.first, byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
+            value = value * 10 + Int(byte - UInt8(ascii: "0"))
+            utf8 = utf8.dropFirst()
+        }
+        return value
+    }
+
+    private static func take(_ utf8: inout Substring.UTF8View, _ character: Unicode.Scalar) -> Bool {
+        takeAny(&utf8, [character])
+    }
+
+    private static func takeAny(_ utf8: inout Substring.UTF8View, _ characters: [Unicode.Scalar]) -> Bool {
+        guard let byte = utf8.first, characters.contains(where: { UInt8(ascii: $0) == byte }) else { return false }
+        utf8 = utf8.dropFirst()
+        return true
+    }
+
+    private static func daysIn(month: Int, year: Int) -> Int {
+        switch month {
+        case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: 30
+        default: 31
+        }
+    }
+
+    /// Days from 1970-01-01 to a proleptic Gregorian date (H. Hinnant's `days_from_civil`).
+    static func daysSinceEpoch(year: Int, month: Int, day: Int) -> Int {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yearOfEra = y - era * 400
+        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return era * 146_097 + dayOfEra - 719_468
+    }
+
+    /// The inverse of ``daysSinceEpoch(year:month:day:)`` (`civil_from_days`).
+    static func civilDate(daysSinceEpoch days: Int) -> (year: Int, month: Int, day: Int) {
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let dayOfEra = z - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let mp = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
+    }
+}
+
+extension KeyedDecodingContainer {
+    /// Decodes an RFC 3339 `date-time` string, whatever the decoder's date strategy.
+    public func decodeDateTime(forKey key: Key) throws -> Date {
+        let text = try decode(String.self, forKey: key)
+        guard let date = RFC3339.parse(text) else {
+            throw DecodingError.dataCorruptedError(forKey: key, in: self, debugDescription: "'\(text)' is not an RFC 3339 date-time")
+        }
+        return date
+    }
+
+    /// Like ``decodeDateTime(forKey:)``, but absent keys and nulls give nil.
+    public func decodeDateTimeIfPresent(forKey key: Key) throws -> Date? {
+        guard contains(key), !(try decodeNil(forKey: key)) else { return nil }
+        return try decodeDateTime(forKey: key)
+    }
+
+    /// Decodes an array of RFC 3339 `date-time` strings.
+    public func decodeDateTimes(forKey key: Key) throws -> [Date] {
+        try decode([String].self, forKey: key).map { text in
+            guard let date = RFC3339.parse(text) else {
+                throw DecodingError.dataCorruptedError(forKey: key, in: self, debugDescription: "'\(text)' is not an RFC 3339 date-time")
+            }
+            return date
+        }
+    }
+
+    /// Like ``decodeDateTimes(forKey:)``, but absent keys and nulls give nil.
+    public func decodeDateTimesIfPresent(forKey key: Key) throws -> [Date]? {
+        guard contains(key), !(try decodeNil(forKey: key)) else { return nil }
+        return try decodeDateTimes(forKey: key)
+    }
+}
+
+extension KeyedEncodingContainer {
+    /// Encodes a date as an RFC 3339 string in UTC.
+    public mutating func encodeDateTime(_ date: Date, forKey key: Key) throws {
+        try encode(RFC3339.format(date), forKey: key)
+    }
+
+    /// Encodes a date as an RFC 3339 string in UTC, and nothing when it is nil.
+    public mutating func encodeDateTimeIfPresent(_ date: Date?, forKey key: Key) throws {
+        if let date { try encodeDateTime(date, forKey: key) }
+    }
+
+    /// Encodes dates as RFC 3339 strings in UTC.
+    public mutating func encodeDateTimes(_ dates: [Date], forKey key: Key) throws {
+        try encode(dates.map(RFC3339.format), forKey: key)
+    }
+
+    /// Encodes dates as RFC 3339 strings in UTC, and nothing when nil.
+    public mutating func encodeDateTimesIfPresent(_ dates: [Date]?, forKey key: Key) throws {
+        if let dates { try encodeDateTimes(dates, forKey: key) }
+    }
+}

@@ -1,0 +1,78 @@
+import Foundation
+
+/// What every generated client shares: the server URL, the transport, the middleware
+/// chain and JSON coding. Generated operations build an ``HTTPRequest`` and hand it here.
+public struct ClientCore: Sendable {
+    public let serverURL: URL
+    public let transport: any ClientTransport
+    public let middlewares: [any ClientMiddleware]
+
+    public init(serverURL: URL, transport: any ClientTransport, middlewares: [any ClientMiddleware] = []) {
+        self.serverURL = serverURL
+        self.transport = transport
+        self.middlewares = middlewares
+    }
+
+    /// Runs the middlewares in order, then the transport.
+    public func send(_ request: HTTPRequest, operationID: String) async throws(ClientError) -> HTTPResponse {
+        let transport = self.transport
+        var next: @Sendable (HTTPRequest, URL) async throws -> HTTPResponse = { request, url in
+            do {
+                return try await transport.send(request, serverURL: url, operationID: operationID)
+            } catch {
+                throw TransportFailure(underlying: error)
+            }
+        }
+        for middleware in middlewares.reversed() {
+            let following = next
+            next = { request, url in
+                do {
+                    return try await middleware.intercept(request, serverURL: url, operationID: operationID, next: following)
+                } catch let failure as MiddlewareFailure {
+                    throw failure
+                } catch let error as TransportFailure {
+                    throw error
+                } catch {
+                    throw MiddlewareFailure(underlying: error)
+                }
+            }
+        }
+        do {
+            return try await next(request, serverURL)
+        } catch let failure as MiddlewareFailure {
+            throw .middleware(operationID: operationID, underlying: failure.underlying)
+        } catch let failure as TransportFailure {
+            throw .transport(operationID: operationID, underlying: failure.underlying)
+        } catch {
+            throw .transport(operationID: operationID, underlying: error)
+        }
+    }
+
+    /// Encodes a JSON request body.
+    public func encodeJSON(_ value: some Encodable, operationID: String) throws(ClientError) -> Data {
+        do {
+            return try JSONEncoder().encode(value)
+        } catch {
+            throw .encoding(operationID: operationID, underlying: error)
+        }
+    }
+
+    /// Decodes a JSON response body as the type the spec documents for its status.
+    public func decodeJSON<T: Decodable>(_ type: T.Type, from response: HTTPResponse, operationID: String) throws(ClientError) -> T {
+        do {
+            return try JSONDecoder().decode(T.self, from: response.body ?? Data())
+        } catch {
+            throw .decoding(operationID: operationID, statusCode: response.statusCode, underlying: error)
+        }
+    }
+
+    /// Decodes a `text/plain` response body.
+    public func decodeText(from response: HTTPResponse) -> String {
+        String(decoding: response.body ?? Data(), as: UTF8.self)
+    }
+}
+
+/// Marks an error as coming from the transport, so a middleware that rethrows it is not blamed.
+struct TransportFailure: Error {
+    let underlying: any Error
+}

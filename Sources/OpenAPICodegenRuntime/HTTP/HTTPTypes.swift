@@ -1,0 +1,122 @@
+import Foundation
+
+/// An HTTP method.
+public struct HTTPMethod: RawRepresentable, Sendable, Hashable, CustomStringConvertible {
+    public var rawValue: String
+    public init(rawValue: String) { self.rawValue = rawValue }
+
+    public static let get = HTTPMethod(rawValue: "GET")
+    public static let put = HTTPMethod(rawValue: "PUT")
+    public static let post = HTTPMethod(rawValue: "POST")
+    public static let delete = HTTPMethod(rawValue: "DELETE")
+    public static let options = HTTPMethod(rawValue: "OPTIONS")
+    public static let head = HTTPMethod(rawValue: "HEAD")
+    public static let patch = HTTPMethod(rawValue: "PATCH")
+    public static let trace = HTTPMethod(rawValue: "TRACE")
+
+    public var description: String { rawValue }
+}
+
+/// One header line. Names compare case-insensitively through ``HTTPHeaders``.
+public struct HTTPHeaderField: Sendable, Hashable {
+    public var name: String
+    public var value: String
+
+    public init(name: String, value: String) {
+        self.name = name
+        self.value = value
+    }
+}
+
+/// Header fields in order, with case-insensitive lookup.
+public struct HTTPHeaders: Sendable, Hashable, ExpressibleByDictionaryLiteral, Sequence {
+    public private(set) var fields: [HTTPHeaderField] = []
+
+    public init(_ fields: [HTTPHeaderField] = []) { self.fields = fields }
+    public init(dictionaryLiteral elements: (String, String)...) {
+        fields = elements.map { HTTPHeaderField(name: $0.0, value: $0.1) }
+    }
+
+    /// The first value for `name`, ignoring case; setting replaces every value.
+    public subscript(name: String) -> String? {
+        get { fields.first { $0.name.caseInsensitiveCompare(name) == .orderedSame }?.value }
+        set {
+            fields.removeAll { $0.name.caseInsensitiveCompare(name) == .orderedSame }
+            if let newValue { fields.append(HTTPHeaderField(name: name, value: newValue)) }
+        }
+    }
+
+    public mutating func append(name: String, value: String) {
+        fields.append(HTTPHeaderField(name: name, value: value))
+    }
+
+    public func makeIterator() -> IndexingIterator<[HTTPHeaderField]> { fields.makeIterator() }
+}
+
+/// A request as the generated client builds it: `path` already holds the percent-encoded
+/// path and query, relative to the server URL.
+public struct HTTPRequest: Sendable, Hashable {
+    public var method: HTTPMethod
+    public var path: String
+    public var headers: HTTPHeaders
+    public var body: Data?
+
+    public init(method: HTTPMethod, path: String, headers: HTTPHeaders = [:], body: Data? = nil) {
+        self.method = method
+        self.path = path
+        self.headers = headers
+        self.body = body
+    }
+
+    /// The full URL of this request on `serverURL`.
+    public func url(relativeTo serverURL: URL) -> URL? {
+        var base = serverURL.absoluteString
+        if base.hasSuffix("/") { base.removeLast() }
+        return URL(string: base + path)
+    }
+}
+
+/// A response as a transport returns it, body fully read.
+public struct HTTPResponse: Sendable, Hashable {
+    public var statusCode: Int
+    public var headers: HTTPHeaders
+    public var body: Data?
+
+    public init(statusCode: Int, headers: HTTPHeaders = [:], body: Data? = nil) {
+        self.statusCode = statusCode
+        self.headers = headers
+        self.body = body
+    }
+}
+
+/// Sends requests over some HTTP stack. The runtime has no networking of its own:
+/// `OpenAPICodegenAsyncHTTPClient` provides one, tests provide ``InMemoryTransport``.
+public protocol ClientTransport: Sendable {
+    /// Sends `request` to `serverURL` and returns the whole response. Throws only when
+    /// no HTTP response arrived (connection refused, timeout, TLS failure…).
+    func send(_ request: HTTPRequest, serverURL: URL, operationID: String) async throws -> HTTPResponse
+}
+
+/// Sees every request before the transport and every response after it:
+/// authentication, tracing, logging.
+public protocol ClientMiddleware: Sendable {
+    func intercept(
+        _ request: HTTPRequest,
+        serverURL: URL,
+        operationID: String,
+        next: @Sendable (HTTPRequest, URL) async throws -> HTTPResponse
+    ) async throws -> HTTPResponse
+}
+
+/// A transport that answers from a closure in the same process: for unit tests and demos.
+public struct InMemoryTransport: ClientTransport {
+    private let handler: @Sendable (HTTPRequest, URL) async throws -> HTTPResponse
+
+    public init(handler: @escaping @Sendable (HTTPRequest, URL) async throws -> HTTPResponse) {
+        self.handler = handler
+    }
+
+    public func send(_ request: HTTPRequest, serverURL: URL, operationID: String) async throws -> HTTPResponse {
+        try await handler(request, serverURL)
+    }
+}

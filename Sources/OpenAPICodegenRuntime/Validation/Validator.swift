@@ -1,0 +1,208 @@
+import Foundation
+import Synchronization
+
+/// One step of the JSON path to a violation: a member name or an array index.
+public enum PathComponent: Sendable, Hashable, ExpressibleByStringLiteral, ExpressibleByIntegerLiteral {
+    case key(String)
+    case index(Int)
+
+    public init(stringLiteral value: String) { self = .key(value) }
+    public init(integerLiteral value: Int) { self = .index(value) }
+}
+
+/// One way a value breaks its schema, with where it is.
+public struct Violation: Sendable, Hashable, CustomStringConvertible {
+    /// Wire names from the root of the validated value.
+    public var path: [PathComponent]
+    /// What is wrong, in words a user can act on.
+    public var message: String
+
+    public init(path: [PathComponent], message: String) {
+        self.path = path
+        self.message = message
+    }
+
+    /// The path as a JSONPath expression: `$.event_data.payload[3]`.
+    public var jsonPath: String {
+        path.reduce(into: "$") { text, component in
+            switch component {
+            case .key(let name): text += "." + name
+            case .index(let index): text += "[\(index)]"
+            }
+        }
+    }
+
+    public var description: String { "\(jsonPath): \(message)" }
+}
+
+/// Every violation found when validating a value, not only the first.
+public struct ValidationError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The name of the validated type.
+    public var typeName: String
+    public var violations: [Violation]
+
+    public init(typeName: String, violations: [Violation]) {
+        self.typeName = typeName
+        self.violations = violations
+    }
+
+    public var description: String {
+        "invalid \(typeName): " + violations.map(\.description).joined(separator: "; ")
+    }
+}
+
+/// A value that can check itself against the constraints of the schema it came from.
+public protocol Validatable {
+    /// Appends a ``Violation`` for every constraint this value breaks.
+    func collectViolations(into validator: inout Validator)
+}
+
+extension Validatable {
+    /// Throws every violation of the schema's constraints: lengths, patterns, ranges,
+    /// array bounds and enum membership (unknown values of open enums fail).
+    public func validate() throws(ValidationError) {
+        var validator = Validator()
+        collectViolations(into: &validator)
+        if !validator.violations.isEmpty {
+            throw ValidationError(typeName: String(describing: Self.self), violations: validator.violations)
+        }
+    }
+}
+
+/// Collects violations. Paths are built only when something fails, so validating a
+/// valid value allocates nothing.
+public struct Validator: Sendable {
+    public private(set) var violations: [Violation] = []
+
+    public init() {}
+
+    /// Records a violation at `component` (or at the current value when nil).
+    public mutating func report(_ message: String, at component: PathComponent?) {
+        violations.append(Violation(path: component.map { [$0] } ?? [], message: message))
+    }
+
+    /// Runs `body` for a nested value and prefixes its violations with `component`.
+    public mutating func nested(_ component: PathComponent, _ body: (inout Validator) -> Void) {
+        let start = violations.count
+        body(&self)
+        for index in start..<violations.count {
+            violations[index].path.insert(component, at: 0)
+        }
+    }
+
+    /// Validates a nested value that knows its own constraints.
+    public mutating func validate(_ value: some Validatable, at component: PathComponent) {
+        nested(component) { value.collectViolations(into: &$0) }
+    }
+
+    /// Validates each element of an array of nested values.
+    public mutating func validateEach(_ values: [some Validatable], at component: PathComponent) {
+        nested(component) { validator in
+            for (index, value) in values.enumerated() {
+                validator.validate(value, at: .index(index))
+            }
+        }
+    }
+
+    /// Validates each value of a map of nested values.
+    public mutating func validateEach(_ values: [String: some Validatable], at component: PathComponent) {
+        nested(component) { validator in
+            for name in values.keys.sorted() {
+                validator.validate(values[name]!, at: .key(name))
+            }
+        }
+    }
+
+    /// `minLength`/`maxLength`, counted in Unicode code points as JSON Schema says.
+    public mutating func checkLength(_ text: String, min minimum: Int?, max maximum: Int?, at component: PathComponent) {
+        // A code point takes 1 to 4 UTF-8 bytes, so the byte count often settles it without counting.
+        let bytes = text.utf8.count
+        if bytes <= maximum ?? .max, (bytes + 3) / 4 >= minimum ?? 0 { return }
+        let length = text.unicodeScalars.count
+        if let minimum, length < minimum {
+            report("must be at least \(minimum) characters long, got \(length)", at: component)
+        }
+        if let maximum, length > maximum {
+            report("must be at most \(maximum) characters long, got \(length)", at: component)
+        }
+    }
+
+    /// `pattern`, an ECMA-262 regular expression that must match somewhere in the text.
+    public mutating func checkPattern(_ text: String, pattern: String, at component: PathComponent) {
+        guard let expression = PatternCache.shared.expression(for: pattern) else {
+            report("cannot check pattern '\(pattern)': it is not a valid regular expression", at: component)
+            return
+        }
+        let range = NSRange(text.startIndex..., in: text)
+        if expression.firstMatch(in: text, range: range) == nil {
+            report("must match pattern '\(pattern)'", at: component)
+        }
+    }
+
+    /// `minimum`/`maximum` and their exclusive forms.
+    public mutating func checkRange<Number: Comparable>(
+        _ value: Number, minimum: Number? = nil, exclusiveMinimum: Bool = false,
+        maximum: Number? = nil, exclusiveMaximum: Bool = false, at component: PathComponent
+    ) {
+        if let minimum, exclusiveMinimum ? value <= minimum : value < minimum {
+            report("must be \(exclusiveMinimum ? "greater than" : "at least") \(minimum), got \(value)", at: component)
+        }
+        if let maximum, exclusiveMaximum ? value >= maximum : value > maximum {
+            report("must be \(exclusiveMaximum ? "less than" : "at most") \(maximum), got \(value)", at: component)
+        }
+    }
+
+    /// `minItems`/`maxItems` (also used for `minProperties`/`maxProperties`).
+    public mutating func checkCount(_ count: Int, min minimum: Int?, max maximum: Int?, at component: PathComponent) {
+        if let minimum, count < minimum {
+            report("must have at least \(minimum) items, got \(count)", at: component)
+        }
+        if let maximum, count > maximum {
+            report("must have at most \(maximum) items, got \(count)", at: component)
+        }
+    }
+
+    /// `uniqueItems: true`.
+    public mutating func checkUnique<Element: Hashable>(_ items: [Element], at component: PathComponent) {
+        if Set(items).count != items.count {
+            report("must not contain duplicate items", at: component)
+        }
+    }
+
+    /// Enum membership: a value the spec does not list is a violation.
+    public mutating func checkKnown(_ value: some OpenEnum, at component: PathComponent) {
+        if !value.isKnown {
+            report("'\(value.rawValue)' is not one of the allowed values", at: component)
+        }
+    }
+
+    /// Enum membership for each element of an array.
+    public mutating func checkKnown(_ values: [some OpenEnum], at component: PathComponent) {
+        nested(component) { validator in
+            for (index, value) in values.enumerated() {
+                validator.checkKnown(value, at: .index(index))
+            }
+        }
+    }
+}
+
+/// Compiled `pattern` expressions, compiled once per process.
+final class PatternCache: Sendable {
+    static let shared = PatternCache()
+
+    private let expressions = Mutex<[String: CompiledPattern]>([:])
+
+    /// NSRegularExpression is immutable after creation and documented thread-safe for matching.
+    private struct CompiledPattern: @unchecked Sendable {
+        let expression: NSRegularExpression?
+    }
+
+    func expression(for pattern: String) -> NSRegularExpression? {
+        expressions.withLock { cache in
+            if let compiled = cache[pattern] { return compiled.expression }
+            let compiled = CompiledPattern(expression: try? NSRegularExpression(pattern: pattern))
+            cache[pattern] = compiled
+            return compiled.expression
+        }
+    }
+}
