@@ -3,7 +3,7 @@
 /// Unknown raw values decode into an `unknown(raw)` case instead of failing, so a
 /// server that adds a value does not break older clients; ``isKnown`` is false for
 /// them and validation reports them.
-public protocol OpenEnum: RawRepresentable, Codable, Hashable, Sendable, ParameterValue
+public protocol OpenEnum: RawRepresentable, Codable, Hashable, Sendable, ParameterValue, Validatable
 where RawValue: Codable & Hashable & Sendable & ParameterValue {
     /// False for a value the spec does not list.
     var isKnown: Bool { get }
@@ -11,6 +11,13 @@ where RawValue: Codable & Hashable & Sendable & ParameterValue {
 
 extension OpenEnum {
     public var parameterText: String { rawValue.parameterText }
+
+    /// An unknown value is a violation: the spec does not allow it, even though it decodes.
+    public func collectViolations(into validator: inout Validator) {
+        if !isKnown {
+            validator.report("'\(rawValue)' is not one of the allowed values", at: nil)
+        }
+    }
 }
 
 /// A heap box that gives a recursive schema's value-typed property a finite size.

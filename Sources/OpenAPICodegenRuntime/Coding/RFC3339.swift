@@ -174,3 +174,21 @@ extension KeyedEncodingContainer {
         if let dates { try encodeDateTimes(dates, forKey: key) }
     }
 }
+
+extension RFC3339 {
+    /// Decodes a single RFC 3339 string value (a `date-time` variant of a union).
+    public static func decode(from decoder: any Decoder) throws -> Date {
+        let container = try decoder.singleValueContainer()
+        let text = try container.decode(String.self)
+        guard let date = parse(text) else {
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: "'\(text)' is not an RFC 3339 date-time")
+        }
+        return date
+    }
+
+    /// Encodes a single date as an RFC 3339 string.
+    public static func encode(_ date: Date, to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(format(date))
+    }
+}

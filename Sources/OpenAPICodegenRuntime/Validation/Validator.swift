@@ -168,22 +168,6 @@ public struct Validator: Sendable {
             report("must not contain duplicate items", at: component)
         }
     }
-
-    /// Enum membership: a value the spec does not list is a violation.
-    public mutating func checkKnown(_ value: some OpenEnum, at component: PathComponent) {
-        if !value.isKnown {
-            report("'\(value.rawValue)' is not one of the allowed values", at: component)
-        }
-    }
-
-    /// Enum membership for each element of an array.
-    public mutating func checkKnown(_ values: [some OpenEnum], at component: PathComponent) {
-        nested(component) { validator in
-            for (index, value) in values.enumerated() {
-                validator.checkKnown(value, at: .index(index))
-            }
-        }
-    }
 }
 
 /// Compiled `pattern` expressions, compiled once per process.

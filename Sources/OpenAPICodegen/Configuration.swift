@@ -1,0 +1,64 @@
+import Foundation
+import YAML
+
+/// The `openapi-codegen.yaml` a target opts in with.
+///
+/// ```yaml
+/// spec: ../../openapi/datastorage.yaml   # relative to this file
+/// accessModifier: public                 # public, package or internal
+/// operations: [createAuditEvent]         # optional; all when absent
+/// ```
+public struct CodegenConfiguration: Sendable, Hashable {
+    /// The spec's path, relative to the configuration file.
+    public var spec: String?
+    public var options: TranslationOptions
+
+    public init(spec: String? = nil, options: TranslationOptions = TranslationOptions()) {
+        self.spec = spec
+        self.options = options
+    }
+
+    /// Reads and checks a configuration file; unknown keys are errors, so typos do not pass silently.
+    public static func load(path: String) throws(CodegenError) -> CodegenConfiguration {
+        let node: Node
+        do {
+            node = try YAMLParser().parseFile(atPath: path)
+        } catch {
+            throw CodegenError(diagnostics: [Diagnostic(.error, error.message, at: error.location)])
+        }
+        var configuration = CodegenConfiguration()
+        var diagnostics: [Diagnostic] = []
+        guard let pairs = node.mapping else {
+            throw CodegenError(diagnostics: [Diagnostic(.error, "the configuration must be a mapping", at: node.location)])
+        }
+        for pair in pairs {
+            let key = pair.key.scalar?.value ?? ""
+            switch key {
+            case "spec":
+                configuration.spec = pair.value.scalar?.value
+            case "accessModifier":
+                let value = pair.value.scalar?.value ?? ""
+                if ["public", "package", "internal"].contains(value) {
+                    configuration.options.accessModifier = value
+                } else {
+                    diagnostics.append(Diagnostic(.error, "accessModifier must be public, package or internal, not '\(value)'", at: pair.value.location))
+                }
+            case "operations":
+                if let items = pair.value.sequence {
+                    configuration.options.operations = items.compactMap { $0.scalar?.value }
+                } else {
+                    diagnostics.append(Diagnostic(.error, "operations must be a list of operationIds", at: pair.value.location))
+                }
+            default:
+                diagnostics.append(Diagnostic(.error, "unknown configuration key '\(key)'; expected spec, accessModifier or operations", at: pair.key.location))
+            }
+        }
+        if !diagnostics.isEmpty { throw CodegenError(diagnostics: diagnostics) }
+        return configuration
+    }
+
+    /// The spec's absolute path, given where the configuration file is.
+    public func specPath(relativeTo configurationPath: String) -> String? {
+        spec.map { DocumentLoader.absolutePath($0, relativeTo: (configurationPath as NSString).deletingLastPathComponent) }
+    }
+}

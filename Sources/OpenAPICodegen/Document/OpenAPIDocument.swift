@@ -1,0 +1,88 @@
+import YAML
+
+/// The parts of an OpenAPI 3.0/3.1 document that code generation uses, with every
+/// `$ref` resolved to a named schema or inlined.
+public struct OpenAPIDocument: Sendable {
+    /// `3.0` or `3.1`, from the `openapi` field.
+    public var version: OpenAPIVersion
+    public var title: String
+    /// Named schemas: the root's `components/schemas` in order, then referenced ones as found.
+    public var schemas: [NamedSchema]
+    /// Operations in document order (paths, then methods in the order written).
+    public var operations: [Operation]
+}
+
+/// The OpenAPI minor line of a document.
+public enum OpenAPIVersion: String, Sendable, Hashable {
+    case v3_0 = "3.0"
+    case v3_1 = "3.1"
+}
+
+/// One operation: a method on a path.
+public struct Operation: Sendable {
+    public var operationID: String?
+    public var method: String
+    public var path: String
+    public var summary: String?
+    public var description: String?
+    public var deprecated: Bool
+    public var parameters: [Parameter]
+    public var requestBody: RequestBody?
+    public var responses: [Response]
+    public var location: SourceLocation
+}
+
+/// Where a parameter goes.
+public enum ParameterLocation: String, Sendable, Hashable {
+    case path, query, header, cookie
+}
+
+public struct Parameter: Sendable {
+    public var name: String
+    public var location: ParameterLocation
+    public var required: Bool
+    public var description: String?
+    public var deprecated: Bool
+    public var schema: Schema
+    /// `explode` as written or defaulted (true for `form`, false otherwise).
+    public var explode: Bool
+    public var sourceLocation: SourceLocation
+}
+
+public struct RequestBody: Sendable {
+    public var required: Bool
+    public var description: String?
+    public var content: [MediaType]
+    public var location: SourceLocation
+}
+
+/// One entry of a `content` map.
+public struct MediaType: Sendable {
+    public var contentType: String
+    public var schema: Schema?
+}
+
+/// Which status codes a response covers.
+public enum ResponseStatus: Sendable, Hashable, Comparable {
+    case code(Int)
+    /// `2XX` and the like: the leading digit.
+    case range(Int)
+    case `default`
+
+    private var sortKey: Int {
+        switch self {
+        case .code(let code): code
+        case .range(let digit): digit * 100 + 99
+        case .default: 1000
+        }
+    }
+
+    public static func < (lhs: ResponseStatus, rhs: ResponseStatus) -> Bool { lhs.sortKey < rhs.sortKey }
+}
+
+public struct Response: Sendable {
+    public var status: ResponseStatus
+    public var description: String?
+    public var content: [MediaType]
+    public var location: SourceLocation
+}

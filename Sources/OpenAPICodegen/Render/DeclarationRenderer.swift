@@ -1,0 +1,423 @@
+/// Stage 3 of the pipeline: declarations → Swift text.
+struct DeclarationRenderer {
+    /// `public `, `package ` or empty for internal.
+    let access: String
+    /// Qualified names of generated types, which validate themselves.
+    let validatableTypes: Set<String>
+
+    init(accessModifier: String, declarations: [Declaration]) {
+        access = accessModifier == "internal" ? "" : accessModifier + " "
+        var names: Set<String> = []
+        var aliases: [String: TypeUsage] = [:]
+        Self.collectTypes(declarations, prefix: "", into: &names, aliases: &aliases)
+        for (alias, target) in aliases {
+            if case .named(let name) = target, names.contains(name) { names.insert(alias) }
+        }
+        validatableTypes = names
+    }
+
+    private static func collectTypes(_ declarations: [Declaration], prefix: String, into names: inout Set<String>, aliases: inout [String: TypeUsage]) {
+        for declaration in declarations {
+            let qualified = prefix.isEmpty ? declaration.name : "\(prefix).\(declaration.name)"
+            switch declaration {
+            case .typeAlias(let alias): aliases[qualified] = alias.target
+            case .structure(let structure):
+                names.insert(qualified)
+                collectTypes(structure.nestedTypes, prefix: qualified, into: &names, aliases: &aliases)
+            default: names.insert(qualified)
+            }
+        }
+    }
+
+    /// Whether `type` resolves (through the same scope) to a generated type.
+    func isValidatable(_ type: TypeUsage) -> Bool {
+        if case .named(let name) = type { return validatableTypes.contains(name) }
+        return false
+    }
+
+    func render(_ declaration: Declaration, into writer: inout CodeWriter) {
+        switch declaration {
+        case .structure(let structure): render(structure, into: &writer)
+        case .openEnum(let enumeration): render(enumeration, into: &writer)
+        case .oneOf(let union): render(union, into: &writer)
+        case .typeAlias(let alias):
+            writer.documentation(alias.documentation)
+            writer.deprecation(alias.isDeprecated)
+            writer.line("\(access)typealias \(alias.name) = \(alias.target)")
+        }
+    }
+
+    // MARK: Structs
+
+    private func render(_ structure: StructDeclaration, into writer: inout CodeWriter) {
+        writer.documentation(structure.documentation)
+        writer.deprecation(structure.isDeprecated)
+        writer.block("\(access)struct \(structure.name): Codable, Hashable, Sendable, Validatable") { body in
+            for property in structure.properties { renderStorage(property, into: &body) }
+            if let additional = structure.additionalProperties {
+                body.line("/// Members the spec does not name, by their JSON names.")
+                body.line("\(access)var additionalProperties: [String: \(additional)]")
+            }
+            body.line("")
+            renderInit(structure, into: &body)
+            if !structure.properties.isEmpty {
+                body.line("")
+                body.block("private enum CodingKeys: String, CodingKey") { keys in
+                    for property in structure.properties {
+                        let name = SwiftNaming.escaped(property.swiftName)
+                        keys.line(property.swiftName == property.wireName ? "case \(name)" : "case \(name) = \(SwiftLiteral.string(property.wireName))")
+                    }
+                }
+            }
+            body.line("")
+            renderDecoding(structure, into: &body)
+            body.line("")
+            renderEncoding(structure, into: &body)
+            body.line("")
+            body.block("\(access)func collectViolations(into validator: inout Validator)") { validation in
+                for property in structure.properties where !property.checks.isEmpty {
+                    renderChecks(property, into: &validation)
+                }
+                if let additional = structure.additionalProperties, isValidatable(additional) {
+                    validation.line("validator.validateEach(self.additionalProperties, at: \"additionalProperties\")")
+                }
+            }
+            for nested in structure.nestedTypes {
+                body.line("")
+                render(nested, into: &body)
+            }
+        }
+    }
+
+    /// Boxed (recursive) and deprecated properties keep their value in `_name`, so
+    /// generated code never touches a deprecated accessor.
+    private func storageName(_ property: PropertyDeclaration) -> String? {
+        property.isBoxed || property.isDeprecated ? "_" + property.swiftName : nil
+    }
+
+    private func declaredType(_ property: PropertyDeclaration) -> String {
+        "\(property.type)" + (property.isOptional ? "?" : "")
+    }
+
+    /// How generated code reads the property's value.
+    private func valueExpression(_ property: PropertyDeclaration) -> String {
+        guard let storage = storageName(property) else { return "self." + SwiftNaming.escaped(property.swiftName) }
+        guard property.isBoxed else { return "self." + storage }
+        return "self.\(storage)" + (property.isOptional ? "?.value" : ".value")
+    }
+
+    /// Wraps a value expression for storage.
+    private func storedExpression(_ property: PropertyDeclaration, _ value: String) -> String {
+        guard property.isBoxed else { return value }
+        return property.isOptional ? "\(value).map(Indirect.init)" : "Indirect(\(value))"
+    }
+
+    private func renderStorage(_ property: PropertyDeclaration, into writer: inout CodeWriter) {
+        writer.documentation(property.documentation)
+        let name = SwiftNaming.escaped(property.swiftName)
+        guard let storage = storageName(property) else {
+            writer.line("\(access)var \(name): \(declaredType(property))")
+            return
+        }
+        writer.deprecation(property.isDeprecated)
+        writer.block("\(access)var \(name): \(declaredType(property))") { accessor in
+            accessor.line("get { \(valueExpression(property)) }")
+            accessor.line("set { self.\(storage) = \(storedExpression(property, "newValue")) }")
+        }
+        let storedType = property.isBoxed ? "Indirect<\(property.type)>" + (property.isOptional ? "?" : "") : declaredType(property)
+        writer.line("private var \(storage): \(storedType)")
+    }
+
+    private func renderInit(_ structure: StructDeclaration, into writer: inout CodeWriter) {
+        var arguments = structure.properties.map { property -> String in
+            let name = SwiftNaming.escaped(property.swiftName)
+            let fallback = property.defaultValue ?? (property.isOptional ? "nil" : nil)
+            return "\(name): \(declaredType(property))" + (fallback.map { " = \($0)" } ?? "")
+        }
+        if let additional = structure.additionalProperties {
+            arguments.append("additionalProperties: [String: \(additional)] = [:]")
+        }
+        writer.documentation("Creates a value from its members.")
+        writer.block("\(access)init(\(arguments.joined(separator: ", ")))") { body in
+            for property in structure.properties {
+                let name = SwiftNaming.escaped(property.swiftName)
+                let target = storageName(property).map { "self.\($0)" } ?? "self.\(name)"
+                body.line("\(target) = \(storedExpression(property, name))")
+            }
+            if structure.additionalProperties != nil { body.line("self.additionalProperties = additionalProperties") }
+        }
+    }
+
+    private func renderDecoding(_ structure: StructDeclaration, into writer: inout CodeWriter) {
+        writer.block("\(access)init(from decoder: any Decoder) throws") { body in
+            if !structure.properties.isEmpty {
+                body.line("let container = try decoder.container(keyedBy: CodingKeys.self)")
+            }
+            for property in structure.properties {
+                let key = "forKey: .\(SwiftNaming.escaped(property.swiftName))"
+                let present = !property.isOptional && property.defaultValue == nil
+                var expression: String
+                switch property.coding {
+                case .dateTime: expression = present ? "try container.decodeDateTime(\(key))" : "try container.decodeDateTimeIfPresent(\(key))"
+                case .dateTimeArray: expression = present ? "try container.decodeDateTimes(\(key))" : "try container.decodeDateTimesIfPresent(\(key))"
+                case .standard:
+                    expression = present
+                        ? "try container.decode(\(property.type).self, \(key))" : "try container.decodeIfPresent(\(property.type).self, \(key))"
+                }
+                if let fallback = property.defaultValue { expression += " ?? \(fallback)" }
+                let target = storageName(property) ?? SwiftNaming.escaped(property.swiftName)
+                body.line("self.\(target) = \(storedExpression(property, property.isBoxed ? "(\(expression))" : expression))")
+            }
+            if let additional = structure.additionalProperties {
+                let known = structure.properties.map { SwiftLiteral.string($0.wireName) }.joined(separator: ", ")
+                body.line("let members = try decoder.container(keyedBy: DynamicCodingKey.self)")
+                body.line("self.additionalProperties = try members.decodeAdditionalProperties(\(additional).self, excluding: [\(known)])")
+            }
+        }
+    }
+
+    private func renderEncoding(_ structure: StructDeclaration, into writer: inout CodeWriter) {
+        writer.block("\(access)func encode(to encoder: any Encoder) throws") { body in
+            if !structure.properties.isEmpty {
+                body.line("var container = encoder.container(keyedBy: CodingKeys.self)")
+            }
+            for property in structure.properties {
+                let key = "forKey: .\(SwiftNaming.escaped(property.swiftName))"
+                let value = valueExpression(property)
+                let omitWhenNil = property.isOptional && (!property.isRequired || property.coding != .standard)
+                switch property.coding {
+                case .dateTime: body.line(omitWhenNil ? "try container.encodeDateTimeIfPresent(\(value), \(key))" : "try container.encodeDateTime(\(value), \(key))")
+                case .dateTimeArray: body.line(omitWhenNil ? "try container.encodeDateTimesIfPresent(\(value), \(key))" : "try container.encodeDateTimes(\(value), \(key))")
+                case .standard: body.line(omitWhenNil ? "try container.encodeIfPresent(\(value), \(key))" : "try container.encode(\(value), \(key))")
+                }
+            }
+            if structure.additionalProperties != nil {
+                body.line("var members = encoder.container(keyedBy: DynamicCodingKey.self)")
+                body.line("try members.encodeAdditionalProperties(self.additionalProperties)")
+            }
+        }
+    }
+
+    // MARK: Validation
+
+    private func renderChecks(_ property: PropertyDeclaration, into writer: inout CodeWriter) {
+        let component = SwiftLiteral.string(property.wireName)
+        if property.isOptional {
+            writer.block("if let value = \(valueExpression(property))") { body in
+                renderChecks(property.checks, on: "value", type: property.type, at: component, depth: 0, into: &body)
+            }
+        } else {
+            renderChecks(property.checks, on: valueExpression(property), type: property.type, at: component, depth: 0, into: &writer)
+        }
+    }
+
+    private func renderChecks(_ checks: [ValueCheck], on value: String, type: TypeUsage, at component: String, depth: Int, into writer: inout CodeWriter) {
+        for check in checks {
+            switch check {
+            case .length(let min, let max):
+                writer.line("validator.checkLength(\(value), min: \(min.map(String.init) ?? "nil"), max: \(max.map(String.init) ?? "nil"), at: \(component))")
+            case .pattern(let pattern):
+                writer.line("validator.checkPattern(\(value), pattern: \(SwiftLiteral.string(pattern)), at: \(component))")
+            case .range(let min, let exclusiveMin, let max, let exclusiveMax):
+                var arguments = [value]
+                if let min { arguments += ["minimum: \(min)"] + (exclusiveMin ? ["exclusiveMinimum: true"] : []) }
+                if let max { arguments += ["maximum: \(max)"] + (exclusiveMax ? ["exclusiveMaximum: true"] : []) }
+                writer.line("validator.checkRange(\(arguments.joined(separator: ", ")), at: \(component))")
+            case .count(let min, let max):
+                writer.line("validator.checkCount(\(value).count, min: \(min.map(String.init) ?? "nil"), max: \(max.map(String.init) ?? "nil"), at: \(component))")
+            case .unique:
+                writer.line("validator.checkUnique(\(value), at: \(component))")
+            case .nested:
+                writer.line("validator.validate(\(value), at: \(component))")
+            case .each(let inner):
+                renderEach(inner, on: value, type: type, at: component, depth: depth, into: &writer)
+            }
+        }
+    }
+
+    private func renderEach(_ inner: [ValueCheck], on value: String, type: TypeUsage, at component: String, depth: Int, into writer: inout CodeWriter) {
+        if inner == [.nested] {
+            writer.line("validator.validateEach(\(value), at: \(component))")
+            return
+        }
+        let item = "item\(depth)"
+        writer.block("validator.nested(\(component))") { nested in
+            nested.line("validator in")
+            switch type {
+            case .dictionary(let valueType):
+                nested.block("for (key\(depth), \(item)) in \(value)") { loop in
+                    renderChecks(inner, on: item, type: valueType, at: ".key(key\(depth))", depth: depth + 1, into: &loop)
+                }
+            case .array(let element):
+                nested.block("for (index\(depth), \(item)) in \(value).enumerated()") { loop in
+                    renderChecks(inner, on: item, type: element, at: ".index(index\(depth))", depth: depth + 1, into: &loop)
+                }
+            case .named:
+                // An alias to a collection: its element type is not visible here, so only nested values are checked.
+                nested.line("_ = validator")
+            }
+        }
+    }
+
+    // MARK: Enums
+
+    private func render(_ enumeration: EnumDeclaration, into writer: inout CodeWriter) {
+        writer.documentation(enumeration.documentation)
+        writer.deprecation(enumeration.isDeprecated)
+        let raw = enumeration.rawType
+        writer.block("\(access)enum \(enumeration.name): OpenEnum") { body in
+            for item in enumeration.cases { body.line("case \(SwiftNaming.escaped(item.swiftName))") }
+            body.line("/// A value this version of the spec does not list.")
+            body.line("case unknown(\(raw))")
+            body.line("")
+            body.block("\(access)init(rawValue: \(raw))") { initializer in
+                initializer.switchBlock("rawValue") { cases in
+                    for item in enumeration.cases { cases.line("case \(item.literal): self = .\(SwiftNaming.escaped(item.swiftName))") }
+                    cases.line("default: self = .unknown(rawValue)")
+                }
+            }
+            body.line("")
+            body.block("\(access)var rawValue: \(raw)") { getter in
+                getter.switchBlock("self") { cases in
+                    for item in enumeration.cases { cases.line("case .\(SwiftNaming.escaped(item.swiftName)): \(item.literal)") }
+                    cases.line("case .unknown(let rawValue): rawValue")
+                }
+            }
+            body.line("")
+            body.block("\(access)var isKnown: Bool") { getter in
+                getter.line("if case .unknown = self { false } else { true }")
+            }
+        }
+    }
+
+    // MARK: Unions
+
+    private func render(_ union: OneOfDeclaration, into writer: inout CodeWriter) {
+        writer.documentation(union.documentation)
+        writer.deprecation(union.isDeprecated)
+        let keyword = union.isIndirect ? "indirect enum" : "enum"
+        writer.block("\(access)\(keyword) \(union.name): Codable, Hashable, Sendable, Validatable") { body in
+            for item in union.cases { body.line("case \(SwiftNaming.escaped(item.swiftName))(\(item.type))") }
+            if union.discriminatorProperty != nil {
+                body.line("/// A discriminator value this version of the spec does not know, kept as JSON.")
+                body.line("case undocumented(JSONValue)")
+            }
+            body.line("")
+            if let property = union.discriminatorProperty {
+                renderDiscriminatedCoding(union, property: property, into: &body)
+            } else {
+                renderTrialDecoding(union, into: &body)
+                body.line("")
+                body.block("\(access)func encode(to encoder: any Encoder) throws") { encode in
+                    encode.switchBlock("self") { cases in
+                        for item in union.cases {
+                            cases.line("case .\(SwiftNaming.escaped(item.swiftName))(let value): try \(encodeExpression(item.type))")
+                        }
+                    }
+                }
+            }
+            body.line("")
+            body.block("\(access)func collectViolations(into validator: inout Validator)") { validation in
+                validation.switchBlock("self") { cases in
+                    for item in union.cases {
+                        let name = SwiftNaming.escaped(item.swiftName)
+                        if isValidatable(item.type) {
+                            cases.line("case .\(name)(let value): value.collectViolations(into: &validator)")
+                        } else if case .array(let element) = item.type, isValidatable(element) {
+                            cases.line("case .\(name)(let value): for (index, item) in value.enumerated() { validator.validate(item, at: .index(index)) }")
+                        } else {
+                            cases.line("case .\(name): break")
+                        }
+                    }
+                    if let property = union.discriminatorProperty {
+                        cases.line("case .undocumented: validator.report(\"'\\(discriminatorValue)' is not a known \(property)\", at: \(SwiftLiteral.string(property)))")
+                    }
+                }
+            }
+        }
+    }
+
+    private func decodeExpression(_ type: TypeUsage) -> String {
+        type == .date ? "RFC3339.decode(from: decoder)" : "\(type)(from: decoder)"
+    }
+
+    private func encodeExpression(_ type: TypeUsage) -> String {
+        type == .date ? "RFC3339.encode(value, to: encoder)" : "value.encode(to: encoder)"
+    }
+
+    private func renderDiscriminatedCoding(_ union: OneOfDeclaration, property: String, into writer: inout CodeWriter) {
+        let key = "DynamicCodingKey(\(SwiftLiteral.string(property)))"
+        writer.block("\(access)init(from decoder: any Decoder) throws") { body in
+            body.line("let container = try decoder.container(keyedBy: DynamicCodingKey.self)")
+            body.switchBlock("try container.decode(String.self, forKey: \(key))") { cases in
+                for item in union.cases {
+                    let values = item.discriminatorValues.map(SwiftLiteral.string).joined(separator: ", ")
+                    cases.line("case \(values): self = .\(SwiftNaming.escaped(item.swiftName))(try \(decodeExpression(item.type)))")
+                }
+                cases.line("default: self = .undocumented(try JSONValue(from: decoder))")
+            }
+        }
+        writer.line("")
+        writer.block("\(access)func encode(to encoder: any Encoder) throws") { body in
+            body.switchBlock("self") { cases in
+                for item in union.cases {
+                    let name = SwiftNaming.escaped(item.swiftName)
+                    if item.discriminatorAccess != nil {
+                        cases.line("case .\(name)(let value): try value.encode(to: encoder)")
+                    } else {
+                        // The payload has no member for the discriminator, so it is written beside it.
+                        cases.line("case .\(name)(let value):")
+                        cases.line("    try value.encode(to: encoder)")
+                        cases.line("    var container = encoder.container(keyedBy: DynamicCodingKey.self)")
+                        cases.line("    try container.encode(discriminatorValue, forKey: \(key))")
+                    }
+                }
+                cases.line("case .undocumented(let value): try value.encode(to: encoder)")
+            }
+        }
+        writer.line("")
+        writer.documentation("The value of `\(property)` that selects this variant.")
+        writer.block("\(access)var discriminatorValue: String") { body in
+            body.switchBlock("self") { cases in
+                for item in union.cases {
+                    let name = SwiftNaming.escaped(item.swiftName)
+                    let first = SwiftLiteral.string(item.discriminatorValues.first ?? "")
+                    switch item.discriminatorAccess {
+                    case .string(let member, let isOptional)?:
+                        cases.line("case .\(name)(let value): value.\(SwiftNaming.escaped(member))" + (isOptional ? " ?? \(first)" : ""))
+                    case .openEnum(let member, let isOptional)?:
+                        cases.line("case .\(name)(let value): value.\(SwiftNaming.escaped(member))" + (isOptional ? "?.rawValue ?? \(first)" : ".rawValue"))
+                    case nil:
+                        cases.line("case .\(name): \(first)")
+                    }
+                }
+                cases.line("case .undocumented(let value): value.objectValue?[\(SwiftLiteral.string(property))]?.stringValue ?? \"\"")
+            }
+        }
+    }
+
+    private func renderTrialDecoding(_ union: OneOfDeclaration, into writer: inout CodeWriter) {
+        writer.block("\(access)init(from decoder: any Decoder) throws") { body in
+            if union.requiresSingleMatch {
+                // oneOf: exactly one variant may match.
+                body.line("var matches: [Self] = []")
+                body.line("var failures: [String] = []")
+                for item in union.cases {
+                    body.line("do { matches.append(.\(SwiftNaming.escaped(item.swiftName))(try \(decodeExpression(item.type)))) } catch { failures.append(\"\\(error)\") }")
+                }
+                body.block("guard matches.count == 1 else") { failure in
+                    failure.line("let reason = matches.isEmpty ? \"matches none of its variants: \\(failures)\" : \"is ambiguous: it matches \\(matches.count) variants\"")
+                    failure.line("throw DecodingError.dataCorrupted(DecodingError.Context(codingPath: decoder.codingPath, debugDescription: \"\(union.name) \\(reason)\"))")
+                }
+                body.line("self = matches[0]")
+            } else {
+                // anyOf: the first variant that matches wins.
+                body.line("var failures: [String] = []")
+                for item in union.cases {
+                    body.line("do { self = .\(SwiftNaming.escaped(item.swiftName))(try \(decodeExpression(item.type))); return } catch { failures.append(\"\\(error)\") }")
+                }
+                body.line("throw DecodingError.dataCorrupted(DecodingError.Context(codingPath: decoder.codingPath, debugDescription: \"\(union.name) matches none of its variants: \\(failures)\"))")
+            }
+        }
+    }
+}

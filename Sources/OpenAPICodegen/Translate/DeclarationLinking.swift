@@ -1,0 +1,122 @@
+/// Passes over the finished declarations that need to see all of them at once:
+/// how each union reads its discriminator back, and where recursion needs indirection.
+enum DeclarationLinking {
+    static func link(_ declarations: [Declaration]) -> [Declaration] {
+        var index: [String: Declaration] = [:]
+        collect(declarations, prefix: "", into: &index)
+        let linked = declarations.map { resolveDiscriminators($0, index: index) }
+        index = [:]
+        collect(linked, prefix: "", into: &index)
+        let cyclic = cyclicTypes(index)
+        return linked.map { breakCycles($0, prefix: "", index: index, cyclic: cyclic) }
+    }
+
+    private static func collect(_ declarations: [Declaration], prefix: String, into index: inout [String: Declaration]) {
+        for declaration in declarations {
+            let qualified = prefix.isEmpty ? declaration.name : "\(prefix).\(declaration.name)"
+            index[qualified] = declaration
+            if case .structure(let structure) = declaration {
+                collect(structure.nestedTypes, prefix: qualified, into: &index)
+            }
+        }
+    }
+
+    /// Follows type aliases to the declaration they name.
+    private static func target(of type: TypeUsage, index: [String: Declaration], depth: Int = 0) -> (name: String, declaration: Declaration)? {
+        guard case .named(let name) = type, let declaration = index[name], depth < 32 else { return nil }
+        if case .typeAlias(let alias) = declaration { return target(of: alias.target, index: index, depth: depth + 1) }
+        return (name, declaration)
+    }
+
+    // MARK: Discriminators
+
+    private static func resolveDiscriminators(_ declaration: Declaration, index: [String: Declaration]) -> Declaration {
+        switch declaration {
+        case .structure(var structure):
+            structure.nestedTypes = structure.nestedTypes.map { resolveDiscriminators($0, index: index) }
+            return .structure(structure)
+        case .oneOf(var union):
+            guard let wireName = union.discriminatorProperty else { return declaration }
+            for position in union.cases.indices {
+                guard case .structure(let payload)? = target(of: union.cases[position].type, index: index)?.declaration,
+                    let property = payload.properties.first(where: { $0.wireName == wireName })
+                else { continue }
+                let isEnum: Bool
+                if case .openEnum? = target(of: property.type, index: index)?.declaration { isEnum = true } else { isEnum = false }
+                guard isEnum || property.type == .string else { continue }
+                union.cases[position].discriminatorAccess = isEnum
+                    ? .openEnum(property: property.swiftName, isOptional: property.isOptional)
+                    : .string(property: property.swiftName, isOptional: property.isOptional)
+            }
+            return .oneOf(union)
+        default:
+            return declaration
+        }
+    }
+
+    // MARK: Recursion
+
+    /// Types that contain themselves by value. Arrays and maps are already heap storage,
+    /// so only direct (and optional) members count.
+    private static func cyclicTypes(_ index: [String: Declaration]) -> Set<String> {
+        var edges: [String: [String]] = [:]
+        for (name, declaration) in index {
+            switch declaration {
+            case .structure(let structure):
+                edges[name] = structure.properties.compactMap { target(of: $0.type, index: index)?.name }
+            case .oneOf(let union):
+                edges[name] = union.cases.compactMap { target(of: $0.type, index: index)?.name }
+            default:
+                break
+            }
+        }
+        var cyclic: Set<String> = []
+        for start in edges.keys {
+            var stack = edges[start] ?? []
+            var seen: Set<String> = []
+            while let next = stack.popLast() {
+                if next == start {
+                    cyclic.insert(start)
+                    break
+                }
+                if seen.insert(next).inserted { stack += edges[next] ?? [] }
+            }
+        }
+        return cyclic
+    }
+
+    /// Cyclic unions become `indirect`; a struct member is boxed when its type is in a
+    /// cycle that does not pass through an (already indirect) union.
+    private static func breakCycles(_ declaration: Declaration, prefix: String, index: [String: Declaration], cyclic: Set<String>) -> Declaration {
+        let qualified = prefix.isEmpty ? declaration.name : "\(prefix).\(declaration.name)"
+        switch declaration {
+        case .oneOf(var union):
+            union.isIndirect = cyclic.contains(qualified)
+            return .oneOf(union)
+        case .structure(var structure):
+            structure.nestedTypes = structure.nestedTypes.map { breakCycles($0, prefix: qualified, index: index, cyclic: cyclic) }
+            guard cyclic.contains(qualified) else { return .structure(structure) }
+            for position in structure.properties.indices {
+                guard let member = target(of: structure.properties[position].type, index: index) else { continue }
+                if case .structure = member.declaration, cyclic.contains(member.name), reaches(member.name, qualified, index: index) {
+                    structure.properties[position].isBoxed = true
+                }
+            }
+            return .structure(structure)
+        default:
+            return declaration
+        }
+    }
+
+    /// Whether `from` contains `to` by value through structs only (unions are indirect).
+    private static func reaches(_ from: String, _ to: String, index: [String: Declaration]) -> Bool {
+        var stack = [from]
+        var seen: Set<String> = []
+        while let name = stack.popLast() {
+            if name == to { return true }
+            guard seen.insert(name).inserted, case .structure(let structure)? = index[name] else { continue }
+            stack += structure.properties.compactMap { target(of: $0.type, index: index)?.name }
+        }
+        return false
+    }
+}

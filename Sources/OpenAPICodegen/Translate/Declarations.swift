@@ -1,0 +1,224 @@
+/// The Swift declarations the translator produces and the renderer prints.
+///
+/// This is a small, domain-specific model rather than a full Swift syntax tree: each
+/// declaration says *what* to generate (a struct with these coded properties and these
+/// checks); the renderer alone decides *how* it is spelled.
+
+/// A Swift type as it appears in a declaration.
+public indirect enum TypeUsage: Hashable, Sendable, CustomStringConvertible {
+    /// A type by name: `String`, `Date`, `AuditEventRequest.Pagination`.
+    case named(String)
+    case array(TypeUsage)
+    /// `[String: T]`.
+    case dictionary(TypeUsage)
+
+    public var description: String {
+        switch self {
+        case .named(let name): name
+        case .array(let element): "[\(element)]"
+        case .dictionary(let value): "[String: \(value)]"
+        }
+    }
+
+    static let string = TypeUsage.named("String")
+    static let int = TypeUsage.named("Int")
+    static let bool = TypeUsage.named("Bool")
+    static let date = TypeUsage.named("Date")
+    static let jsonValue = TypeUsage.named("JSONValue")
+    static let data = TypeUsage.named("Data")
+}
+
+/// A check from the schema, applied to a value by generated `collectViolations(into:)`.
+public indirect enum ValueCheck: Hashable, Sendable {
+    case length(min: Int?, max: Int?)
+    case pattern(String)
+    /// Bounds as Swift literals of the value's type.
+    case range(min: String?, exclusiveMin: Bool, max: String?, exclusiveMax: Bool)
+    case count(min: Int?, max: Int?)
+    case unique
+    /// The value is a generated type that validates itself.
+    case nested
+    /// Apply these checks to every element (array) or value (map).
+    case each([ValueCheck])
+}
+
+/// How a property moves to and from JSON.
+public enum PropertyCoding: Hashable, Sendable {
+    case standard
+    /// RFC 3339 text, independent of the decoder's date strategy.
+    case dateTime
+    case dateTimeArray
+}
+
+public struct PropertyDeclaration: Hashable, Sendable {
+    public var swiftName: String
+    public var wireName: String
+    /// The type without optionality.
+    public var type: TypeUsage
+    public var isOptional: Bool
+    /// Must be present on the wire (decoded with `decode`, encoded even when nil).
+    public var isRequired: Bool
+    /// A Swift expression used when the key is absent and as the init default.
+    public var defaultValue: String?
+    public var documentation: String?
+    public var isDeprecated: Bool
+    public var coding: PropertyCoding
+    /// Stored behind `Indirect` because the type contains its owner.
+    public var isBoxed: Bool
+    public var checks: [ValueCheck]
+}
+
+public struct StructDeclaration: Hashable, Sendable {
+    public var name: String
+    public var documentation: String?
+    public var isDeprecated: Bool
+    public var properties: [PropertyDeclaration]
+    /// Extra members are kept in `additionalProperties: [String: T]`.
+    public var additionalProperties: TypeUsage?
+    public var nestedTypes: [Declaration]
+}
+
+/// An open enum: listed values become cases, anything else `unknown(raw)`.
+public struct EnumDeclaration: Hashable, Sendable {
+    public struct Case: Hashable, Sendable {
+        public var swiftName: String
+        /// The raw value as a Swift literal (`"success"` or `42`).
+        public var literal: String
+    }
+
+    public var name: String
+    public var documentation: String?
+    public var isDeprecated: Bool
+    /// `String` or `Int`.
+    public var rawType: String
+    public var cases: [Case]
+}
+
+/// `oneOf`/`anyOf`: one case per variant.
+public struct OneOfDeclaration: Hashable, Sendable {
+    public struct Case: Hashable, Sendable {
+        public var swiftName: String
+        public var type: TypeUsage
+        /// Discriminator values that select this case.
+        public var discriminatorValues: [String]
+        /// How to read the discriminator back from the payload; nil when the payload lacks it.
+        public var discriminatorAccess: DiscriminatorAccess?
+    }
+
+    public enum DiscriminatorAccess: Hashable, Sendable {
+        case string(property: String, isOptional: Bool)
+        case openEnum(property: String, isOptional: Bool)
+    }
+
+    public var name: String
+    public var documentation: String?
+    public var isDeprecated: Bool
+    public var cases: [Case]
+    /// The wire name of the discriminator property, if there is one.
+    public var discriminatorProperty: String?
+    /// `oneOf` requires exactly one variant to match; `anyOf` takes the first.
+    public var requiresSingleMatch: Bool
+    public var isIndirect: Bool
+}
+
+public struct TypeAliasDeclaration: Hashable, Sendable {
+    public var name: String
+    public var documentation: String?
+    public var isDeprecated: Bool
+    public var target: TypeUsage
+}
+
+public indirect enum Declaration: Hashable, Sendable {
+    case structure(StructDeclaration)
+    case openEnum(EnumDeclaration)
+    case oneOf(OneOfDeclaration)
+    case typeAlias(TypeAliasDeclaration)
+
+    public var name: String {
+        switch self {
+        case .structure(let declaration): declaration.name
+        case .openEnum(let declaration): declaration.name
+        case .oneOf(let declaration): declaration.name
+        case .typeAlias(let declaration): declaration.name
+        }
+    }
+}
+
+// MARK: Client
+
+public struct ParameterDeclaration: Hashable, Sendable {
+    public var swiftName: String
+    public var wireName: String
+    public var location: ParameterLocation
+    public var type: TypeUsage
+    public var isRequired: Bool
+    public var explode: Bool
+    public var documentation: String?
+}
+
+public enum BodyEncoding: Hashable, Sendable {
+    case json
+    /// Sent as given (`Data`), for content types the generator does not encode.
+    case raw
+}
+
+public struct RequestBodyDeclaration: Hashable, Sendable {
+    public var type: TypeUsage
+    public var isRequired: Bool
+    public var contentType: String
+    public var encoding: BodyEncoding
+}
+
+public enum ResponseBodyDecoding: Hashable, Sendable {
+    case json
+    case text
+    case raw
+}
+
+public struct ResponseCaseDeclaration: Hashable, Sendable {
+    public var swiftName: String
+    public var status: ResponseStatus
+    public var documentation: String?
+    public var body: (type: TypeUsage, decoding: ResponseBodyDecoding)?
+
+    public static func == (lhs: Self, rhs: Self) -> Bool {
+        lhs.swiftName == rhs.swiftName && lhs.status == rhs.status && lhs.documentation == rhs.documentation
+            && lhs.body?.type == rhs.body?.type && lhs.body?.decoding == rhs.body?.decoding
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(swiftName)
+        hasher.combine(status)
+    }
+}
+
+public enum PathPart: Hashable, Sendable {
+    case literal(String)
+    /// The Swift name of a path parameter.
+    case parameter(String)
+}
+
+public struct OperationDeclaration: Hashable, Sendable {
+    /// The client method name.
+    public var methodName: String
+    /// The `Operations.<namespace>` type holding `Output` and inline types.
+    public var namespace: String
+    public var operationID: String
+    public var httpMethod: String
+    public var path: [PathPart]
+    public var parameters: [ParameterDeclaration]
+    public var body: RequestBodyDeclaration?
+    public var responses: [ResponseCaseDeclaration]
+    public var acceptedContentTypes: [String]
+    public var documentation: String?
+    public var isDeprecated: Bool
+    public var nestedTypes: [Declaration]
+}
+
+/// Everything the renderer prints for one spec.
+public struct TranslatedModule: Hashable, Sendable {
+    public var sourceName: String
+    public var accessModifier: String
+    public var schemas: [Declaration]
+    public var operations: [OperationDeclaration]
+}

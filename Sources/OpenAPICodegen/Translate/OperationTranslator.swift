@@ -1,0 +1,160 @@
+import Foundation
+
+/// Translates operations into client methods and their `Operations.<Name>` namespaces.
+extension SchemaTranslator {
+    func translateOperations(_ operations: [Operation]) -> [OperationDeclaration] {
+        var methodNames = NameAllocator(reserved: ["core", "init"])
+        var namespaces = NameAllocator(reserved: SwiftNaming.reservedTypeNames)
+        return operations.map { operation in
+            let operationID = operation.operationID ?? Self.synthesizedOperationID(operation)
+            let methodName = methodNames.allocate(SwiftNaming.memberName(operationID))
+            let namespace = namespaces.allocate(SwiftNaming.typeName(operationID))
+            return translate(operation, operationID: operationID, methodName: methodName, namespace: namespace)
+        }
+    }
+
+    private static func synthesizedOperationID(_ operation: Operation) -> String {
+        operation.method.lowercased() + " " + operation.path.replacingOccurrences(of: "{", with: "by ").replacingOccurrences(of: "}", with: "")
+    }
+
+    private func translate(_ operation: Operation, operationID: String, methodName: String, namespace: String) -> OperationDeclaration {
+        var scope = nestedScope(for: "Operations.\(namespace)")
+        scope.names.reserve("Output")
+        var argumentNames = NameAllocator(reserved: ["body", "operationID", "request", "response", "query", "path"])
+        var parameters: [ParameterDeclaration] = []
+        for parameter in operation.parameters {
+            var type = typeUsage(for: parameter.schema, suggestedName: parameter.name, scope: &scope).type
+            if !isParameterEncodable(type) {
+                diagnostics.warning("parameter '\(parameter.name)' has a type that cannot be sent as text; it is sent as a String", at: parameter.sourceLocation)
+                type = .string
+            }
+            parameters.append(ParameterDeclaration(
+                swiftName: argumentNames.allocate(SwiftNaming.memberName(parameter.name)), wireName: parameter.name,
+                location: parameter.location, type: type, isRequired: parameter.required, explode: parameter.explode,
+                documentation: parameter.description))
+        }
+        var path: [PathPart] = []
+        for segment in Self.pathSegments(operation.path) {
+            if segment.hasPrefix("{"), let parameter = parameters.first(where: { "{\($0.wireName)}" == segment && $0.location == .path }) {
+                path.append(.parameter(parameter.swiftName))
+            } else if segment.hasPrefix("{") {
+                diagnostics.error("path template \(segment) has no matching path parameter", at: operation.location)
+            } else {
+                path.append(.literal(segment))
+            }
+        }
+        var responseNames = NameAllocator(reserved: ["undocumented", "statusCode"])
+        let responses = operation.responses.sorted { $0.status < $1.status }.map { response in
+            ResponseCaseDeclaration(
+                swiftName: responseNames.allocate(Self.caseName(for: response.status)),
+                status: response.status,
+                documentation: response.description,
+                body: responseBody(response, namespace: namespace, scope: &scope))
+        }
+        var accepted: [String] = []
+        for contentType in operation.responses.flatMap({ $0.content.map(\.contentType) }) where !accepted.contains(contentType) {
+            accepted.append(contentType)
+        }
+        return OperationDeclaration(
+            methodName: methodName, namespace: namespace, operationID: operationID, httpMethod: operation.method, path: path,
+            parameters: parameters, body: operation.requestBody.flatMap { requestBody($0, scope: &scope) }, responses: responses,
+            acceptedContentTypes: accepted, documentation: [operation.summary, operation.description].compactMap { $0 }.joined(separator: "\n\n"),
+            isDeprecated: operation.deprecated, nestedTypes: scope.declarations)
+    }
+
+    /// Splits `/a/{id}/b` into `/a/`, `{id}`, `/b`.
+    static func pathSegments(_ template: String) -> [String] {
+        var segments: [String] = []
+        var current = ""
+        for character in template {
+            if character == "{" {
+                if !current.isEmpty { segments.append(current) }
+                current = "{"
+            } else if character == "}", current.hasPrefix("{") {
+                segments.append(current + "}")
+                current = ""
+            } else {
+                current.append(character)
+            }
+        }
+        if !current.isEmpty { segments.append(current) }
+        return segments
+    }
+
+    private func isParameterEncodable(_ type: TypeUsage) -> Bool {
+        switch type {
+        case .named(let name):
+            if ["String", "Int", "Int32", "Int64", "Double", "Float", "Bool", "UUID", "Date"].contains(name) { return true }
+            return isOpenEnum(name)
+        case .array(let element):
+            if case .array = element { return false }
+            return isParameterEncodable(element)
+        case .dictionary:
+            return false
+        }
+    }
+
+    private func isOpenEnum(_ qualifiedName: String) -> Bool {
+        if let key = topLevelNames.first(where: { $0.value == qualifiedName })?.key, let named = schemasByKey[key] {
+            guard var object = inlineObject(named.schema) else { return false }
+            if let single = Self.singleWrappedMember(&object), let inner = inlineObject(single) { object = inner }
+            return object.enumValues.map { enumRawType(object, values: $0) != nil } ?? false
+        }
+        // Nested enums are declared from inline parameter schemas; only enums are declarable there.
+        return qualifiedName.hasPrefix("Operations.")
+    }
+
+    static func isJSON(_ contentType: String) -> Bool {
+        let base = contentType.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
+        return base == "application/json" || base.hasSuffix("+json") || base == "*/*"
+    }
+
+    private func requestBody(_ body: RequestBody, scope: inout DeclarationScope) -> RequestBodyDeclaration? {
+        guard let media = body.content.first(where: { Self.isJSON($0.contentType) }) ?? body.content.first else { return nil }
+        guard Self.isJSON(media.contentType) else {
+            diagnostics.warning("request body '\(media.contentType)' is not encoded by the generator; the method takes it as Data", at: body.location)
+            return RequestBodyDeclaration(type: .data, isRequired: body.required, contentType: media.contentType, encoding: .raw)
+        }
+        let type = media.schema.map { typeUsage(for: $0, suggestedName: "Body", scope: &scope).type } ?? .jsonValue
+        return RequestBodyDeclaration(
+            type: type, isRequired: body.required, contentType: media.contentType == "*/*" ? "application/json" : media.contentType,
+            encoding: .json)
+    }
+
+    private func responseBody(_ response: Response, namespace: String, scope: inout DeclarationScope) -> (type: TypeUsage, decoding: ResponseBodyDecoding)? {
+        guard let media = response.content.first(where: { Self.isJSON($0.contentType) }) ?? response.content.first else { return nil }
+        if Self.isJSON(media.contentType) {
+            let suggested = Self.caseName(for: response.status).prefix(1).uppercased() + Self.caseName(for: response.status).dropFirst() + "Body"
+            let type = media.schema.map { typeUsage(for: $0, suggestedName: suggested, scope: &scope).type } ?? .jsonValue
+            return (type, .json)
+        }
+        if media.contentType.hasPrefix("text/") { return (.string, .text) }
+        return (.data, .raw)
+    }
+
+    /// `created` for 201, `clientError` for 4XX, `default` for default.
+    static func caseName(for status: ResponseStatus) -> String {
+        switch status {
+        case .default: return "default"
+        case .range(let digit):
+            return ["informational", "success", "redirection", "clientError", "serverError"][digit - 1]
+        case .code(let code):
+            return statusNames[code] ?? "status\(code)"
+        }
+    }
+
+    static let statusNames: [Int: String] = [
+        100: "continue", 101: "switchingProtocols", 200: "ok", 201: "created", 202: "accepted",
+        203: "nonAuthoritativeInformation", 204: "noContent", 205: "resetContent", 206: "partialContent",
+        207: "multiStatus", 300: "multipleChoices", 301: "movedPermanently", 302: "found", 303: "seeOther",
+        304: "notModified", 307: "temporaryRedirect", 308: "permanentRedirect", 400: "badRequest", 401: "unauthorized",
+        402: "paymentRequired", 403: "forbidden", 404: "notFound", 405: "methodNotAllowed", 406: "notAcceptable",
+        407: "proxyAuthenticationRequired", 408: "requestTimeout", 409: "conflict", 410: "gone", 411: "lengthRequired",
+        412: "preconditionFailed", 413: "contentTooLarge", 414: "uriTooLong", 415: "unsupportedMediaType",
+        416: "rangeNotSatisfiable", 417: "expectationFailed", 421: "misdirectedRequest", 422: "unprocessableContent",
+        423: "locked", 424: "failedDependency", 425: "tooEarly", 426: "upgradeRequired", 428: "preconditionRequired",
+        429: "tooManyRequests", 431: "requestHeaderFieldsTooLarge", 451: "unavailableForLegalReasons",
+        500: "internalServerError", 501: "notImplemented", 502: "badGateway", 503: "serviceUnavailable",
+        504: "gatewayTimeout", 505: "httpVersionNotSupported", 507: "insufficientStorage",
+    ]
+}

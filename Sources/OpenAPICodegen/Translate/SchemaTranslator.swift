@@ -1,0 +1,250 @@
+import YAML
+
+/// Translates named schemas into top-level declarations.
+final class SchemaTranslator {
+    let diagnostics: DiagnosticCollector
+    let schemasByKey: [SchemaKey: NamedSchema]
+    /// The Swift name of every named schema.
+    private(set) var topLevelNames: [SchemaKey: String] = [:]
+    let document: OpenAPIDocument
+    /// Top-level names, shared with operation namespaces and aliases' companion types.
+    var topLevel: DeclarationScope
+    /// The qualified name declared for each inline schema, by where it is written.
+    var inlineTypeNames: [SourceLocation: String] = [:]
+
+    init(document: OpenAPIDocument, diagnostics: DiagnosticCollector) {
+        self.document = document
+        self.diagnostics = diagnostics
+        schemasByKey = Dictionary(document.schemas.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
+        topLevel = DeclarationScope(qualifier: "", names: NameAllocator(reserved: SwiftNaming.reservedTypeNames))
+        for named in document.schemas {
+            let preferred = SwiftNaming.typeName(named.name)
+            topLevelNames[named.key] = topLevel.names.allocate(preferred, alternative: preferred + "Schema")
+        }
+    }
+
+    /// A fresh scope for the members of a type, where nested names must not shadow
+    /// any top-level or reserved name.
+    func nestedScope(for qualifiedName: String) -> DeclarationScope {
+        var names = NameAllocator(reserved: SwiftNaming.reservedTypeNames.union(topLevelNames.values))
+        names.reserve(qualifiedName.split(separator: ".").last.map(String.init) ?? qualifiedName)
+        return DeclarationScope(qualifier: qualifiedName, names: names)
+    }
+
+    func translateSchemas() -> [Declaration] {
+        var declarations: [Declaration] = []
+        for named in document.schemas {
+            let name = topLevelNames[named.key]!
+            switch named.schema {
+            case .reference(let key, _):
+                declarations.append(.typeAlias(TypeAliasDeclaration(
+                    name: name, documentation: nil, isDeprecated: false, target: .named(topLevelNames[key] ?? "JSONValue"))))
+            case .inline(let object):
+                if isDeclarable(object) {
+                    declarations.append(declaration(for: object, name: name, qualifiedName: name))
+                } else {
+                    // Inline types inside an alias (`[Item]`) have nowhere to nest, so they go top-level.
+                    let type = typeUsage(for: named.schema, suggestedName: name, scope: &topLevel).type
+                    declarations += topLevel.declarations
+                    topLevel.declarations = []
+                    declarations.append(.typeAlias(TypeAliasDeclaration(
+                        name: name, documentation: object.description, isDeprecated: object.deprecated, target: type)))
+                }
+            }
+        }
+        return declarations
+    }
+
+    /// A struct, open enum or union for a declarable schema.
+    func declaration(for object: SchemaObject, name: String, qualifiedName: String) -> Declaration {
+        var object = object
+        _ = Self.singleWrappedMember(&object)
+        if !object.oneOf.isEmpty || !object.anyOf.isEmpty {
+            return .oneOf(unionDeclaration(object, name: name, qualifiedName: qualifiedName))
+        }
+        if let values = object.enumValues, let rawType = enumRawType(object, values: values), object.allOf.isEmpty {
+            return .openEnum(EnumDeclaration(
+                name: name, documentation: object.description, isDeprecated: object.deprecated, rawType: rawType,
+                cases: Self.enumCases(values, rawType: rawType)))
+        }
+        return .structure(structDeclaration(object, name: name, qualifiedName: qualifiedName))
+    }
+
+    // MARK: Structs
+
+    private func structDeclaration(_ object: SchemaObject, name: String, qualifiedName: String) -> StructDeclaration {
+        var scope = nestedScope(for: qualifiedName)
+        var visited: Set<SchemaKey> = []
+        let shape = flatten(object, visited: &visited)
+        var memberNames = NameAllocator(reserved: shape.additional == nil ? [] : ["additionalProperties"])
+        var properties: [PropertyDeclaration] = []
+        for property in shape.properties {
+            let (type, nullable) = typeUsage(for: property.schema, suggestedName: property.name, scope: &scope)
+            let isRequired = shape.required.contains(property.name)
+            let inline = inlineObject(property.schema)
+            let defaultValue = inline?.defaultValue.flatMap { defaultExpression($0, type: type, schema: property.schema) }
+            properties.append(PropertyDeclaration(
+                swiftName: memberNames.allocate(SwiftNaming.memberName(property.name)),
+                wireName: property.name,
+                type: type,
+                isOptional: nullable || (!isRequired && defaultValue == nil),
+                isRequired: isRequired,
+                defaultValue: defaultValue,
+                documentation: Self.inlineDescription(property.schema),
+                isDeprecated: Self.isDeprecated(property.schema),
+                coding: type == .date ? .dateTime : type == .array(.date) ? .dateTimeArray : .standard,
+                isBoxed: false,
+                checks: checks(for: property.schema)))
+        }
+        var additional: TypeUsage?
+        switch shape.additional {
+        case .schema(let values)?: additional = typeUsage(for: values, suggestedName: "AdditionalProperty", scope: &scope).type
+        case .any?: additional = .jsonValue
+        default: additional = nil
+        }
+        return StructDeclaration(
+            name: name, documentation: object.description, isDeprecated: object.deprecated, properties: properties,
+            additionalProperties: additional, nestedTypes: scope.declarations)
+    }
+
+    private struct ObjectShape {
+        var properties: [Property] = []
+        var required: Set<String> = []
+        var additional: AdditionalProperties?
+    }
+
+    /// Merges `allOf` members into one set of properties: members first, in order, then
+    /// the schema's own; a later definition of a property replaces an earlier one in place.
+    private func flatten(_ object: SchemaObject, visited: inout Set<SchemaKey>) -> ObjectShape {
+        var shape = ObjectShape()
+        func merge(_ other: ObjectShape) {
+            for property in other.properties {
+                if let index = shape.properties.firstIndex(where: { $0.name == property.name }) {
+                    shape.properties[index] = property
+                } else {
+                    shape.properties.append(property)
+                }
+            }
+            shape.required.formUnion(other.required)
+            if let additional = other.additional { shape.additional = additional }
+        }
+        for member in object.allOf {
+            if case .reference(let key, _) = member {
+                guard visited.insert(key).inserted else { continue }
+            }
+            guard let memberObject = inlineObject(member) else { continue }
+            let isObjectLike = !memberObject.properties.isEmpty || !memberObject.allOf.isEmpty || memberObject.types.contains(.object)
+                || !memberObject.required.isEmpty
+            guard isObjectLike, memberObject.oneOf.isEmpty, memberObject.anyOf.isEmpty else {
+                diagnostics.warning("allOf member is not an object schema and is skipped", at: member.location)
+                continue
+            }
+            merge(flatten(memberObject, visited: &visited))
+        }
+        var own = ObjectShape(properties: object.properties, required: Set(object.required))
+        switch object.additionalProperties {
+        case .schema, .any: own.additional = object.additionalProperties
+        case .unspecified, .forbidden: own.additional = nil
+        }
+        merge(own)
+        return shape
+    }
+
+    static func inlineDescription(_ schema: Schema) -> String? {
+        if case .inline(let object) = schema { return object.description }
+        return nil
+    }
+
+    static func isDeprecated(_ schema: Schema) -> Bool {
+        if case .inline(let object) = schema { return object.deprecated }
+        return false
+    }
+
+    // MARK: Enums
+
+    /// Cases for an open enum's values, named deterministically. Pure, so a default
+    /// value can find its case before or after the enum itself is translated.
+    static func enumCases(_ values: [Node], rawType: String) -> [EnumDeclaration.Case] {
+        var names = NameAllocator(reserved: ["unknown", "rawValue", "isKnown", "hashValue", "init"])
+        var seen: Set<String> = []
+        var cases: [EnumDeclaration.Case] = []
+        for value in values {
+            guard let scalar = value.scalar, value.resolvedScalar != .null, seen.insert(scalar.value).inserted else { continue }
+            let literal = rawType == "Int" ? scalar.value : SwiftLiteral.string(scalar.value)
+            let preferred = scalar.value.isEmpty ? "empty" : SwiftNaming.memberName(scalar.value)
+            cases.append(EnumDeclaration.Case(swiftName: names.allocate(preferred), literal: literal))
+        }
+        return cases
+    }
+
+    // MARK: Unions
+
+    private func unionDeclaration(_ object: SchemaObject, name: String, qualifiedName: String) -> OneOfDeclaration {
+        var scope = nestedScope(for: qualifiedName)
+        let members = object.oneOf.isEmpty ? object.anyOf : object.oneOf
+        var caseNames = NameAllocator(reserved: ["undocumented", "discriminatorValue"])
+        var cases: [OneOfDeclaration.Case] = []
+        if let discriminator = object.discriminator {
+            var targets: [SchemaKey] = []
+            for member in members {
+                if case .reference(let key, _) = member { targets.append(key) } else {
+                    diagnostics.warning("an inline oneOf variant cannot be selected by the discriminator and is skipped", at: member.location)
+                }
+            }
+            for entry in discriminator.mapping where !targets.contains(entry.target) {
+                targets.append(entry.target)
+            }
+            for target in targets {
+                var values = discriminator.mapping.filter { $0.target == target }.map(\.value)
+                if values.isEmpty, let named = schemasByKey[target] { values = [named.name] }
+                let typeName = topLevelNames[target] ?? "JSONValue"
+                cases.append(OneOfDeclaration.Case(
+                    swiftName: caseNames.allocate(SwiftNaming.memberName(typeName)), type: .named(typeName),
+                    discriminatorValues: values, discriminatorAccess: nil))
+            }
+        } else {
+            for (index, member) in members.enumerated() {
+                let type = typeUsage(for: member, suggestedName: "Variant\(index + 1)", scope: &scope).type
+                cases.append(OneOfDeclaration.Case(
+                    swiftName: caseNames.allocate(Self.caseName(for: type)), type: type, discriminatorValues: [], discriminatorAccess: nil))
+            }
+            reportAmbiguousVariants(members)
+        }
+        return OneOfDeclaration(
+            name: name, documentation: object.description, isDeprecated: object.deprecated, cases: cases,
+            discriminatorProperty: object.discriminator?.propertyName, requiresSingleMatch: !object.oneOf.isEmpty,
+            isIndirect: false)
+    }
+
+    private static func caseName(for type: TypeUsage) -> String {
+        switch type {
+        case .named(let name): SwiftNaming.memberName(String(name.split(separator: ".").last ?? "value"))
+        case .array(let element): caseName(for: element) + "Array"
+        case .dictionary(let value): caseName(for: value) + "Map"
+        }
+    }
+
+    /// Warns about variants that the same JSON could decode as, so `oneOf` would fail
+    /// at run time with "ambiguous" and `anyOf` would always pick the first.
+    private func reportAmbiguousVariants(_ members: [Schema]) {
+        let shapes = members.map { member -> (kind: String, required: Set<String>, properties: Set<String>) in
+            let object = inlineObject(member)
+            let kind = object.map { $0.properties.isEmpty && $0.allOf.isEmpty ? ($0.types.first?.rawValue ?? "any") : "object" } ?? "any"
+            var visited: Set<SchemaKey> = []
+            let shape = object.map { flatten($0, visited: &visited) }
+            return (kind, shape?.required ?? [], Set(shape?.properties.map(\.name) ?? []))
+        }
+        for i in shapes.indices {
+            for j in shapes.indices where j > i && shapes[i].kind == shapes[j].kind {
+                let a = shapes[i]
+                let b = shapes[j]
+                let overlapping = a.kind != "object" || (a.required.isSubset(of: b.properties) && b.required.isSubset(of: a.properties))
+                if overlapping {
+                    diagnostics.warning(
+                        "variants \(i + 1) and \(j + 1) of this union can match the same JSON; add a discriminator or distinct required properties",
+                        at: members[j].location)
+                }
+            }
+        }
+    }
+}
