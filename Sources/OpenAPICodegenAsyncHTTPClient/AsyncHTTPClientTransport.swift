@@ -1,0 +1,71 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+import OpenAPICodegenRuntime
+
+/// A ``ClientTransport`` over AsyncHTTPClient (SwiftNIO).
+///
+/// Kept out of `OpenAPICodegenRuntime` so that generated code, and everything that only
+/// needs the models, compiles without SwiftNIO.
+public struct AsyncHTTPClientTransport: ClientTransport {
+    public struct Configuration: Sendable {
+        /// The deadline for one request, from sending to the last byte of the response.
+        public var timeout: Duration
+        /// Responses larger than this fail instead of exhausting memory.
+        public var maxResponseBodyBytes: Int
+
+        public init(timeout: Duration = .seconds(30), maxResponseBodyBytes: Int = 16 * 1024 * 1024) {
+            self.timeout = timeout
+            self.maxResponseBodyBytes = maxResponseBodyBytes
+        }
+    }
+
+    private let client: HTTPClient
+    private let configuration: Configuration
+
+    /// - Parameters:
+    ///   - client: The HTTP client; the application owns its lifecycle. Defaults to the shared one.
+    ///   - configuration: Timeout and response size limit.
+    public init(client: HTTPClient = .shared, configuration: Configuration = Configuration()) {
+        self.client = client
+        self.configuration = configuration
+    }
+
+    public func send(_ request: OpenAPICodegenRuntime.HTTPRequest, serverURL: URL, operationID: String) async throws -> OpenAPICodegenRuntime.HTTPResponse {
+        guard let url = request.url(relativeTo: serverURL) else {
+            throw AsyncHTTPClientTransportError.invalidURL(serverURL: serverURL.absoluteString, path: request.path)
+        }
+        var outgoing = HTTPClientRequest(url: url.absoluteString)
+        outgoing.method = NIOHTTP1.HTTPMethod(rawValue: request.method.rawValue)
+        for field in request.headers {
+            outgoing.headers.add(name: field.name, value: field.value)
+        }
+        if let body = request.body {
+            outgoing.body = .bytes(ByteBuffer(bytes: body))
+        }
+        let (seconds, attoseconds) = configuration.timeout.components
+        let timeout = TimeAmount.nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+        let response = try await client.execute(outgoing, timeout: timeout)
+        let body = try await response.body.collect(upTo: configuration.maxResponseBodyBytes)
+        var headers = OpenAPICodegenRuntime.HTTPHeaders()
+        for (name, value) in response.headers {
+            headers.append(name: name, value: value)
+        }
+        return OpenAPICodegenRuntime.HTTPResponse(
+            statusCode: Int(response.status.code),
+            headers: headers,
+            body: body.readableBytes == 0 ? nil : Data(body.readableBytesView))
+    }
+}
+
+/// Why the transport could not send a request.
+public enum AsyncHTTPClientTransportError: Error, Sendable, CustomStringConvertible {
+    case invalidURL(serverURL: String, path: String)
+
+    public var description: String {
+        switch self {
+        case .invalidURL(let serverURL, let path): "cannot form a URL from server URL '\(serverURL)' and path '\(path)'"
+        }
+    }
+}
