@@ -61,7 +61,8 @@ let package = Package(
         .testTarget(name: "YAMLTests", dependencies: ["YAML"]),
         .testTarget(
             name: "OpenAPICodegenTests",
-            dependencies: ["OpenAPICodegen", "OpenAPICodegenRuntime"],
+            // The CLI is a dependency so that it is built for the tests that run it.
+            dependencies: ["OpenAPICodegen", "OpenAPICodegenRuntime", "openapi-codegen"],
             exclude: ["Fixtures"]
         ),
         .testTarget(

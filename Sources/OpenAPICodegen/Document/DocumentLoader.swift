@@ -161,9 +161,14 @@ final class LoadSession {
 
     // MARK: Reading scalars with diagnostics
 
+    /// `'field'` for a key, or the description as is (`path item '/a'`).
+    private func label(_ field: String) -> String {
+        field.contains(" ") ? field : "'\(field)'"
+    }
+
     func string(_ node: Node, _ field: String) -> String? {
         guard let scalar = node.scalar else {
-            diagnostics.error("'\(field)' must be a string, found \(node.kindDescription)", at: node.location)
+            diagnostics.error("\(label(field)) must be a string, found \(node.kindDescription)", at: node.location)
             return nil
         }
         return scalar.value
@@ -171,7 +176,7 @@ final class LoadSession {
 
     func bool(_ node: Node, _ field: String) -> Bool? {
         guard case .bool(let value)? = node.resolvedScalar else {
-            diagnostics.error("'\(field)' must be true or false, found '\(node)'", at: node.location)
+            diagnostics.error("\(label(field)) must be true or false, found '\(node)'", at: node.location)
             return nil
         }
         return value
@@ -179,7 +184,7 @@ final class LoadSession {
 
     func int(_ node: Node, _ field: String) -> Int? {
         guard case .int(let value)? = node.resolvedScalar, value >= 0 else {
-            diagnostics.error("'\(field)' must be a non-negative integer, found '\(node)'", at: node.location)
+            diagnostics.error("\(label(field)) must be a non-negative integer, found '\(node)'", at: node.location)
             return nil
         }
         return value
@@ -190,14 +195,14 @@ final class LoadSession {
         case .int(let value)?: return NumberBound(value: Double(value), text: String(value), isExclusive: exclusive)
         case .double(let value)?: return NumberBound(value: value, text: node.scalar!.value, isExclusive: exclusive)
         default:
-            diagnostics.error("'\(field)' must be a number, found '\(node)'", at: node.location)
+            diagnostics.error("\(label(field)) must be a number, found '\(node)'", at: node.location)
             return nil
         }
     }
 
     func mapping(_ node: Node, _ field: String) -> [Node.Pair]? {
         guard let pairs = node.mapping else {
-            diagnostics.error("'\(field)' must be a mapping, found \(node.kindDescription)", at: node.location)
+            diagnostics.error("\(label(field)) must be a mapping, found \(node.kindDescription)", at: node.location)
             return nil
         }
         return pairs
@@ -205,7 +210,7 @@ final class LoadSession {
 
     func sequence(_ node: Node, _ field: String) -> [Node]? {
         guard let items = node.sequence else {
-            diagnostics.error("'\(field)' must be a sequence, found \(node.kindDescription)", at: node.location)
+            diagnostics.error("\(label(field)) must be a sequence, found \(node.kindDescription)", at: node.location)
             return nil
         }
         return items

@@ -54,7 +54,10 @@ struct ClientRenderer {
                 }
             }
             let path = pathExpression(operation) + (queryParameters.isEmpty ? "" : " + query.queryString")
-            body.line("var request = HTTPRequest(method: HTTPMethod(rawValue: \(SwiftLiteral.string(operation.httpMethod))), path: \(path))")
+            let standardMethods = ["GET", "PUT", "POST", "DELETE", "OPTIONS", "HEAD", "PATCH", "TRACE"]
+            let method = standardMethods.contains(operation.httpMethod)
+                ? "." + operation.httpMethod.lowercased() : "HTTPMethod(rawValue: \(SwiftLiteral.string(operation.httpMethod)))"
+            body.line("var request = HTTPRequest(method: \(method), path: \(path))")
             for parameter in operation.parameters where parameter.location == .header {
                 body.line("request.headers.setParameter(\(SwiftLiteral.string(parameter.wireName)), \(SwiftNaming.escaped(parameter.swiftName)))")
             }

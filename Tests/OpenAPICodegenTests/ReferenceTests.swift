@@ -1,0 +1,77 @@
+import Foundation
+import Testing
+@testable import OpenAPICodegen
+
+/// Small specs compared with reviewed, expected Swift output.
+///
+/// After an intended change to the output, regenerate the expectations with
+/// `OPENAPI_CODEGEN_UPDATE_REFERENCE=1 swift test --filter ReferenceTests`, then review the diff.
+@Suite("Reference output")
+struct ReferenceTests {
+    @Test("petshop.yaml renders exactly as expected", arguments: FileLayout.fileNames)
+    func petshop(file: String) throws {
+        let generated = try generate(TestPaths.fixtures.appending(path: "reference/petshop.yaml"))
+        let expectedURL = TestPaths.fixtures.appending(path: "reference/petshop/\(file).expected")
+        if ProcessInfo.processInfo.environment["OPENAPI_CODEGEN_UPDATE_REFERENCE"] == "1" {
+            try FileManager.default.createDirectory(at: expectedURL.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try generated[file]!.write(to: expectedURL, atomically: true, encoding: .utf8)
+        }
+        let expected = try String(contentsOf: expectedURL, encoding: .utf8)
+        #expect(generated[file] == expected)
+    }
+
+    @Test("the file set is fixed whatever the spec holds")
+    func fixedFileSet() throws {
+        let empty = try TestPaths.temporaryDirectory().appending(path: "empty.yaml")
+        try "openapi: 3.1.0\ninfo: {title: Empty, version: '1'}\npaths: {}\n".write(to: empty, atomically: true, encoding: .utf8)
+        #expect(try generate(empty).keys.sorted() == FileLayout.fileNames.sorted())
+        #expect(try generate(TestPaths.sharedSpecs.appending(path: "kubernaut-data-storage-v1.yaml")).keys.sorted() == FileLayout.fileNames.sorted())
+    }
+
+    @Test("output is byte-identical from run to run")
+    func deterministic() throws {
+        let spec = TestPaths.sharedSpecs.appending(path: "kubernaut-data-storage-v1.yaml")
+        #expect(try generate(spec) == generate(spec))
+    }
+
+    @Test("the access modifier and operation filter from the configuration apply")
+    func options() throws {
+        let files = try generate(TestPaths.contract, options: TranslationOptions(accessModifier: "package", operations: ["queryAuditEvents"]))
+        #expect(files["Client.swift"]!.contains("package func queryAuditEvents("))
+        #expect(!files["Client.swift"]!.contains("createAuditEvent"))
+        #expect(!files["Schemas1.swift"]!.contains("public "))
+    }
+}
+
+/// `Generated/DataStorageClient` must be exactly what the generator makes of the contract.
+@Suite("Committed output")
+struct DriftTests {
+    static let generatedDirectory = TestPaths.packageRoot.appending(path: "Generated/DataStorageClient")
+    static let config = TestPaths.packageRoot.appending(path: "Sources/DataStorageClient/openapi-codegen.yaml")
+
+    @Test("Generated/DataStorageClient matches openapi/datastorage.yaml")
+    func noDrift() throws {
+        let configuration = try CodegenConfiguration.load(path: Self.config.path)
+        #expect(configuration.specPath(relativeTo: Self.config.path) == TestPaths.contract.path)
+        let output = try GeneratorPipeline(options: configuration.options).run(specPath: TestPaths.contract.path)
+        let differences = OutputDirectory.differences(output.files, in: Self.generatedDirectory.path)
+        #expect(differences.isEmpty, "run: openapi-codegen generate openapi/datastorage.yaml --config Sources/DataStorageClient/openapi-codegen.yaml --output Generated/DataStorageClient\n\(differences.joined(separator: "\n"))")
+    }
+
+    @Test("openapi-codegen check exits 1 with a summary on drift, 0 when identical")
+    func checkCommand() throws {
+        let directory = try TestPaths.temporaryDirectory()
+        let codegen = TestPaths.codegenExecutable.path
+        let generate = try runProcess(codegen, ["generate", TestPaths.contract.path, "--output", directory.path])
+        #expect(generate.status == 0, "\(generate.standardError)")
+        let clean = try runProcess(codegen, ["check", TestPaths.contract.path, "--against", directory.path])
+        #expect(clean.status == 0)
+        let client = directory.appending(path: "Client.swift")
+        try (try String(contentsOf: client, encoding: .utf8) + "// edited by hand\n").write(to: client, atomically: true, encoding: .utf8)
+        try FileManager.default.removeItem(at: directory.appending(path: "Schemas2.swift"))
+        let drifted = try runProcess(codegen, ["check", TestPaths.contract.path, "--against", directory.path])
+        #expect(drifted.status == 1)
+        #expect(drifted.standardOutput.contains("Client.swift: differs from line"))
+        #expect(drifted.standardOutput.contains("Schemas2.swift: missing"))
+    }
+}
