@@ -15,6 +15,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
     ],
     targets: [
         // MARK: Generator: YAML nodes -> OpenAPI document -> Swift declarations -> text files
@@ -58,6 +59,7 @@ let package = Package(
         .executableTarget(name: "audit-demo", dependencies: ["OpenAPICodegen"]),
 
         // MARK: Tests
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "YAMLTests", dependencies: ["YAML"]),
         .testTarget(
             name: "OpenAPICodegenTests",
@@ -67,7 +69,13 @@ let package = Package(
         ),
         .testTarget(
             name: "OpenAPICodegenRuntimeTests",
-            dependencies: ["OpenAPICodegenRuntime", "OpenAPICodegenAsyncHTTPClient"]
+            dependencies: [
+                "OpenAPICodegenRuntime",
+                "OpenAPICodegenAsyncHTTPClient",
+                "TestSupport",
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
         ),
         .testTarget(name: "DataStorageClientTests", dependencies: ["DataStorageClient"]),
     ],

@@ -24,6 +24,24 @@ public struct AsyncHTTPClientTransport: ClientTransport {
     private let client: HTTPClient
     private let configuration: Configuration
 
+    /// A client configuration that fails fast when the server is unreachable.
+    ///
+    /// By default AsyncHTTPClient retries connection establishment until the request's
+    /// deadline, so an unreachable server holds every request for the whole timeout.
+    /// Callers that retry on their own (the audit store does, with backoff) want one
+    /// retry layer, so this stops after one attempt of at most `connectTimeout`.
+    public static func failFastConfiguration(connectTimeout: Duration = .seconds(2)) -> HTTPClient.Configuration {
+        var configuration = HTTPClient.Configuration()
+        configuration.timeout.connect = timeAmount(connectTimeout)
+        configuration.connectionPool.retryConnectionEstablishment = false
+        return configuration
+    }
+
+    static func timeAmount(_ duration: Duration) -> TimeAmount {
+        let (seconds, attoseconds) = duration.components
+        return .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+    }
+
     /// - Parameters:
     ///   - client: The HTTP client; the application owns its lifecycle. Defaults to the shared one.
     ///   - configuration: Timeout and response size limit.
@@ -44,9 +62,7 @@ public struct AsyncHTTPClientTransport: ClientTransport {
         if let body = request.body {
             outgoing.body = .bytes(ByteBuffer(bytes: body))
         }
-        let (seconds, attoseconds) = configuration.timeout.components
-        let timeout = TimeAmount.nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
-        let response = try await client.execute(outgoing, timeout: timeout)
+        let response = try await client.execute(outgoing, timeout: Self.timeAmount(configuration.timeout))
         let body = try await response.body.collect(upTo: configuration.maxResponseBodyBytes)
         var headers = OpenAPICodegenRuntime.HTTPHeaders()
         for (name, value) in response.headers {

@@ -1,0 +1,122 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import OpenAPICodegenAsyncHTTPClient
+import OpenAPICodegenRuntime
+import Testing
+
+/// Answers every request with a JSON echo of what it received.
+private final class EchoHandler: ChannelInboundHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    private var head: HTTPRequestHead?
+    private var body = ByteBuffer()
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head(let head):
+            self.head = head
+            body.clear()
+        case .body(var chunk):
+            body.writeBuffer(&chunk)
+        case .end:
+            guard let head else { return }
+            let echo: [String: String] = [
+                "method": head.method.rawValue,
+                "uri": head.uri,
+                "authorization": head.headers.first(name: "authorization") ?? "",
+                "contentType": head.headers.first(name: "content-type") ?? "",
+                "body": body.getString(at: body.readerIndex, length: body.readableBytes) ?? "",
+            ]
+            let json = try! JSONEncoder().encode(echo)
+            var headers = NIOHTTP1.HTTPHeaders()
+            headers.add(name: "content-type", value: "application/json")
+            headers.add(name: "content-length", value: String(json.count))
+            let status: HTTPResponseStatus = head.uri.hasPrefix("/missing") ? .notFound : .created
+            context.write(wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: status, headers: headers))), promise: nil)
+            context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(bytes: json)))), promise: nil)
+            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+        }
+    }
+}
+
+/// A loopback HTTP server for the duration of one test.
+private func withEchoServer(_ body: (URL) async throws -> Void) async throws {
+    let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+        .childChannelInitializer { channel in
+            channel.eventLoop.makeCompletedFuture {
+                try channel.pipeline.syncOperations.configureHTTPServerPipeline()
+                try channel.pipeline.syncOperations.addHandler(EchoHandler())
+            }
+        }
+        .bind(host: "127.0.0.1", port: 0).get()
+    let port = channel.localAddress!.port!
+    do {
+        try await body(URL(string: "http://127.0.0.1:\(port)")!)
+    } catch {
+        try? await channel.close()
+        throw error
+    }
+    try await channel.close()
+}
+
+@Suite("AsyncHTTPClient transport")
+struct AsyncHTTPClientTransportTests {
+    @Test("sends method, path, headers and body; returns status, headers and body")
+    func roundTrip() async throws {
+        try await withEchoServer { url in
+            let transport = AsyncHTTPClientTransport()
+            var request = OpenAPICodegenRuntime.HTTPRequest(method: .post, path: "/api/v1/audit/events?x=a%20b", body: Data(#"[{"a":1}]"#.utf8))
+            request.headers["Content-Type"] = "application/json"
+            request.headers["Authorization"] = "Bearer t"
+            let response = try await transport.send(request, serverURL: url, operationID: "op")
+            #expect(response.statusCode == 201)
+            #expect(response.headers["Content-Type"] == "application/json")
+            let echo = try JSONDecoder().decode([String: String].self, from: try #require(response.body))
+            #expect(echo == [
+                "method": "POST", "uri": "/api/v1/audit/events?x=a%20b", "authorization": "Bearer t",
+                "contentType": "application/json", "body": #"[{"a":1}]"#,
+            ])
+        }
+    }
+
+    @Test("error statuses are responses, not errors")
+    func errorStatus() async throws {
+        try await withEchoServer { url in
+            let response = try await AsyncHTTPClientTransport().send(.init(method: .get, path: "/missing"), serverURL: url, operationID: "op")
+            #expect(response.statusCode == 404)
+        }
+    }
+
+    @Test("connection refused is a thrown error, wrapped as .transport by the client core")
+    func refused() async throws {
+        // Bind and close a port so that nothing listens on it.
+        let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton).bind(host: "127.0.0.1", port: 0).get()
+        let port = channel.localAddress!.port!
+        try await channel.close()
+        let client = HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup.singleton, configuration: AsyncHTTPClientTransport.failFastConfiguration())
+        let core = ClientCore(serverURL: URL(string: "http://127.0.0.1:\(port)")!, transport: AsyncHTTPClientTransport(client: client))
+        await #expect {
+            _ = try await core.send(.init(method: .get, path: "/"), operationID: "op")
+        } throws: { error in
+            if case ClientError.transport("op", _) = error { true } else { false }
+        }
+        try await client.shutdown()
+    }
+
+    @Test("a server that never answers times out")
+    func timeout() async throws {
+        // A listener whose connections are accepted but never read or answered.
+        let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .childChannelInitializer { $0.eventLoop.makeSucceededVoidFuture() }
+            .bind(host: "127.0.0.1", port: 0).get()
+        defer { channel.close(promise: nil) }
+        let transport = AsyncHTTPClientTransport(configuration: .init(timeout: .milliseconds(200)))
+        await #expect(throws: (any Error).self) {
+            _ = try await transport.send(.init(method: .get, path: "/"), serverURL: URL(string: "http://127.0.0.1:\(channel.localAddress!.port!)")!, operationID: "op")
+        }
+    }
+}
