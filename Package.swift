@@ -63,8 +63,8 @@ let package = Package(
         .testTarget(name: "YAMLTests", dependencies: ["YAML"]),
         .testTarget(
             name: "OpenAPICodegenTests",
-            // The CLI is a dependency so that it is built for the tests that run it.
-            dependencies: ["OpenAPICodegen", "OpenAPICodegenRuntime", "openapi-codegen"],
+            // The CLI these tests run is built for the plugin that DataStorageClient uses.
+            dependencies: ["OpenAPICodegen", "OpenAPICodegenRuntime"],
             exclude: ["Fixtures"]
         ),
         .testTarget(
@@ -78,6 +78,12 @@ let package = Package(
             ]
         ),
         .testTarget(name: "DataStorageClientTests", dependencies: ["DataStorageClient"]),
+        .testTarget(
+            name: "KubernautModelTests",
+            dependencies: ["OpenAPICodegenRuntime"],
+            exclude: ["openapi-codegen.yaml"],
+            plugins: ["OpenAPICodegenPlugin"]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )
