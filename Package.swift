@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "openapi-codegen", targets: ["openapi-codegen"]),
+        .library(name: "OpenAPICodegen", targets: ["OpenAPICodegen"]),
         .plugin(name: "OpenAPICodegenPlugin", targets: ["OpenAPICodegenPlugin"]),
         .library(name: "OpenAPICodegenRuntime", targets: ["OpenAPICodegenRuntime"]),
         .library(name: "OpenAPICodegenAsyncHTTPClient", targets: ["OpenAPICodegenAsyncHTTPClient"]),

@@ -26,16 +26,16 @@ public struct AuditEventResponse: Codable, Hashable, Sendable, Validatable {
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        self.eventID = try container.decode(UUID.self, forKey: .eventID)
+        self.eventID = try container.decodeValue(forKey: .eventID)
         self.eventTimestamp = try container.decodeDateTime(forKey: .eventTimestamp)
-        self.message = try container.decode(String.self, forKey: .message)
+        self.message = try container.decodeValue(forKey: .message)
     }
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(self.eventID, forKey: .eventID)
+        try container.encodeValue(self.eventID, forKey: .eventID)
         try container.encodeDateTime(self.eventTimestamp, forKey: .eventTimestamp)
-        try container.encode(self.message, forKey: .message)
+        try container.encodeValue(self.message, forKey: .message)
     }
 
     public func collectViolations(into validator: inout Validator) {
@@ -59,14 +59,14 @@ public struct BatchAuditEventResponse: Codable, Hashable, Sendable, Validatable 
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        self.eventIDs = try container.decodeIfPresent([UUID].self, forKey: .eventIDs)
-        self.message = try container.decodeIfPresent(String.self, forKey: .message)
+        self.eventIDs = try container.decodeValueIfPresent(forKey: .eventIDs)
+        self.message = try container.decodeValueIfPresent(forKey: .message)
     }
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encodeIfPresent(self.eventIDs, forKey: .eventIDs)
-        try container.encodeIfPresent(self.message, forKey: .message)
+        try container.encodeValueIfPresent(self.eventIDs, forKey: .eventIDs)
+        try container.encodeValueIfPresent(self.message, forKey: .message)
     }
 
     public func collectViolations(into validator: inout Validator) {
@@ -91,14 +91,14 @@ public struct AsyncAcceptanceResponse: Codable, Hashable, Sendable, Validatable 
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        self.status = try container.decode(String.self, forKey: .status)
-        self.message = try container.decode(String.self, forKey: .message)
+        self.status = try container.decodeValue(forKey: .status)
+        self.message = try container.decodeValue(forKey: .message)
     }
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(self.status, forKey: .status)
-        try container.encode(self.message, forKey: .message)
+        try container.encodeValue(self.status, forKey: .status)
+        try container.encodeValue(self.message, forKey: .message)
     }
 
     public func collectViolations(into validator: inout Validator) {
@@ -122,14 +122,14 @@ public struct AuditEventsQueryResponse: Codable, Hashable, Sendable, Validatable
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        self.data = try container.decodeIfPresent([AuditEvent].self, forKey: .data)
-        self.pagination = try container.decodeIfPresent(AuditEventsQueryResponse.Pagination.self, forKey: .pagination)
+        self.data = try container.decodeValueIfPresent(forKey: .data)
+        self.pagination = try container.decodeValueIfPresent(forKey: .pagination)
     }
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encodeIfPresent(self.data, forKey: .data)
-        try container.encodeIfPresent(self.pagination, forKey: .pagination)
+        try container.encodeValueIfPresent(self.data, forKey: .data)
+        try container.encodeValueIfPresent(self.pagination, forKey: .pagination)
     }
 
     public func collectViolations(into validator: inout Validator) {
@@ -164,18 +164,18 @@ public struct AuditEventsQueryResponse: Codable, Hashable, Sendable, Validatable
 
         public init(from decoder: any Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
-            self.limit = try container.decodeIfPresent(Int.self, forKey: .limit)
-            self.offset = try container.decodeIfPresent(Int.self, forKey: .offset)
-            self.total = try container.decodeIfPresent(Int.self, forKey: .total)
-            self.hasMore = try container.decodeIfPresent(Bool.self, forKey: .hasMore)
+            self.limit = try container.decodeValueIfPresent(forKey: .limit)
+            self.offset = try container.decodeValueIfPresent(forKey: .offset)
+            self.total = try container.decodeValueIfPresent(forKey: .total)
+            self.hasMore = try container.decodeValueIfPresent(forKey: .hasMore)
         }
 
         public func encode(to encoder: any Encoder) throws {
             var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encodeIfPresent(self.limit, forKey: .limit)
-            try container.encodeIfPresent(self.offset, forKey: .offset)
-            try container.encodeIfPresent(self.total, forKey: .total)
-            try container.encodeIfPresent(self.hasMore, forKey: .hasMore)
+            try container.encodeValueIfPresent(self.limit, forKey: .limit)
+            try container.encodeValueIfPresent(self.offset, forKey: .offset)
+            try container.encodeValueIfPresent(self.total, forKey: .total)
+            try container.encodeValueIfPresent(self.hasMore, forKey: .hasMore)
         }
 
         public func collectViolations(into validator: inout Validator) {
@@ -281,60 +281,60 @@ public struct AuditEvent: Codable, Hashable, Sendable, Validatable {
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        self.version = try container.decode(String.self, forKey: .version)
-        self.eventType = try container.decode(String.self, forKey: .eventType)
+        self.version = try container.decodeValue(forKey: .version)
+        self.eventType = try container.decodeValue(forKey: .eventType)
         self.eventTimestamp = try container.decodeDateTime(forKey: .eventTimestamp)
-        self.eventCategory = try container.decode(AuditEventRequest.EventCategory.self, forKey: .eventCategory)
-        self.eventAction = try container.decode(String.self, forKey: .eventAction)
-        self.eventOutcome = try container.decode(AuditEventRequest.EventOutcome.self, forKey: .eventOutcome)
-        self.actorType = try container.decodeIfPresent(String.self, forKey: .actorType)
-        self.actorID = try container.decodeIfPresent(String.self, forKey: .actorID)
-        self.actorIP = try container.decodeIfPresent(String.self, forKey: .actorIP)
-        self.resourceType = try container.decodeIfPresent(String.self, forKey: .resourceType)
-        self.resourceID = try container.decodeIfPresent(String.self, forKey: .resourceID)
-        self.correlationID = try container.decode(String.self, forKey: .correlationID)
-        self.parentEventID = try container.decodeIfPresent(UUID.self, forKey: .parentEventID)
+        self.eventCategory = try container.decodeValue(forKey: .eventCategory)
+        self.eventAction = try container.decodeValue(forKey: .eventAction)
+        self.eventOutcome = try container.decodeValue(forKey: .eventOutcome)
+        self.actorType = try container.decodeValueIfPresent(forKey: .actorType)
+        self.actorID = try container.decodeValueIfPresent(forKey: .actorID)
+        self.actorIP = try container.decodeValueIfPresent(forKey: .actorIP)
+        self.resourceType = try container.decodeValueIfPresent(forKey: .resourceType)
+        self.resourceID = try container.decodeValueIfPresent(forKey: .resourceID)
+        self.correlationID = try container.decodeValue(forKey: .correlationID)
+        self.parentEventID = try container.decodeValueIfPresent(forKey: .parentEventID)
         self.parentEventDate = try container.decodeDateTimeIfPresent(forKey: .parentEventDate)
-        self.namespace = try container.decodeIfPresent(String.self, forKey: .namespace)
-        self.clusterID = try container.decodeIfPresent(String.self, forKey: .clusterID)
-        self.severity = try container.decodeIfPresent(String.self, forKey: .severity)
-        self.durationMs = try container.decodeIfPresent(Int.self, forKey: .durationMs)
-        self.errorCode = try container.decodeIfPresent(String.self, forKey: .errorCode)
-        self.errorMessage = try container.decodeIfPresent(String.self, forKey: .errorMessage)
-        self.retentionDays = try container.decodeIfPresent(Int.self, forKey: .retentionDays)
-        self.isSensitive = try container.decodeIfPresent(Bool.self, forKey: .isSensitive)
-        self.eventData = try container.decode(JSONObject.self, forKey: .eventData)
-        self.eventID = try container.decodeIfPresent(UUID.self, forKey: .eventID)
-        self.eventDate = try container.decodeIfPresent(String.self, forKey: .eventDate)
+        self.namespace = try container.decodeValueIfPresent(forKey: .namespace)
+        self.clusterID = try container.decodeValueIfPresent(forKey: .clusterID)
+        self.severity = try container.decodeValueIfPresent(forKey: .severity)
+        self.durationMs = try container.decodeValueIfPresent(forKey: .durationMs)
+        self.errorCode = try container.decodeValueIfPresent(forKey: .errorCode)
+        self.errorMessage = try container.decodeValueIfPresent(forKey: .errorMessage)
+        self.retentionDays = try container.decodeValueIfPresent(forKey: .retentionDays)
+        self.isSensitive = try container.decodeValueIfPresent(forKey: .isSensitive)
+        self.eventData = try container.decodeValue(forKey: .eventData)
+        self.eventID = try container.decodeValueIfPresent(forKey: .eventID)
+        self.eventDate = try container.decodeValueIfPresent(forKey: .eventDate)
     }
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(self.version, forKey: .version)
-        try container.encode(self.eventType, forKey: .eventType)
+        try container.encodeValue(self.version, forKey: .version)
+        try container.encodeValue(self.eventType, forKey: .eventType)
         try container.encodeDateTime(self.eventTimestamp, forKey: .eventTimestamp)
-        try container.encode(self.eventCategory, forKey: .eventCategory)
-        try container.encode(self.eventAction, forKey: .eventAction)
-        try container.encode(self.eventOutcome, forKey: .eventOutcome)
-        try container.encodeIfPresent(self.actorType, forKey: .actorType)
-        try container.encodeIfPresent(self.actorID, forKey: .actorID)
-        try container.encodeIfPresent(self.actorIP, forKey: .actorIP)
-        try container.encodeIfPresent(self.resourceType, forKey: .resourceType)
-        try container.encodeIfPresent(self.resourceID, forKey: .resourceID)
-        try container.encode(self.correlationID, forKey: .correlationID)
-        try container.encodeIfPresent(self.parentEventID, forKey: .parentEventID)
+        try container.encodeValue(self.eventCategory, forKey: .eventCategory)
+        try container.encodeValue(self.eventAction, forKey: .eventAction)
+        try container.encodeValue(self.eventOutcome, forKey: .eventOutcome)
+        try container.encodeValueIfPresent(self.actorType, forKey: .actorType)
+        try container.encodeValueIfPresent(self.actorID, forKey: .actorID)
+        try container.encodeValueIfPresent(self.actorIP, forKey: .actorIP)
+        try container.encodeValueIfPresent(self.resourceType, forKey: .resourceType)
+        try container.encodeValueIfPresent(self.resourceID, forKey: .resourceID)
+        try container.encodeValue(self.correlationID, forKey: .correlationID)
+        try container.encodeValueIfPresent(self.parentEventID, forKey: .parentEventID)
         try container.encodeDateTimeIfPresent(self.parentEventDate, forKey: .parentEventDate)
-        try container.encodeIfPresent(self.namespace, forKey: .namespace)
-        try container.encodeIfPresent(self.clusterID, forKey: .clusterID)
-        try container.encodeIfPresent(self.severity, forKey: .severity)
-        try container.encodeIfPresent(self.durationMs, forKey: .durationMs)
-        try container.encodeIfPresent(self.errorCode, forKey: .errorCode)
-        try container.encodeIfPresent(self.errorMessage, forKey: .errorMessage)
-        try container.encodeIfPresent(self.retentionDays, forKey: .retentionDays)
-        try container.encodeIfPresent(self.isSensitive, forKey: .isSensitive)
-        try container.encode(self.eventData, forKey: .eventData)
-        try container.encodeIfPresent(self.eventID, forKey: .eventID)
-        try container.encodeIfPresent(self.eventDate, forKey: .eventDate)
+        try container.encodeValueIfPresent(self.namespace, forKey: .namespace)
+        try container.encodeValueIfPresent(self.clusterID, forKey: .clusterID)
+        try container.encodeValueIfPresent(self.severity, forKey: .severity)
+        try container.encodeValueIfPresent(self.durationMs, forKey: .durationMs)
+        try container.encodeValueIfPresent(self.errorCode, forKey: .errorCode)
+        try container.encodeValueIfPresent(self.errorMessage, forKey: .errorMessage)
+        try container.encodeValueIfPresent(self.retentionDays, forKey: .retentionDays)
+        try container.encodeValueIfPresent(self.isSensitive, forKey: .isSensitive)
+        try container.encodeValue(self.eventData, forKey: .eventData)
+        try container.encodeValueIfPresent(self.eventID, forKey: .eventID)
+        try container.encodeValueIfPresent(self.eventDate, forKey: .eventDate)
     }
 
     public func collectViolations(into validator: inout Validator) {

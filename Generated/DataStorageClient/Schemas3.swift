@@ -38,22 +38,22 @@ public struct RFC7807Problem: Codable, Hashable, Sendable, Validatable {
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        self.type = try container.decode(String.self, forKey: .type)
-        self.title = try container.decode(String.self, forKey: .title)
-        self.status = try container.decode(Int32.self, forKey: .status)
-        self.detail = try container.decodeIfPresent(String.self, forKey: .detail)
-        self.instance = try container.decodeIfPresent(String.self, forKey: .instance)
-        self.fieldErrors = try container.decodeIfPresent([String: String].self, forKey: .fieldErrors)
+        self.type = try container.decodeValue(forKey: .type)
+        self.title = try container.decodeValue(forKey: .title)
+        self.status = try container.decodeValue(forKey: .status)
+        self.detail = try container.decodeValueIfPresent(forKey: .detail)
+        self.instance = try container.decodeValueIfPresent(forKey: .instance)
+        self.fieldErrors = try container.decodeValueIfPresent(forKey: .fieldErrors)
     }
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(self.type, forKey: .type)
-        try container.encode(self.title, forKey: .title)
-        try container.encode(self.status, forKey: .status)
-        try container.encodeIfPresent(self.detail, forKey: .detail)
-        try container.encodeIfPresent(self.instance, forKey: .instance)
-        try container.encodeIfPresent(self.fieldErrors, forKey: .fieldErrors)
+        try container.encodeValue(self.type, forKey: .type)
+        try container.encodeValue(self.title, forKey: .title)
+        try container.encodeValue(self.status, forKey: .status)
+        try container.encodeValueIfPresent(self.detail, forKey: .detail)
+        try container.encodeValueIfPresent(self.instance, forKey: .instance)
+        try container.encodeValueIfPresent(self.fieldErrors, forKey: .fieldErrors)
     }
 
     public func collectViolations(into validator: inout Validator) {

@@ -160,9 +160,12 @@ struct DeclarationRenderer {
                 switch property.coding {
                 case .dateTime: expression = present ? "try container.decodeDateTime(\(key))" : "try container.decodeDateTimeIfPresent(\(key))"
                 case .dateTimeArray: expression = present ? "try container.decodeDateTimes(\(key))" : "try container.decodeDateTimesIfPresent(\(key))"
-                case .standard:
+                case .standard where property.isBoxed:
+                    // `.map(Indirect.init)` gives no type context, so the type is spelled out.
                     expression = present
                         ? "try container.decode(\(property.type).self, \(key))" : "try container.decodeIfPresent(\(property.type).self, \(key))"
+                case .standard:
+                    expression = present ? "try container.decodeValue(\(key))" : "try container.decodeValueIfPresent(\(key))"
                 }
                 if let fallback = property.defaultValue { expression += " ?? \(fallback)" }
                 let target = storageName(property) ?? SwiftNaming.escaped(property.swiftName)
@@ -188,7 +191,7 @@ struct DeclarationRenderer {
                 switch property.coding {
                 case .dateTime: body.line(omitWhenNil ? "try container.encodeDateTimeIfPresent(\(value), \(key))" : "try container.encodeDateTime(\(value), \(key))")
                 case .dateTimeArray: body.line(omitWhenNil ? "try container.encodeDateTimesIfPresent(\(value), \(key))" : "try container.encodeDateTimes(\(value), \(key))")
-                case .standard: body.line(omitWhenNil ? "try container.encodeIfPresent(\(value), \(key))" : "try container.encode(\(value), \(key))")
+                case .standard: body.line(omitWhenNil ? "try container.encodeValueIfPresent(\(value), \(key))" : "try container.encodeValue(\(value), \(key))")
                 }
             }
             if structure.additionalProperties != nil {

@@ -1,0 +1,98 @@
+import Benchmark
+import Foundation
+import OpenAPICodegen
+
+/// Issue A's targets on the real kubernaut DataStorage spec (7,027 lines, 152 schemas).
+/// Each benchmark's name carries its target so the figure is printed next to it.
+enum Paths {
+    /// The swift-audit package root: this file is Benchmarks/Benchmarks/GeneratorBenchmarks/.
+    static let packageRoot = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let kubernautSpec = packageRoot.deletingLastPathComponent().appending(path: "shared/specs/kubernaut-data-storage-v1.yaml").path
+    static let debugBuild = packageRoot.appending(path: ".build/debug")
+}
+
+enum GeneratorMetrics {
+    static let linesGenerated = BenchmarkMetric.custom("lines generated", polarity: .prefersSmaller)
+    static let compileMilliseconds = BenchmarkMetric.custom("compile ms (debug, -g, -j2)", polarity: .prefersSmaller)
+    static let debugGenerationMilliseconds = BenchmarkMetric.custom("generation ms (debug CLI)", polarity: .prefersSmaller)
+}
+
+@discardableResult
+func run(_ executable: String, _ arguments: [String]) throws -> Int32 {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = arguments
+    process.standardOutput = FileHandle.nullDevice
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    process.waitUntilExit()
+    return process.terminationStatus
+}
+
+func milliseconds(_ body: () throws -> Void) rethrows -> Int {
+    let clock = ContinuousClock()
+    let elapsed = try clock.measure(body)
+    return Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)
+}
+
+let benchmarks: @Sendable () -> Void = {
+    Benchmark.defaultConfiguration.timeUnits = .milliseconds
+
+    Benchmark(
+        "Generate kubernaut spec, release, in-process (target ≤ 110 ms; swift-openapi-generator 770 ms)",
+        configuration: .init(
+            metrics: [.wallClock, .peakMemoryResident, .mallocCountTotal, GeneratorMetrics.linesGenerated],
+            maxDuration: .seconds(10), maxIterations: 30)
+    ) { benchmark in
+        var lines = 0
+        for _ in benchmark.scaledIterations {
+            let output = try GeneratorPipeline().run(specPath: Paths.kubernautSpec)
+            lines = output.files.reduce(0) { $0 + $1.contents.split(separator: "\n", omittingEmptySubsequences: false).count }
+            blackHole(output)
+        }
+        benchmark.measurement(GeneratorMetrics.linesGenerated, lines)
+    }
+
+    // The plugin runs a debug build of the CLI during `swift build`, so that is measured too.
+    Benchmark(
+        "Generate kubernaut spec, debug CLI as the plugin runs it (target ≤ 1000 ms)",
+        configuration: .init(metrics: [GeneratorMetrics.debugGenerationMilliseconds], maxDuration: .seconds(20), maxIterations: 5)
+    ) { benchmark in
+        let cli = Paths.debugBuild.appending(path: "openapi-codegen").path
+        let output = FileManager.default.temporaryDirectory.appending(path: "bench-debug-gen").path
+        for _ in benchmark.scaledIterations {
+            let elapsed = try milliseconds {
+                _ = try run(cli, ["generate", Paths.kubernautSpec, "--output", output])
+            }
+            benchmark.measurement(GeneratorMetrics.debugGenerationMilliseconds, elapsed)
+        }
+    } setup: {
+        // A debug build of the CLI and the runtime module, as `swift build` makes them.
+        try run("/usr/bin/env", ["swift", "build", "--package-path", Paths.packageRoot.path, "--product", "openapi-codegen"])
+        try run("/usr/bin/env", ["swift", "build", "--package-path", Paths.packageRoot.path, "--target", "OpenAPICodegenRuntime"])
+    }
+
+    Benchmark(
+        "Compile generated kubernaut client, debug (target ≤ 9000 ms; swift-openapi-generator 26000 ms)",
+        configuration: .init(metrics: [GeneratorMetrics.compileMilliseconds], maxDuration: .seconds(60), maxIterations: 3)
+    ) { benchmark in
+        let directory = FileManager.default.temporaryDirectory.appending(path: "bench-compile")
+        try? FileManager.default.removeItem(at: directory)
+        let generated = try GeneratorPipeline().run(specPath: Paths.kubernautSpec)
+        try OutputDirectory.write(generated.files, to: directory.path)
+        let sources = generated.files.map { directory.appending(path: $0.name).path }
+        // The flags of a `swift build` debug build: no optimisation, debug info, testable, two jobs.
+        let arguments = ["swiftc", "-module-name", "KubernautClient", "-parse-as-library", "-emit-library", "-static",
+            "-Onone", "-g", "-enable-testing", "-j2", "-I", Paths.debugBuild.appending(path: "Modules").path,
+            "-o", directory.appending(path: "libKubernautClient.a").path] + sources
+        for _ in benchmark.scaledIterations {
+            var status: Int32 = 0
+            let elapsed = try milliseconds { status = try run("/usr/bin/env", arguments) }
+            precondition(status == 0, "the generated client did not compile")
+            benchmark.measurement(GeneratorMetrics.compileMilliseconds, elapsed)
+        }
+    } setup: {
+        try run("/usr/bin/env", ["swift", "build", "--package-path", Paths.packageRoot.path, "--target", "OpenAPICodegenRuntime"])
+    }
+}

@@ -1,0 +1,32 @@
+/// A coding key for members whose names are only known at run time
+/// (`additionalProperties`, discriminators).
+public struct DynamicCodingKey: CodingKey, Hashable, Sendable {
+    public var stringValue: String
+    public var intValue: Int? { nil }
+
+    public init(_ name: String) { stringValue = name }
+    public init?(stringValue: String) { self.stringValue = stringValue }
+    public init?(intValue: Int) { nil }
+}
+
+extension KeyedDecodingContainer where Key == DynamicCodingKey {
+    /// Decodes every member not named in `known` as `Value`, for `additionalProperties`.
+    public func decodeAdditionalProperties<Value: Decodable>(
+        _ type: Value.Type, excluding known: Set<String>
+    ) throws -> [String: Value] {
+        var result: [String: Value] = [:]
+        for key in allKeys where !known.contains(key.stringValue) {
+            result[key.stringValue] = try decode(Value.self, forKey: key)
+        }
+        return result
+    }
+}
+
+extension KeyedEncodingContainer where Key == DynamicCodingKey {
+    /// Encodes `additionalProperties` in a stable (sorted) order.
+    public mutating func encodeAdditionalProperties<Value: Encodable>(_ properties: [String: Value]) throws {
+        for name in properties.keys.sorted() {
+            try encode(properties[name], forKey: DynamicCodingKey(name))
+        }
+    }
+}
