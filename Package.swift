@@ -80,6 +80,12 @@ let package = Package(
         ),
         .testTarget(name: "DataStorageClientTests", dependencies: ["DataStorageClient"]),
         .testTarget(
+            name: "GeneratedCodeTests",
+            dependencies: ["OpenAPICodegenRuntime"],
+            exclude: ["openapi-codegen.yaml", "features.yaml"],
+            plugins: ["OpenAPICodegenPlugin"]
+        ),
+        .testTarget(
             name: "KubernautModelTests",
             dependencies: ["OpenAPICodegenRuntime"],
             exclude: ["openapi-codegen.yaml"],

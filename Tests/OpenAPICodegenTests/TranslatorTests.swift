@@ -122,6 +122,16 @@ struct TranslationDetailTests {
         #expect(getPet.responses.map(\.swiftName) == ["ok", "notFound", "default"])
     }
 
+    @Test("union variants that the same JSON always matches are reported")
+    func ambiguousVariants() throws {
+        let spec = TestPaths.packageRoot.appending(path: "Tests/GeneratedCodeTests/features.yaml")
+        let loaded = try DocumentLoader().load(path: spec.path)
+        let diagnostics = Translator().translate(loaded.document, sourceName: "features.yaml").diagnostics
+        // Shape and Flexible (Circle|Label: every Circle is also a Label); Scalar's string|integer is fine.
+        #expect(diagnostics.map(\.location.line) == [15, 19])
+        #expect(diagnostics.allSatisfy { $0.message.contains("can match the same JSON") && $0.severity == .warning })
+    }
+
     @Test("recursive members are boxed, arrays are not")
     func recursion() throws {
         let module = try translate(TestPaths.fixtures.appending(path: "external/root.yaml"))

@@ -224,22 +224,21 @@ final class SchemaTranslator {
         }
     }
 
-    /// Warns about variants that the same JSON could decode as, so `oneOf` would fail
-    /// at run time with "ambiguous" and `anyOf` would always pick the first.
+    /// Warns about variants that the same JSON always matches, so `oneOf` would fail at
+    /// run time with "ambiguous" and `anyOf` would always pick the first. Two object
+    /// variants overlap when one's required members are a subset of the other's: every
+    /// instance of the larger then also satisfies the smaller.
     private func reportAmbiguousVariants(_ members: [Schema]) {
-        let shapes = members.map { member -> (kind: String, required: Set<String>, properties: Set<String>) in
-            let object = inlineObject(member)
-            let kind = object.map { $0.properties.isEmpty && $0.allOf.isEmpty ? ($0.types.first?.rawValue ?? "any") : "object" } ?? "any"
+        let shapes = members.map { member -> (kind: String, required: Set<String>) in
+            guard let object = inlineObject(member) else { return ("any", []) }
+            let isObject = !object.properties.isEmpty || !object.allOf.isEmpty || object.types.contains(.object)
             var visited: Set<SchemaKey> = []
-            let shape = object.map { flatten($0, visited: &visited) }
-            return (kind, shape?.required ?? [], Set(shape?.properties.map(\.name) ?? []))
+            return isObject ? ("object", flatten(object, visited: &visited).required) : (object.types.first?.rawValue ?? "any", [])
         }
         for i in shapes.indices {
             for j in shapes.indices where j > i && shapes[i].kind == shapes[j].kind {
-                let a = shapes[i]
-                let b = shapes[j]
-                let overlapping = a.kind != "object" || (a.required.isSubset(of: b.properties) && b.required.isSubset(of: a.properties))
-                if overlapping {
+                let (a, b) = (shapes[i].required, shapes[j].required)
+                if shapes[i].kind != "object" || a.isSubset(of: b) || b.isSubset(of: a) {
                     diagnostics.warning(
                         "variants \(i + 1) and \(j + 1) of this union can match the same JSON; add a discriminator or distinct required properties",
                         at: members[j].location)
