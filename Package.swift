@@ -11,12 +11,17 @@ let package = Package(
         .library(name: "OpenAPICodegenRuntime", targets: ["OpenAPICodegenRuntime"]),
         .library(name: "OpenAPICodegenAsyncHTTPClient", targets: ["OpenAPICodegenAsyncHTTPClient"]),
         .library(name: "DataStorageClient", targets: ["DataStorageClient"]),
+        .library(name: "Audit", targets: ["Audit"]),
         .executable(name: "audit-demo", targets: ["audit-demo"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     ],
     targets: [
         // MARK: Generator: YAML nodes -> OpenAPI document -> Swift declarations -> text files
@@ -56,6 +61,18 @@ let package = Package(
             plugins: ["OpenAPICodegenPlugin"]
         ),
 
+        // MARK: Audit trail: event -> validate -> buffer -> batch -> client -> transport
+        .target(
+            name: "Audit",
+            dependencies: [
+                "DataStorageClient",
+                .product(name: "DequeModule", package: "swift-collections"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+
         // MARK: Executables
         .executableTarget(name: "audit-demo", dependencies: ["OpenAPICodegen"]),
 
@@ -79,6 +96,15 @@ let package = Package(
             ]
         ),
         .testTarget(name: "DataStorageClientTests", dependencies: ["DataStorageClient"]),
+        .testTarget(
+            name: "AuditTests",
+            dependencies: [
+                "Audit",
+                "TestSupport",
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         .testTarget(
             name: "GeneratedCodeTests",
             dependencies: ["OpenAPICodegenRuntime"],

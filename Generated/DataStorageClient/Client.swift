@@ -43,7 +43,7 @@ public struct Client: Sendable {
     /// Filters combine with AND. Results are newest first (event_timestamp, then event_id, descending).
     ///
     /// `GET /api/v1/audit/events`
-    public func queryAuditEvents(eventType: String? = nil, eventCategory: String? = nil, eventOutcome: Operations.QueryAuditEvents.EventOutcome? = nil, severity: String? = nil, correlationID: String? = nil, since: String? = nil, until: String? = nil, limit: Int? = nil, offset: Int? = nil, detailKey: String? = nil, detailValue: String? = nil) async throws(ClientError) -> Operations.QueryAuditEvents.Output {
+    public func queryAuditEvents(eventType: String? = nil, eventCategory: String? = nil, eventOutcome: EventOutcome? = nil, severity: String? = nil, correlationID: String? = nil, since: String? = nil, until: String? = nil, limit: Int? = nil, offset: Int? = nil, detailKey: String? = nil, detailValue: String? = nil) async throws(ClientError) -> Operations.QueryAuditEvents.Output {
         let operationID = Operations.QueryAuditEvents.id
         var query = QueryBuilder()
         query.append("event_type", eventType)
@@ -78,5 +78,29 @@ public struct Client: Sendable {
         request.body = try core.encodeJSON(body, operationID: operationID)
         let response = try await core.send(request, operationID: operationID)
         return try Operations.CreateAuditEventsBatch.Output(response, core: core)
+    }
+
+    /// Liveness
+    ///
+    /// `GET /healthz`
+    public func checkHealth() async throws(ClientError) -> Operations.CheckHealth.Output {
+        let operationID = Operations.CheckHealth.id
+        var request = HTTPRequest(method: .get, path: "/healthz")
+        request.headers["Accept"] = "application/json"
+        let response = try await core.send(request, operationID: operationID)
+        return try Operations.CheckHealth.Output(response, core: core)
+    }
+
+    /// Readiness
+    ///
+    /// 200 when the database answers; 503 with a reason while it does not or while shutting down.
+    ///
+    /// `GET /readyz`
+    public func checkReadiness() async throws(ClientError) -> Operations.CheckReadiness.Output {
+        let operationID = Operations.CheckReadiness.id
+        var request = HTTPRequest(method: .get, path: "/readyz")
+        request.headers["Accept"] = "application/json"
+        let response = try await core.send(request, operationID: operationID)
+        return try Operations.CheckReadiness.Output(response, core: core)
     }
 }

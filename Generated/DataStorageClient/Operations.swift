@@ -100,36 +100,6 @@ extension Operations {
                 }
             }
         }
-
-        public enum EventOutcome: OpenEnum {
-            case success
-            case failure
-            case pending
-            /// A value this version of the spec does not list.
-            case unknown(String)
-
-            public init(rawValue: String) {
-                switch rawValue {
-                case "success": self = .success
-                case "failure": self = .failure
-                case "pending": self = .pending
-                default: self = .unknown(rawValue)
-                }
-            }
-
-            public var rawValue: String {
-                switch self {
-                case .success: "success"
-                case .failure: "failure"
-                case .pending: "pending"
-                case .unknown(let rawValue): rawValue
-                }
-            }
-
-            public var isKnown: Bool {
-                if case .unknown = self { false } else { true }
-            }
-        }
     }
 }
 
@@ -142,6 +112,9 @@ extension Operations {
         public enum Output: Sendable, Hashable {
             /// Every event is stored; IDs are in input order.
             case created(BatchAuditEventResponse)
+            /// The database is unavailable; the whole batch is queued durably and will be
+            /// stored later. Clients must not resend it.
+            case accepted(AsyncAcceptanceResponse)
             /// An RFC 7807 problem document.
             case badRequest(RFC7807Problem)
             /// An RFC 7807 problem document.
@@ -149,15 +122,19 @@ extension Operations {
             /// An RFC 7807 problem document.
             case contentTooLarge(RFC7807Problem)
             /// An RFC 7807 problem document.
+            case internalServerError(RFC7807Problem)
+            /// An RFC 7807 problem document.
             case `default`(statusCode: Int, RFC7807Problem)
 
             /// The HTTP status code of the response.
             public var statusCode: Int {
                 switch self {
                 case .created: 201
+                case .accepted: 202
                 case .badRequest: 400
                 case .unauthorized: 401
                 case .contentTooLarge: 413
+                case .internalServerError: 500
                 case .`default`(let statusCode, _): statusCode
                 }
             }
@@ -166,10 +143,78 @@ extension Operations {
                 let operationID = Operations.CreateAuditEventsBatch.id
                 switch response.statusCode {
                 case 201: self = .created(try core.decodeJSON(BatchAuditEventResponse.self, from: response, operationID: operationID))
+                case 202: self = .accepted(try core.decodeJSON(AsyncAcceptanceResponse.self, from: response, operationID: operationID))
                 case 400: self = .badRequest(try core.decodeJSON(RFC7807Problem.self, from: response, operationID: operationID))
                 case 401: self = .unauthorized(try core.decodeJSON(RFC7807Problem.self, from: response, operationID: operationID))
                 case 413: self = .contentTooLarge(try core.decodeJSON(RFC7807Problem.self, from: response, operationID: operationID))
+                case 500: self = .internalServerError(try core.decodeJSON(RFC7807Problem.self, from: response, operationID: operationID))
                 default: self = .`default`(statusCode: response.statusCode, try core.decodeJSON(RFC7807Problem.self, from: response, operationID: operationID))
+                }
+            }
+        }
+    }
+}
+
+extension Operations {
+    /// Liveness
+    public enum CheckHealth {
+        public static let id = "checkHealth"
+
+        /// Every documented response of `checkHealth`, by status code.
+        public enum Output: Sendable, Hashable {
+            /// The process is up.
+            case ok(HealthResponse)
+            /// A status code the spec does not document.
+            case undocumented(statusCode: Int, body: Data?)
+
+            /// The HTTP status code of the response.
+            public var statusCode: Int {
+                switch self {
+                case .ok: 200
+                case .undocumented(let statusCode, _): statusCode
+                }
+            }
+
+            init(_ response: HTTPResponse, core: ClientCore) throws(ClientError) {
+                let operationID = Operations.CheckHealth.id
+                switch response.statusCode {
+                case 200: self = .ok(try core.decodeJSON(HealthResponse.self, from: response, operationID: operationID))
+                default: self = .undocumented(statusCode: response.statusCode, body: response.body)
+                }
+            }
+        }
+    }
+}
+
+extension Operations {
+    /// Readiness
+    public enum CheckReadiness {
+        public static let id = "checkReadiness"
+
+        /// Every documented response of `checkReadiness`, by status code.
+        public enum Output: Sendable, Hashable {
+            /// Ready to take traffic.
+            case ok(ReadinessResponse)
+            /// Not ready.
+            case serviceUnavailable(ReadinessResponse)
+            /// A status code the spec does not document.
+            case undocumented(statusCode: Int, body: Data?)
+
+            /// The HTTP status code of the response.
+            public var statusCode: Int {
+                switch self {
+                case .ok: 200
+                case .serviceUnavailable: 503
+                case .undocumented(let statusCode, _): statusCode
+                }
+            }
+
+            init(_ response: HTTPResponse, core: ClientCore) throws(ClientError) {
+                let operationID = Operations.CheckReadiness.id
+                switch response.statusCode {
+                case 200: self = .ok(try core.decodeJSON(ReadinessResponse.self, from: response, operationID: operationID))
+                case 503: self = .serviceUnavailable(try core.decodeJSON(ReadinessResponse.self, from: response, operationID: operationID))
+                default: self = .undocumented(statusCode: response.statusCode, body: response.body)
                 }
             }
         }

@@ -8,17 +8,20 @@ import OpenAPICodegenRuntime
 
 /// One audit event as a service records it.
 public struct AuditEventRequest: Codable, Hashable, Sendable, Validatable {
+    /// A client-chosen ID. The server stores an event ID only once, so a client that
+    /// retries after a lost response does not store the event twice. The server picks
+    /// one when it is absent.
+    public var eventID: UUID?
     /// Version of the event format, "1.0".
     public var version: String
     /// What happened, as `<service>.<entity>.<action>`, e.g. `gateway.signal.received`.
     public var eventType: String
     /// When it happened (RFC 3339).
     public var eventTimestamp: Date
-    /// The business domain the event belongs to.
-    public var eventCategory: AuditEventRequest.EventCategory
+    public var eventCategory: EventCategory
     /// The action performed.
     public var eventAction: String
-    public var eventOutcome: AuditEventRequest.EventOutcome
+    public var eventOutcome: EventOutcome
     /// Who acted, e.g. `service`.
     public var actorType: String?
     public var actorID: String?
@@ -39,11 +42,11 @@ public struct AuditEventRequest: Codable, Hashable, Sendable, Validatable {
     /// How long to keep the event; the server uses 2555 days when absent.
     public var retentionDays: Int?
     public var isSensitive: Bool?
-    /// Service-specific details of the event.
-    public var eventData: JSONObject
+    public var eventData: CommonEnvelope
 
     /// Creates a value from its members.
-    public init(version: String, eventType: String, eventTimestamp: Date, eventCategory: AuditEventRequest.EventCategory, eventAction: String, eventOutcome: AuditEventRequest.EventOutcome, actorType: String? = nil, actorID: String? = nil, actorIP: String? = nil, resourceType: String? = nil, resourceID: String? = nil, correlationID: String, parentEventID: UUID? = nil, parentEventDate: Date? = nil, namespace: String? = nil, clusterID: String? = nil, severity: String? = nil, durationMs: Int? = nil, errorCode: String? = nil, errorMessage: String? = nil, retentionDays: Int? = nil, isSensitive: Bool? = nil, eventData: JSONObject) {
+    public init(eventID: UUID? = nil, version: String, eventType: String, eventTimestamp: Date, eventCategory: EventCategory, eventAction: String, eventOutcome: EventOutcome, actorType: String? = nil, actorID: String? = nil, actorIP: String? = nil, resourceType: String? = nil, resourceID: String? = nil, correlationID: String, parentEventID: UUID? = nil, parentEventDate: Date? = nil, namespace: String? = nil, clusterID: String? = nil, severity: String? = nil, durationMs: Int? = nil, errorCode: String? = nil, errorMessage: String? = nil, retentionDays: Int? = nil, isSensitive: Bool? = nil, eventData: CommonEnvelope) {
+        self.eventID = eventID
         self.version = version
         self.eventType = eventType
         self.eventTimestamp = eventTimestamp
@@ -70,6 +73,7 @@ public struct AuditEventRequest: Codable, Hashable, Sendable, Validatable {
     }
 
     private enum CodingKeys: String, CodingKey {
+        case eventID = "event_id"
         case version
         case eventType = "event_type"
         case eventTimestamp = "event_timestamp"
@@ -97,6 +101,7 @@ public struct AuditEventRequest: Codable, Hashable, Sendable, Validatable {
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.eventID = try container.decodeValueIfPresent(forKey: .eventID)
         self.version = try container.decodeValue(forKey: .version)
         self.eventType = try container.decodeValue(forKey: .eventType)
         self.eventTimestamp = try container.decodeDateTime(forKey: .eventTimestamp)
@@ -124,6 +129,7 @@ public struct AuditEventRequest: Codable, Hashable, Sendable, Validatable {
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encodeValueIfPresent(self.eventID, forKey: .eventID)
         try container.encodeValue(self.version, forKey: .version)
         try container.encodeValue(self.eventType, forKey: .eventType)
         try container.encodeDateTime(self.eventTimestamp, forKey: .eventTimestamp)
@@ -159,99 +165,6 @@ public struct AuditEventRequest: Codable, Hashable, Sendable, Validatable {
             validator.checkLength(value, min: nil, max: 45, at: "actor_ip")
         }
         validator.checkLength(self.correlationID, min: 1, max: 255, at: "correlation_id")
-    }
-
-    /// The business domain the event belongs to.
-    public enum EventCategory: OpenEnum {
-        case gateway
-        case notification
-        case analysis
-        case aiagent
-        case signalprocessing
-        case workflow
-        case workflowexecution
-        case orchestration
-        case approval
-        case effectiveness
-        case actiontype
-        case apifrontend
-        case security
-        case agentsession
-        /// A value this version of the spec does not list.
-        case unknown(String)
-
-        public init(rawValue: String) {
-            switch rawValue {
-            case "gateway": self = .gateway
-            case "notification": self = .notification
-            case "analysis": self = .analysis
-            case "aiagent": self = .aiagent
-            case "signalprocessing": self = .signalprocessing
-            case "workflow": self = .workflow
-            case "workflowexecution": self = .workflowexecution
-            case "orchestration": self = .orchestration
-            case "approval": self = .approval
-            case "effectiveness": self = .effectiveness
-            case "actiontype": self = .actiontype
-            case "apifrontend": self = .apifrontend
-            case "security": self = .security
-            case "agentsession": self = .agentsession
-            default: self = .unknown(rawValue)
-            }
-        }
-
-        public var rawValue: String {
-            switch self {
-            case .gateway: "gateway"
-            case .notification: "notification"
-            case .analysis: "analysis"
-            case .aiagent: "aiagent"
-            case .signalprocessing: "signalprocessing"
-            case .workflow: "workflow"
-            case .workflowexecution: "workflowexecution"
-            case .orchestration: "orchestration"
-            case .approval: "approval"
-            case .effectiveness: "effectiveness"
-            case .actiontype: "actiontype"
-            case .apifrontend: "apifrontend"
-            case .security: "security"
-            case .agentsession: "agentsession"
-            case .unknown(let rawValue): rawValue
-            }
-        }
-
-        public var isKnown: Bool {
-            if case .unknown = self { false } else { true }
-        }
-    }
-
-    public enum EventOutcome: OpenEnum {
-        case success
-        case failure
-        case pending
-        /// A value this version of the spec does not list.
-        case unknown(String)
-
-        public init(rawValue: String) {
-            switch rawValue {
-            case "success": self = .success
-            case "failure": self = .failure
-            case "pending": self = .pending
-            default: self = .unknown(rawValue)
-            }
-        }
-
-        public var rawValue: String {
-            switch self {
-            case .success: "success"
-            case .failure: "failure"
-            case .pending: "pending"
-            case .unknown(let rawValue): rawValue
-            }
-        }
-
-        public var isKnown: Bool {
-            if case .unknown = self { false } else { true }
-        }
+        validator.validate(self.eventData, at: "event_data")
     }
 }

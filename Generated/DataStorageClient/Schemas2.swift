@@ -6,6 +6,159 @@ import Foundation
 #endif
 import OpenAPICodegenRuntime
 
+/// The business domain an event belongs to.
+public enum EventCategory: OpenEnum {
+    case gateway
+    case notification
+    case analysis
+    case aiagent
+    case signalprocessing
+    case workflow
+    case workflowexecution
+    case orchestration
+    case approval
+    case effectiveness
+    case actiontype
+    case apifrontend
+    case security
+    case agentsession
+    /// A value this version of the spec does not list.
+    case unknown(String)
+
+    public init(rawValue: String) {
+        switch rawValue {
+        case "gateway": self = .gateway
+        case "notification": self = .notification
+        case "analysis": self = .analysis
+        case "aiagent": self = .aiagent
+        case "signalprocessing": self = .signalprocessing
+        case "workflow": self = .workflow
+        case "workflowexecution": self = .workflowexecution
+        case "orchestration": self = .orchestration
+        case "approval": self = .approval
+        case "effectiveness": self = .effectiveness
+        case "actiontype": self = .actiontype
+        case "apifrontend": self = .apifrontend
+        case "security": self = .security
+        case "agentsession": self = .agentsession
+        default: self = .unknown(rawValue)
+        }
+    }
+
+    public var rawValue: String {
+        switch self {
+        case .gateway: "gateway"
+        case .notification: "notification"
+        case .analysis: "analysis"
+        case .aiagent: "aiagent"
+        case .signalprocessing: "signalprocessing"
+        case .workflow: "workflow"
+        case .workflowexecution: "workflowexecution"
+        case .orchestration: "orchestration"
+        case .approval: "approval"
+        case .effectiveness: "effectiveness"
+        case .actiontype: "actiontype"
+        case .apifrontend: "apifrontend"
+        case .security: "security"
+        case .agentsession: "agentsession"
+        case .unknown(let rawValue): rawValue
+        }
+    }
+
+    public var isKnown: Bool {
+        if case .unknown = self { false } else { true }
+    }
+}
+
+public enum EventOutcome: OpenEnum {
+    case success
+    case failure
+    case pending
+    /// A value this version of the spec does not list.
+    case unknown(String)
+
+    public init(rawValue: String) {
+        switch rawValue {
+        case "success": self = .success
+        case "failure": self = .failure
+        case "pending": self = .pending
+        default: self = .unknown(rawValue)
+        }
+    }
+
+    public var rawValue: String {
+        switch self {
+        case .success: "success"
+        case .failure: "failure"
+        case .pending: "pending"
+        case .unknown(let rawValue): rawValue
+        }
+    }
+
+    public var isKnown: Bool {
+        if case .unknown = self { false } else { true }
+    }
+}
+
+/// The common shape of event_data: which service did what, how it went, and the
+/// service's own details in `payload`.
+public struct CommonEnvelope: Codable, Hashable, Sendable, Validatable {
+    public var version: String
+    public var service: String
+    public var operation: String
+    public var status: String
+    /// The service's own details, any JSON value.
+    public var payload: JSONValue
+    /// The input the event is about (for example the raw alert), any JSON value.
+    public var sourcePayload: JSONValue?
+
+    /// Creates a value from its members.
+    public init(version: String = "1.0", service: String, operation: String, status: String, payload: JSONValue, sourcePayload: JSONValue? = nil) {
+        self.version = version
+        self.service = service
+        self.operation = operation
+        self.status = status
+        self.payload = payload
+        self.sourcePayload = sourcePayload
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case version
+        case service
+        case operation
+        case status
+        case payload
+        case sourcePayload = "source_payload"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.version = try container.decodeValueIfPresent(forKey: .version) ?? "1.0"
+        self.service = try container.decodeValue(forKey: .service)
+        self.operation = try container.decodeValue(forKey: .operation)
+        self.status = try container.decodeValue(forKey: .status)
+        self.payload = try container.decodeValue(forKey: .payload)
+        self.sourcePayload = try container.decodeValueIfPresent(forKey: .sourcePayload)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encodeValue(self.version, forKey: .version)
+        try container.encodeValue(self.service, forKey: .service)
+        try container.encodeValue(self.operation, forKey: .operation)
+        try container.encodeValue(self.status, forKey: .status)
+        try container.encodeValue(self.payload, forKey: .payload)
+        try container.encodeValueIfPresent(self.sourcePayload, forKey: .sourcePayload)
+    }
+
+    public func collectViolations(into validator: inout Validator) {
+        validator.checkLength(self.version, min: 1, max: nil, at: "version")
+        validator.checkLength(self.service, min: 1, max: 100, at: "service")
+        validator.checkLength(self.operation, min: 1, max: 100, at: "operation")
+        validator.checkLength(self.status, min: 1, max: 50, at: "status")
+    }
+}
+
 public struct AuditEventResponse: Codable, Hashable, Sendable, Validatable {
     public var eventID: UUID
     public var eventTimestamp: Date
@@ -73,279 +226,40 @@ public struct BatchAuditEventResponse: Codable, Hashable, Sendable, Validatable 
     }
 }
 
-/// The event was queued durably; the database will receive it later.
+/// The events were queued durably; the database will receive them later.
 public struct AsyncAcceptanceResponse: Codable, Hashable, Sendable, Validatable {
     public var status: String
     public var message: String
+    /// How many events were queued (batch requests).
+    public var count: Int?
 
     /// Creates a value from its members.
-    public init(status: String, message: String) {
+    public init(status: String, message: String, count: Int? = nil) {
         self.status = status
         self.message = message
+        self.count = count
     }
 
     private enum CodingKeys: String, CodingKey {
         case status
         case message
+        case count
     }
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         self.status = try container.decodeValue(forKey: .status)
         self.message = try container.decodeValue(forKey: .message)
+        self.count = try container.decodeValueIfPresent(forKey: .count)
     }
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encodeValue(self.status, forKey: .status)
         try container.encodeValue(self.message, forKey: .message)
+        try container.encodeValueIfPresent(self.count, forKey: .count)
     }
 
     public func collectViolations(into validator: inout Validator) {
-    }
-}
-
-public struct AuditEventsQueryResponse: Codable, Hashable, Sendable, Validatable {
-    public var data: [AuditEvent]?
-    public var pagination: AuditEventsQueryResponse.Pagination?
-
-    /// Creates a value from its members.
-    public init(data: [AuditEvent]? = nil, pagination: AuditEventsQueryResponse.Pagination? = nil) {
-        self.data = data
-        self.pagination = pagination
-    }
-
-    private enum CodingKeys: String, CodingKey {
-        case data
-        case pagination
-    }
-
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        self.data = try container.decodeValueIfPresent(forKey: .data)
-        self.pagination = try container.decodeValueIfPresent(forKey: .pagination)
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encodeValueIfPresent(self.data, forKey: .data)
-        try container.encodeValueIfPresent(self.pagination, forKey: .pagination)
-    }
-
-    public func collectViolations(into validator: inout Validator) {
-        if let value = self.data {
-            validator.validateEach(value, at: "data")
-        }
-        if let value = self.pagination {
-            validator.validate(value, at: "pagination")
-        }
-    }
-
-    public struct Pagination: Codable, Hashable, Sendable, Validatable {
-        public var limit: Int?
-        public var offset: Int?
-        public var total: Int?
-        public var hasMore: Bool?
-
-        /// Creates a value from its members.
-        public init(limit: Int? = nil, offset: Int? = nil, total: Int? = nil, hasMore: Bool? = nil) {
-            self.limit = limit
-            self.offset = offset
-            self.total = total
-            self.hasMore = hasMore
-        }
-
-        private enum CodingKeys: String, CodingKey {
-            case limit
-            case offset
-            case total
-            case hasMore = "has_more"
-        }
-
-        public init(from decoder: any Decoder) throws {
-            let container = try decoder.container(keyedBy: CodingKeys.self)
-            self.limit = try container.decodeValueIfPresent(forKey: .limit)
-            self.offset = try container.decodeValueIfPresent(forKey: .offset)
-            self.total = try container.decodeValueIfPresent(forKey: .total)
-            self.hasMore = try container.decodeValueIfPresent(forKey: .hasMore)
-        }
-
-        public func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encodeValueIfPresent(self.limit, forKey: .limit)
-            try container.encodeValueIfPresent(self.offset, forKey: .offset)
-            try container.encodeValueIfPresent(self.total, forKey: .total)
-            try container.encodeValueIfPresent(self.hasMore, forKey: .hasMore)
-        }
-
-        public func collectViolations(into validator: inout Validator) {
-        }
-    }
-}
-
-/// A stored audit event.
-public struct AuditEvent: Codable, Hashable, Sendable, Validatable {
-    /// Version of the event format, "1.0".
-    public var version: String
-    /// What happened, as `<service>.<entity>.<action>`, e.g. `gateway.signal.received`.
-    public var eventType: String
-    /// When it happened (RFC 3339).
-    public var eventTimestamp: Date
-    /// The business domain the event belongs to.
-    public var eventCategory: AuditEventRequest.EventCategory
-    /// The action performed.
-    public var eventAction: String
-    public var eventOutcome: AuditEventRequest.EventOutcome
-    /// Who acted, e.g. `service`.
-    public var actorType: String?
-    public var actorID: String?
-    /// The actor's IP address.
-    public var actorIP: String?
-    public var resourceType: String?
-    public var resourceID: String?
-    /// Ties together the events of one request or remediation.
-    public var correlationID: String
-    public var parentEventID: UUID?
-    public var parentEventDate: Date?
-    public var namespace: String?
-    public var clusterID: String?
-    public var severity: String?
-    public var durationMs: Int?
-    public var errorCode: String?
-    public var errorMessage: String?
-    /// How long to keep the event; the server uses 2555 days when absent.
-    public var retentionDays: Int?
-    public var isSensitive: Bool?
-    /// Service-specific details of the event.
-    public var eventData: JSONObject
-    public var eventID: UUID?
-    /// The UTC date of event_timestamp (YYYY-MM-DD).
-    public var eventDate: String?
-
-    /// Creates a value from its members.
-    public init(version: String, eventType: String, eventTimestamp: Date, eventCategory: AuditEventRequest.EventCategory, eventAction: String, eventOutcome: AuditEventRequest.EventOutcome, actorType: String? = nil, actorID: String? = nil, actorIP: String? = nil, resourceType: String? = nil, resourceID: String? = nil, correlationID: String, parentEventID: UUID? = nil, parentEventDate: Date? = nil, namespace: String? = nil, clusterID: String? = nil, severity: String? = nil, durationMs: Int? = nil, errorCode: String? = nil, errorMessage: String? = nil, retentionDays: Int? = nil, isSensitive: Bool? = nil, eventData: JSONObject, eventID: UUID? = nil, eventDate: String? = nil) {
-        self.version = version
-        self.eventType = eventType
-        self.eventTimestamp = eventTimestamp
-        self.eventCategory = eventCategory
-        self.eventAction = eventAction
-        self.eventOutcome = eventOutcome
-        self.actorType = actorType
-        self.actorID = actorID
-        self.actorIP = actorIP
-        self.resourceType = resourceType
-        self.resourceID = resourceID
-        self.correlationID = correlationID
-        self.parentEventID = parentEventID
-        self.parentEventDate = parentEventDate
-        self.namespace = namespace
-        self.clusterID = clusterID
-        self.severity = severity
-        self.durationMs = durationMs
-        self.errorCode = errorCode
-        self.errorMessage = errorMessage
-        self.retentionDays = retentionDays
-        self.isSensitive = isSensitive
-        self.eventData = eventData
-        self.eventID = eventID
-        self.eventDate = eventDate
-    }
-
-    private enum CodingKeys: String, CodingKey {
-        case version
-        case eventType = "event_type"
-        case eventTimestamp = "event_timestamp"
-        case eventCategory = "event_category"
-        case eventAction = "event_action"
-        case eventOutcome = "event_outcome"
-        case actorType = "actor_type"
-        case actorID = "actor_id"
-        case actorIP = "actor_ip"
-        case resourceType = "resource_type"
-        case resourceID = "resource_id"
-        case correlationID = "correlation_id"
-        case parentEventID = "parent_event_id"
-        case parentEventDate = "parent_event_date"
-        case namespace
-        case clusterID = "cluster_id"
-        case severity
-        case durationMs = "duration_ms"
-        case errorCode = "error_code"
-        case errorMessage = "error_message"
-        case retentionDays = "retention_days"
-        case isSensitive = "is_sensitive"
-        case eventData = "event_data"
-        case eventID = "event_id"
-        case eventDate = "event_date"
-    }
-
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        self.version = try container.decodeValue(forKey: .version)
-        self.eventType = try container.decodeValue(forKey: .eventType)
-        self.eventTimestamp = try container.decodeDateTime(forKey: .eventTimestamp)
-        self.eventCategory = try container.decodeValue(forKey: .eventCategory)
-        self.eventAction = try container.decodeValue(forKey: .eventAction)
-        self.eventOutcome = try container.decodeValue(forKey: .eventOutcome)
-        self.actorType = try container.decodeValueIfPresent(forKey: .actorType)
-        self.actorID = try container.decodeValueIfPresent(forKey: .actorID)
-        self.actorIP = try container.decodeValueIfPresent(forKey: .actorIP)
-        self.resourceType = try container.decodeValueIfPresent(forKey: .resourceType)
-        self.resourceID = try container.decodeValueIfPresent(forKey: .resourceID)
-        self.correlationID = try container.decodeValue(forKey: .correlationID)
-        self.parentEventID = try container.decodeValueIfPresent(forKey: .parentEventID)
-        self.parentEventDate = try container.decodeDateTimeIfPresent(forKey: .parentEventDate)
-        self.namespace = try container.decodeValueIfPresent(forKey: .namespace)
-        self.clusterID = try container.decodeValueIfPresent(forKey: .clusterID)
-        self.severity = try container.decodeValueIfPresent(forKey: .severity)
-        self.durationMs = try container.decodeValueIfPresent(forKey: .durationMs)
-        self.errorCode = try container.decodeValueIfPresent(forKey: .errorCode)
-        self.errorMessage = try container.decodeValueIfPresent(forKey: .errorMessage)
-        self.retentionDays = try container.decodeValueIfPresent(forKey: .retentionDays)
-        self.isSensitive = try container.decodeValueIfPresent(forKey: .isSensitive)
-        self.eventData = try container.decodeValue(forKey: .eventData)
-        self.eventID = try container.decodeValueIfPresent(forKey: .eventID)
-        self.eventDate = try container.decodeValueIfPresent(forKey: .eventDate)
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encodeValue(self.version, forKey: .version)
-        try container.encodeValue(self.eventType, forKey: .eventType)
-        try container.encodeDateTime(self.eventTimestamp, forKey: .eventTimestamp)
-        try container.encodeValue(self.eventCategory, forKey: .eventCategory)
-        try container.encodeValue(self.eventAction, forKey: .eventAction)
-        try container.encodeValue(self.eventOutcome, forKey: .eventOutcome)
-        try container.encodeValueIfPresent(self.actorType, forKey: .actorType)
-        try container.encodeValueIfPresent(self.actorID, forKey: .actorID)
-        try container.encodeValueIfPresent(self.actorIP, forKey: .actorIP)
-        try container.encodeValueIfPresent(self.resourceType, forKey: .resourceType)
-        try container.encodeValueIfPresent(self.resourceID, forKey: .resourceID)
-        try container.encodeValue(self.correlationID, forKey: .correlationID)
-        try container.encodeValueIfPresent(self.parentEventID, forKey: .parentEventID)
-        try container.encodeDateTimeIfPresent(self.parentEventDate, forKey: .parentEventDate)
-        try container.encodeValueIfPresent(self.namespace, forKey: .namespace)
-        try container.encodeValueIfPresent(self.clusterID, forKey: .clusterID)
-        try container.encodeValueIfPresent(self.severity, forKey: .severity)
-        try container.encodeValueIfPresent(self.durationMs, forKey: .durationMs)
-        try container.encodeValueIfPresent(self.errorCode, forKey: .errorCode)
-        try container.encodeValueIfPresent(self.errorMessage, forKey: .errorMessage)
-        try container.encodeValueIfPresent(self.retentionDays, forKey: .retentionDays)
-        try container.encodeValueIfPresent(self.isSensitive, forKey: .isSensitive)
-        try container.encodeValue(self.eventData, forKey: .eventData)
-        try container.encodeValueIfPresent(self.eventID, forKey: .eventID)
-        try container.encodeValueIfPresent(self.eventDate, forKey: .eventDate)
-    }
-
-    public func collectViolations(into validator: inout Validator) {
-        validator.checkLength(self.version, min: 1, max: 20, at: "version")
-        validator.checkLength(self.eventType, min: 1, max: 100, at: "event_type")
-        validator.validate(self.eventCategory, at: "event_category")
-        validator.checkLength(self.eventAction, min: 1, max: 50, at: "event_action")
-        validator.validate(self.eventOutcome, at: "event_outcome")
-        if let value = self.actorIP {
-            validator.checkLength(value, min: nil, max: 45, at: "actor_ip")
-        }
-        validator.checkLength(self.correlationID, min: 1, max: 255, at: "correlation_id")
     }
 }

@@ -6,56 +6,245 @@ import Foundation
 #endif
 import OpenAPICodegenRuntime
 
-/// An RFC 7807 problem document.
-public struct RFC7807Problem: Codable, Hashable, Sendable, Validatable {
-    /// A URI naming the kind of problem.
-    public var type: String
-    public var title: String
-    public var status: Int32
-    public var detail: String?
-    public var instance: String?
-    /// Validation errors by JSON path, for 400 responses.
-    public var fieldErrors: [String: String]?
+public struct AuditEventsQueryResponse: Codable, Hashable, Sendable, Validatable {
+    public var data: [StoredAuditEvent]
+    public var pagination: AuditEventsQueryResponse.Pagination
 
     /// Creates a value from its members.
-    public init(type: String, title: String, status: Int32, detail: String? = nil, instance: String? = nil, fieldErrors: [String: String]? = nil) {
-        self.type = type
-        self.title = title
-        self.status = status
-        self.detail = detail
-        self.instance = instance
-        self.fieldErrors = fieldErrors
+    public init(data: [StoredAuditEvent], pagination: AuditEventsQueryResponse.Pagination) {
+        self.data = data
+        self.pagination = pagination
     }
 
     private enum CodingKeys: String, CodingKey {
-        case type
-        case title
-        case status
-        case detail
-        case instance
-        case fieldErrors = "field_errors"
+        case data
+        case pagination
     }
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        self.type = try container.decodeValue(forKey: .type)
-        self.title = try container.decodeValue(forKey: .title)
-        self.status = try container.decodeValue(forKey: .status)
-        self.detail = try container.decodeValueIfPresent(forKey: .detail)
-        self.instance = try container.decodeValueIfPresent(forKey: .instance)
-        self.fieldErrors = try container.decodeValueIfPresent(forKey: .fieldErrors)
+        self.data = try container.decodeValue(forKey: .data)
+        self.pagination = try container.decodeValue(forKey: .pagination)
     }
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encodeValue(self.type, forKey: .type)
-        try container.encodeValue(self.title, forKey: .title)
-        try container.encodeValue(self.status, forKey: .status)
-        try container.encodeValueIfPresent(self.detail, forKey: .detail)
-        try container.encodeValueIfPresent(self.instance, forKey: .instance)
-        try container.encodeValueIfPresent(self.fieldErrors, forKey: .fieldErrors)
+        try container.encodeValue(self.data, forKey: .data)
+        try container.encodeValue(self.pagination, forKey: .pagination)
     }
 
     public func collectViolations(into validator: inout Validator) {
+        validator.validateEach(self.data, at: "data")
+        validator.validate(self.pagination, at: "pagination")
+    }
+
+    public struct Pagination: Codable, Hashable, Sendable, Validatable {
+        public var limit: Int
+        public var offset: Int
+        public var total: Int
+        public var hasMore: Bool
+
+        /// Creates a value from its members.
+        public init(limit: Int, offset: Int, total: Int, hasMore: Bool) {
+            self.limit = limit
+            self.offset = offset
+            self.total = total
+            self.hasMore = hasMore
+        }
+
+        private enum CodingKeys: String, CodingKey {
+            case limit
+            case offset
+            case total
+            case hasMore = "has_more"
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            self.limit = try container.decodeValue(forKey: .limit)
+            self.offset = try container.decodeValue(forKey: .offset)
+            self.total = try container.decodeValue(forKey: .total)
+            self.hasMore = try container.decodeValue(forKey: .hasMore)
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encodeValue(self.limit, forKey: .limit)
+            try container.encodeValue(self.offset, forKey: .offset)
+            try container.encodeValue(self.total, forKey: .total)
+            try container.encodeValue(self.hasMore, forKey: .hasMore)
+        }
+
+        public func collectViolations(into validator: inout Validator) {
+        }
+    }
+}
+
+/// An audit event as stored, with the fields the server adds.
+public struct StoredAuditEvent: Codable, Hashable, Sendable, Validatable {
+    /// A client-chosen ID. The server stores an event ID only once, so a client that
+    /// retries after a lost response does not store the event twice. The server picks
+    /// one when it is absent.
+    public var eventID: UUID
+    /// Version of the event format, "1.0".
+    public var version: String
+    /// What happened, as `<service>.<entity>.<action>`, e.g. `gateway.signal.received`.
+    public var eventType: String
+    /// When it happened (RFC 3339).
+    public var eventTimestamp: Date
+    public var eventCategory: EventCategory
+    /// The action performed.
+    public var eventAction: String
+    public var eventOutcome: EventOutcome
+    /// Who acted, e.g. `service`.
+    public var actorType: String?
+    public var actorID: String?
+    /// The actor's IP address.
+    public var actorIP: String?
+    public var resourceType: String?
+    public var resourceID: String?
+    /// Ties together the events of one request or remediation.
+    public var correlationID: String
+    public var parentEventID: UUID?
+    public var parentEventDate: Date?
+    public var namespace: String?
+    public var clusterID: String?
+    public var severity: String?
+    public var durationMs: Int?
+    public var errorCode: String?
+    public var errorMessage: String?
+    /// How long to keep the event; the server uses 2555 days when absent.
+    public var retentionDays: Int?
+    public var isSensitive: Bool?
+    public var eventData: CommonEnvelope
+    /// The UTC date of event_timestamp (YYYY-MM-DD).
+    public var eventDate: String?
+
+    /// Creates a value from its members.
+    public init(eventID: UUID, version: String, eventType: String, eventTimestamp: Date, eventCategory: EventCategory, eventAction: String, eventOutcome: EventOutcome, actorType: String? = nil, actorID: String? = nil, actorIP: String? = nil, resourceType: String? = nil, resourceID: String? = nil, correlationID: String, parentEventID: UUID? = nil, parentEventDate: Date? = nil, namespace: String? = nil, clusterID: String? = nil, severity: String? = nil, durationMs: Int? = nil, errorCode: String? = nil, errorMessage: String? = nil, retentionDays: Int? = nil, isSensitive: Bool? = nil, eventData: CommonEnvelope, eventDate: String? = nil) {
+        self.eventID = eventID
+        self.version = version
+        self.eventType = eventType
+        self.eventTimestamp = eventTimestamp
+        self.eventCategory = eventCategory
+        self.eventAction = eventAction
+        self.eventOutcome = eventOutcome
+        self.actorType = actorType
+        self.actorID = actorID
+        self.actorIP = actorIP
+        self.resourceType = resourceType
+        self.resourceID = resourceID
+        self.correlationID = correlationID
+        self.parentEventID = parentEventID
+        self.parentEventDate = parentEventDate
+        self.namespace = namespace
+        self.clusterID = clusterID
+        self.severity = severity
+        self.durationMs = durationMs
+        self.errorCode = errorCode
+        self.errorMessage = errorMessage
+        self.retentionDays = retentionDays
+        self.isSensitive = isSensitive
+        self.eventData = eventData
+        self.eventDate = eventDate
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case eventID = "event_id"
+        case version
+        case eventType = "event_type"
+        case eventTimestamp = "event_timestamp"
+        case eventCategory = "event_category"
+        case eventAction = "event_action"
+        case eventOutcome = "event_outcome"
+        case actorType = "actor_type"
+        case actorID = "actor_id"
+        case actorIP = "actor_ip"
+        case resourceType = "resource_type"
+        case resourceID = "resource_id"
+        case correlationID = "correlation_id"
+        case parentEventID = "parent_event_id"
+        case parentEventDate = "parent_event_date"
+        case namespace
+        case clusterID = "cluster_id"
+        case severity
+        case durationMs = "duration_ms"
+        case errorCode = "error_code"
+        case errorMessage = "error_message"
+        case retentionDays = "retention_days"
+        case isSensitive = "is_sensitive"
+        case eventData = "event_data"
+        case eventDate = "event_date"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.eventID = try container.decodeValue(forKey: .eventID)
+        self.version = try container.decodeValue(forKey: .version)
+        self.eventType = try container.decodeValue(forKey: .eventType)
+        self.eventTimestamp = try container.decodeDateTime(forKey: .eventTimestamp)
+        self.eventCategory = try container.decodeValue(forKey: .eventCategory)
+        self.eventAction = try container.decodeValue(forKey: .eventAction)
+        self.eventOutcome = try container.decodeValue(forKey: .eventOutcome)
+        self.actorType = try container.decodeValueIfPresent(forKey: .actorType)
+        self.actorID = try container.decodeValueIfPresent(forKey: .actorID)
+        self.actorIP = try container.decodeValueIfPresent(forKey: .actorIP)
+        self.resourceType = try container.decodeValueIfPresent(forKey: .resourceType)
+        self.resourceID = try container.decodeValueIfPresent(forKey: .resourceID)
+        self.correlationID = try container.decodeValue(forKey: .correlationID)
+        self.parentEventID = try container.decodeValueIfPresent(forKey: .parentEventID)
+        self.parentEventDate = try container.decodeDateTimeIfPresent(forKey: .parentEventDate)
+        self.namespace = try container.decodeValueIfPresent(forKey: .namespace)
+        self.clusterID = try container.decodeValueIfPresent(forKey: .clusterID)
+        self.severity = try container.decodeValueIfPresent(forKey: .severity)
+        self.durationMs = try container.decodeValueIfPresent(forKey: .durationMs)
+        self.errorCode = try container.decodeValueIfPresent(forKey: .errorCode)
+        self.errorMessage = try container.decodeValueIfPresent(forKey: .errorMessage)
+        self.retentionDays = try container.decodeValueIfPresent(forKey: .retentionDays)
+        self.isSensitive = try container.decodeValueIfPresent(forKey: .isSensitive)
+        self.eventData = try container.decodeValue(forKey: .eventData)
+        self.eventDate = try container.decodeValueIfPresent(forKey: .eventDate)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encodeValue(self.eventID, forKey: .eventID)
+        try container.encodeValue(self.version, forKey: .version)
+        try container.encodeValue(self.eventType, forKey: .eventType)
+        try container.encodeDateTime(self.eventTimestamp, forKey: .eventTimestamp)
+        try container.encodeValue(self.eventCategory, forKey: .eventCategory)
+        try container.encodeValue(self.eventAction, forKey: .eventAction)
+        try container.encodeValue(self.eventOutcome, forKey: .eventOutcome)
+        try container.encodeValueIfPresent(self.actorType, forKey: .actorType)
+        try container.encodeValueIfPresent(self.actorID, forKey: .actorID)
+        try container.encodeValueIfPresent(self.actorIP, forKey: .actorIP)
+        try container.encodeValueIfPresent(self.resourceType, forKey: .resourceType)
+        try container.encodeValueIfPresent(self.resourceID, forKey: .resourceID)
+        try container.encodeValue(self.correlationID, forKey: .correlationID)
+        try container.encodeValueIfPresent(self.parentEventID, forKey: .parentEventID)
+        try container.encodeDateTimeIfPresent(self.parentEventDate, forKey: .parentEventDate)
+        try container.encodeValueIfPresent(self.namespace, forKey: .namespace)
+        try container.encodeValueIfPresent(self.clusterID, forKey: .clusterID)
+        try container.encodeValueIfPresent(self.severity, forKey: .severity)
+        try container.encodeValueIfPresent(self.durationMs, forKey: .durationMs)
+        try container.encodeValueIfPresent(self.errorCode, forKey: .errorCode)
+        try container.encodeValueIfPresent(self.errorMessage, forKey: .errorMessage)
+        try container.encodeValueIfPresent(self.retentionDays, forKey: .retentionDays)
+        try container.encodeValueIfPresent(self.isSensitive, forKey: .isSensitive)
+        try container.encodeValue(self.eventData, forKey: .eventData)
+        try container.encodeValueIfPresent(self.eventDate, forKey: .eventDate)
+    }
+
+    public func collectViolations(into validator: inout Validator) {
+        validator.checkLength(self.version, min: 1, max: 20, at: "version")
+        validator.checkLength(self.eventType, min: 1, max: 100, at: "event_type")
+        validator.validate(self.eventCategory, at: "event_category")
+        validator.checkLength(self.eventAction, min: 1, max: 50, at: "event_action")
+        validator.validate(self.eventOutcome, at: "event_outcome")
+        if let value = self.actorIP {
+            validator.checkLength(value, min: nil, max: 45, at: "actor_ip")
+        }
+        validator.checkLength(self.correlationID, min: 1, max: 255, at: "correlation_id")
+        validator.validate(self.eventData, at: "event_data")
     }
 }

@@ -6,3 +6,120 @@ import Foundation
 #endif
 import OpenAPICodegenRuntime
 
+/// An RFC 7807 problem document.
+public struct RFC7807Problem: Codable, Hashable, Sendable, Validatable {
+    /// A URI naming the kind of problem.
+    public var type: String
+    public var title: String
+    public var status: Int32
+    public var detail: String?
+    public var instance: String?
+    /// Validation errors by JSON path, for 400 responses.
+    public var fieldErrors: [String: String]?
+
+    /// Creates a value from its members.
+    public init(type: String, title: String, status: Int32, detail: String? = nil, instance: String? = nil, fieldErrors: [String: String]? = nil) {
+        self.type = type
+        self.title = title
+        self.status = status
+        self.detail = detail
+        self.instance = instance
+        self.fieldErrors = fieldErrors
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case type
+        case title
+        case status
+        case detail
+        case instance
+        case fieldErrors = "field_errors"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.type = try container.decodeValue(forKey: .type)
+        self.title = try container.decodeValue(forKey: .title)
+        self.status = try container.decodeValue(forKey: .status)
+        self.detail = try container.decodeValueIfPresent(forKey: .detail)
+        self.instance = try container.decodeValueIfPresent(forKey: .instance)
+        self.fieldErrors = try container.decodeValueIfPresent(forKey: .fieldErrors)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encodeValue(self.type, forKey: .type)
+        try container.encodeValue(self.title, forKey: .title)
+        try container.encodeValue(self.status, forKey: .status)
+        try container.encodeValueIfPresent(self.detail, forKey: .detail)
+        try container.encodeValueIfPresent(self.instance, forKey: .instance)
+        try container.encodeValueIfPresent(self.fieldErrors, forKey: .fieldErrors)
+    }
+
+    public func collectViolations(into validator: inout Validator) {
+    }
+}
+
+public struct HealthResponse: Codable, Hashable, Sendable, Validatable {
+    public var status: String
+    public var timestamp: Date?
+
+    /// Creates a value from its members.
+    public init(status: String, timestamp: Date? = nil) {
+        self.status = status
+        self.timestamp = timestamp
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case status
+        case timestamp
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.status = try container.decodeValue(forKey: .status)
+        self.timestamp = try container.decodeDateTimeIfPresent(forKey: .timestamp)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encodeValue(self.status, forKey: .status)
+        try container.encodeDateTimeIfPresent(self.timestamp, forKey: .timestamp)
+    }
+
+    public func collectViolations(into validator: inout Validator) {
+    }
+}
+
+public struct ReadinessResponse: Codable, Hashable, Sendable, Validatable {
+    /// ready or not_ready.
+    public var status: String
+    /// Why the server is not ready (database_unreachable, shutting_down).
+    public var reason: String?
+
+    /// Creates a value from its members.
+    public init(status: String, reason: String? = nil) {
+        self.status = status
+        self.reason = reason
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case status
+        case reason
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.status = try container.decodeValue(forKey: .status)
+        self.reason = try container.decodeValueIfPresent(forKey: .reason)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encodeValue(self.status, forKey: .status)
+        try container.encodeValueIfPresent(self.reason, forKey: .reason)
+    }
+
+    public func collectViolations(into validator: inout Validator) {
+    }
+}

@@ -27,7 +27,8 @@ private func json(_ status: Int, _ body: String, contentType: String = "applicat
 private let sampleEvent = AuditEventRequest(
     version: "1.0", eventType: "gateway.signal.received", eventTimestamp: Date(timeIntervalSince1970: 1_765_591_200.25),
     eventCategory: .gateway, eventAction: "received", eventOutcome: .success, actorIP: "10.0.0.1",
-    correlationID: "rr-2025-001", eventData: ["signal": "HighMemory", "count": 3])
+    correlationID: "rr-2025-001",
+    eventData: CommonEnvelope(service: "gateway", operation: "receive", status: "ok", payload: ["signal": "HighMemory", "count": 3]))
 
 @Suite("Generated DataStorage client over an in-memory transport")
 struct GeneratedClientTests {
@@ -113,14 +114,14 @@ struct GeneratedClientTests {
             Issue.record("expected 200")
             return
         }
-        #expect(page.pagination?.hasMore == false)
+        #expect(page.pagination.hasMore == false)
         #expect(page.data == [])
     }
 
     @Test("the bearer middleware authenticates every call")
     func bearer() async throws {
         let transport = ScriptedTransport { request in
-            request.headers["Authorization"] == "Bearer s3cret" ? json(200, #"{"data":[]}"#) : json(401, #"{"type":"t","title":"no","status":401}"#, contentType: "application/problem+json")
+            request.headers["Authorization"] == "Bearer s3cret" ? json(200, #"{"data":[],"pagination":{"limit":50,"offset":0,"total":0,"has_more":false}}"#) : json(401, #"{"type":"t","title":"no","status":401}"#, contentType: "application/problem+json")
         }
         let client = Client(serverURL: server, transport: transport, middlewares: [BearerTokenMiddleware(token: "s3cret")])
         #expect(try await client.queryAuditEvents().statusCode == 200)
@@ -134,7 +135,7 @@ struct GeneratedModelTests {
     func roundTrip() throws {
         let data = try JSONEncoder().encode(sampleEvent)
         #expect(try JSONDecoder().decode(AuditEventRequest.self, from: data) == sampleEvent)
-        let whole = #"{"version":"1.0","event_type":"t","event_timestamp":"2025-12-13T02:00:00Z","event_category":"gateway","event_action":"a","event_outcome":"pending","correlation_id":"c","event_data":{},"duration_ms":null}"#
+        let whole = #"{"version":"1.0","event_type":"t","event_timestamp":"2025-12-13T02:00:00Z","event_category":"gateway","event_action":"a","event_outcome":"pending","correlation_id":"c","event_data":{"version":"1.0","service":"s","operation":"o","status":"ok","payload":null},"duration_ms":null}"#
         let decoded = try JSONDecoder().decode(AuditEventRequest.self, from: Data(whole.utf8))
         #expect(decoded.eventTimestamp == Date(timeIntervalSince1970: 1_765_591_200))
         #expect(decoded.durationMs == nil)
@@ -143,7 +144,7 @@ struct GeneratedModelTests {
 
     @Test("unknown enum values decode, re-encode unchanged, and fail validation")
     func openEnums() throws {
-        let text = #"{"version":"1.0","event_type":"t","event_timestamp":"2025-12-13T02:00:00Z","event_category":"martian","event_action":"a","event_outcome":"success","correlation_id":"c","event_data":{}}"#
+        let text = #"{"version":"1.0","event_type":"t","event_timestamp":"2025-12-13T02:00:00Z","event_category":"martian","event_action":"a","event_outcome":"success","correlation_id":"c","event_data":{"version":"1.0","service":"s","operation":"o","status":"ok","payload":null}}"#
         let decoded = try JSONDecoder().decode(AuditEventRequest.self, from: Data(text.utf8))
         #expect(decoded.eventCategory == .unknown("martian"))
         let again = try JSONDecoder().decode(JSONValue.self, from: JSONEncoder().encode(decoded))
@@ -165,6 +166,14 @@ struct GeneratedModelTests {
             return error.violations.map(\.jsonPath) == ["$.version", "$.event_outcome", "$.actor_ip", "$.correlation_id"]
         }
         #expect(throws: Never.self) { try sampleEvent.validate() }
+    }
+
+    @Test("the client-supplied event_id travels as the idempotency key")
+    func eventID() throws {
+        var event = sampleEvent
+        event.eventID = UUID(uuidString: "E621E1F8-C36C-495A-93FC-0C247A3E6E5F")
+        let json = try JSONDecoder().decode(JSONValue.self, from: JSONEncoder().encode(event))
+        #expect(json.objectValue?["event_id"] == "E621E1F8-C36C-495A-93FC-0C247A3E6E5F")
     }
 
     @Test("a response with fields this client does not know still decodes")

@@ -299,7 +299,8 @@ struct DeclarationRenderer {
         writer.documentation(union.documentation)
         writer.deprecation(union.isDeprecated)
         let keyword = union.isIndirect ? "indirect enum" : "enum"
-        writer.block("\(access)\(keyword) \(union.name): Codable, Hashable, Sendable, Validatable") { body in
+        let conformances = "Codable, Hashable, Sendable, Validatable" + (union.discriminatorProperty == nil ? "" : ", DiscriminatedUnion")
+        writer.block("\(access)\(keyword) \(union.name): \(conformances)") { body in
             for item in union.cases { body.line("case \(SwiftNaming.escaped(item.swiftName))(\(item.type))") }
             if union.discriminatorProperty != nil {
                 body.line("/// A discriminator value this version of the spec does not know, kept as JSON.")

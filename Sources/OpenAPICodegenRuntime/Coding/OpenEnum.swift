@@ -19,3 +19,9 @@ extension OpenEnum {
         }
     }
 }
+
+/// A generated `oneOf`/`anyOf` whose variant is chosen by a discriminator member.
+public protocol DiscriminatedUnion: Sendable {
+    /// The discriminator value that selects the variant this value holds.
+    var discriminatorValue: String { get }
+}

@@ -1,0 +1,66 @@
+import DataStorageClient
+
+/// Why writing a batch to DataStorage failed, and whether trying again can help.
+public enum AuditWriteError: Error, Sendable, CustomStringConvertible {
+    /// DataStorage answered with an error status.
+    case http(statusCode: Int, message: String)
+    /// No answer: connection refused or reset, DNS, TLS…
+    case network(underlying: any Error)
+    /// The attempt took longer than `attemptTimeout`.
+    case timedOut(after: Duration)
+    /// The batch could not be encoded; the same batch will never succeed.
+    case encoding(underlying: any Error)
+
+    /// Network errors, time-outs, 5xx, and 401/403 (a rotated token may be picked up) are retried;
+    /// other 4xx and encoding errors are not.
+    public var isRetryable: Bool {
+        switch self {
+        case .http(let status, _): status == 401 || status == 403 || status >= 500
+        case .network, .timedOut: true
+        case .encoding: false
+        }
+    }
+
+    /// 401 or 403: the token is missing, expired or not allowed.
+    public var isAuthError: Bool {
+        if case .http(let status, _) = self { return status == 401 || status == 403 }
+        return false
+    }
+
+    /// Any 4xx, including 401 and 403.
+    public var is4xx: Bool {
+        if case .http(let status, _) = self { return (400..<500).contains(status) }
+        return false
+    }
+
+    public var is5xx: Bool {
+        if case .http(let status, _) = self { return (500..<600).contains(status) }
+        return false
+    }
+
+    /// Whether any error is worth retrying: write errors by their kind, anything unknown yes.
+    public static func isRetryable(_ error: (any Error)?) -> Bool {
+        guard let error else { return false }
+        if let writeError = error as? AuditWriteError { return writeError.isRetryable }
+        if let clientError = error as? ClientError { return AuditWriteError(clientError).isRetryable }
+        return true
+    }
+
+    /// Classifies a generated client's failure.
+    public init(_ error: ClientError) {
+        switch error {
+        case .encoding(_, let underlying): self = .encoding(underlying: underlying)
+        case .transport(_, let underlying), .middleware(_, let underlying): self = .network(underlying: underlying)
+        case .decoding(_, let status, let underlying): self = .http(statusCode: status, message: "undecodable response: \(underlying)")
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .http(let status, let message): "Data Storage Service returned status \(status): \(message)"
+        case .network(let underlying): "Data Storage Service unreachable: \(underlying)"
+        case .timedOut(let after): "Data Storage Service did not answer within \(after)"
+        case .encoding(let underlying): "cannot encode the audit batch: \(underlying)"
+        }
+    }
+}

@@ -1,0 +1,414 @@
+import DataStorageClient
+import Foundation
+import Logging
+import Metrics
+import ServiceLifecycle
+import Synchronization
+
+/// An ``AuditStore`` that buffers events in memory and writes them to DataStorage in
+/// batches, in the background.
+///
+/// - `store` validates the event and appends it under a short lock; it never blocks or
+///   suspends. A full buffer drops the event, counts it and throws ``AuditStoreError/bufferFull(correlationID:)``.
+/// - Writers send a batch as soon as `batchSize` events wait, and a partial batch once
+///   `flushInterval` has passed. Up to `maxConcurrentBatches` batches are written at once,
+///   so a batch being retried does not stop the buffer from draining.
+/// - Failed writes are retried with `attempt² × retryBaseDelay` backoff when retrying can help
+///   (network errors, 5xx, 401, 403). Every retry resends the same `event_id`s, which the
+///   server stores once, so a lost response never duplicates an event.
+///
+/// The writers run in ``run()``: add the store to a `ServiceGroup`, which ends it on
+/// graceful shutdown after writing everything buffered.
+public final class BufferedStore: AuditStore, Service {
+    /// The `service` label of the store's metrics and logs.
+    public let service: String
+    public let config: AuditConfig
+    private let client: Client
+    private let logger: Logger
+    private let metrics: AuditMetrics
+    private let clock: StoreClock
+    private let state = Mutex(StoreState())
+
+    /// Creates a store that writes through `client`.
+    ///
+    /// - Parameters:
+    ///   - client: The generated DataStorage client.
+    ///   - config: Buffering, batching and retry settings; checked with ``AuditConfig/validate()``.
+    ///   - service: The name of the service emitting the events, for metrics and logs.
+    ///   - logger: Where the store logs; events at trace, drops at warning, data loss at error.
+    ///   - metricsFactory: Where metrics go; the process-wide `MetricsSystem` when nil.
+    public convenience init(
+        client: Client, config: AuditConfig = .default, service: String, logger: Logger,
+        metricsFactory: (any MetricsFactory)? = nil
+    ) throws(AuditConfigError) {
+        try self.init(client: client, config: config, service: service, logger: logger, clock: ContinuousClock(), metricsFactory: metricsFactory)
+    }
+
+    /// Creates a store whose timers, backoff and time-outs run on `clock` (tests inject a manual one).
+    public init<C: Clock>(
+        client: Client, config: AuditConfig = .default, service: String, logger: Logger, clock: C,
+        metricsFactory: (any MetricsFactory)? = nil
+    ) throws(AuditConfigError) where C.Duration == Duration {
+        try config.validate()
+        guard !service.isEmpty else { throw .invalid("service must not be empty") }
+        self.client = client
+        self.config = config
+        self.service = service
+        var logger = logger
+        logger[metadataKey: "audit.service"] = .string(service)
+        self.logger = logger
+        self.metrics = AuditMetrics(service: service, factory: metricsFactory ?? MetricsSystem.factory)
+        self.clock = StoreClock(clock)
+        state.withLock { $0.buffer.reserveCapacity(min(config.bufferSize, 65_536)) }
+    }
+
+    // MARK: Producers
+
+    public func store(_ event: AuditEvent) throws(AuditStoreError) {
+        try EventChecks.check(event)
+        var event = event
+        // Retries must resend the same ID for the server to recognise them.
+        if event.eventID == nil { event.eventID = UUID() }
+        let result = state.withLock { $0.append(event, capacity: config.bufferSize, batchSize: config.batchSize) }
+        switch result {
+        case .stored(let writer):
+            metrics.buffered.increment()
+            writer?.resume()
+            logger.trace("audit event buffered", metadata: ["event_type": "\(event.eventType)", "correlation_id": "\(event.correlationID)"])
+        case .full:
+            metrics.dropped.increment()
+            throw .bufferFull(correlationID: event.correlationID)
+        case .closed:
+            metrics.dropped.increment()
+            throw .closed
+        }
+    }
+
+    public func flush() async throws {
+        enum Start {
+            case waiting([CheckedContinuation<Void, Never>], [(CheckedContinuation<FlushOutcome, Never>, FlushOutcome)])
+            case closed
+        }
+        let outcome = await withCheckedContinuation { (continuation: CheckedContinuation<FlushOutcome, Never>) in
+            let start = state.withLock { state -> Start in
+                guard state.phase == .open else { return .closed }
+                state.flushWaiters.append(FlushWaiter(mark: state.appended, continuation: continuation))
+                return .waiting(state.takeIdleWriters(), state.completedFlushes())
+            }
+            switch start {
+            case .closed:
+                continuation.resume(returning: .closed)
+            case .waiting(let writers, let completed):
+                writers.forEach { $0.resume() }
+                completed.forEach { $0.0.resume(returning: $0.1) }
+            }
+        }
+        switch outcome {
+        case .written: return
+        case .failed(let batches, let events): throw AuditStoreError.flushFailed(failedBatches: batches, lostEvents: events)
+        case .closed: throw AuditStoreError.closed
+        }
+    }
+
+    public func close() async throws {
+        let (writers, mustDriveWriters) = state.withLock { state in
+            if state.phase == .open { state.phase = .closing }
+            let start = !state.writerStarted && state.phase == .closing
+            if start {
+                state.writerStarted = true
+                state.activeWriters = config.maxConcurrentBatches
+            }
+            return (state.takeIdleWriters(), start)
+        }
+        writers.forEach { $0.resume() }
+        let closedInTime = await waitForWriters(drivingThemHere: mustDriveWriters)
+        let report = state.withLock { ($0.droppedEvents, $0.failedBatches, $0.lostEvents, $0.undeliveredEvents) }
+        guard closedInTime else {
+            logger.error("AUDIT DATA LOSS: timeout waiting for audit store to close", metadata: ["undelivered": "\(report.3)"])
+            throw AuditStoreError.closeTimedOut(undeliveredEvents: report.3)
+        }
+        logger.info("audit store closed", metadata: ["dropped": "\(report.0)", "failed_batches": "\(report.1)"])
+        if report.0 > 0 || report.1 > 0 {
+            throw AuditStoreError.closedWithLosses(droppedEvents: report.0, failedBatches: report.1, lostEvents: report.2)
+        }
+    }
+
+    // MARK: Service
+
+    /// Runs the writers until the store is closed: by ``close()``, by graceful shutdown,
+    /// or by cancellation. Everything buffered is written (or counted as lost) first.
+    public func run() async throws {
+        enum Start { case run, alreadyRunning, closedBeforeRun }
+        let start = state.withLock { state -> Start in
+            guard !state.writerStarted else { return state.phase == .open ? .alreadyRunning : .closedBeforeRun }
+            state.writerStarted = true
+            state.activeWriters = config.maxConcurrentBatches
+            return .run
+        }
+        switch start {
+        case .run: break
+        case .alreadyRunning: throw AuditStoreError.alreadyRunning
+        case .closedBeforeRun:
+            // close() came first and writes the rest itself; there is nothing left to run.
+            await waitUntilClosed()
+            return
+        }
+        await withGracefulShutdownHandler {
+            await withTaskCancellationHandler {
+                await withTaskGroup(of: Bool.self) { group in
+                    group.addTask {
+                        await self.tickUntilCancelled()
+                        return false
+                    }
+                    for _ in 0..<config.maxConcurrentBatches {
+                        group.addTask {
+                            await self.writeBatchesUntilClosed()
+                            return true
+                        }
+                    }
+                    var finishedWriters = 0
+                    while finishedWriters < config.maxConcurrentBatches, let isWriter = await group.next() {
+                        if isWriter { finishedWriters += 1 }
+                    }
+                    group.cancelAll()
+                }
+            } onCancel: {
+                self.beginClosing()
+            }
+        } onGracefulShutdown: {
+            self.beginClosing()
+        }
+    }
+
+    private func beginClosing() {
+        let writers = state.withLock { state in
+            if state.phase == .open { state.phase = .closing }
+            return state.takeIdleWriters()
+        }
+        writers.forEach { $0.resume() }
+    }
+
+    /// Waits until the writers have left, for at most `closeTimeout`; runs them here when
+    /// ``run()`` never did.
+    private func waitForWriters(drivingThemHere: Bool) async -> Bool {
+        enum Event { case writerFinished, closed, timedOut }
+        return await withTaskGroup(of: Event.self) { group in
+            if drivingThemHere {
+                for _ in 0..<config.maxConcurrentBatches {
+                    group.addTask {
+                        await self.writeBatchesUntilClosed()
+                        return .writerFinished
+                    }
+                }
+            }
+            group.addTask {
+                await self.waitUntilClosed()
+                return .closed
+            }
+            group.addTask {
+                // A cancelled sleep means close() itself was cancelled: stop waiting as on a time-out.
+                try? await self.clock.sleep(self.config.closeTimeout)
+                return .timedOut
+            }
+            while let event = await group.next() {
+                switch event {
+                case .writerFinished: continue
+                case .closed:
+                    group.cancelAll()
+                    return true
+                case .timedOut:
+                    group.cancelAll()
+                    return false
+                }
+            }
+            return false
+        }
+    }
+
+    /// Returns when the last writer has left, or when the waiting task is cancelled.
+    private func waitUntilClosed() async {
+        let id = state.withLock { state in
+            state.nextWaiterID += 1
+            return state.nextWaiterID
+        }
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let closed = state.withLock { state -> Bool in
+                    guard state.phase != .closed, !Task.isCancelled else { return true }
+                    state.closeWaiters[id] = continuation
+                    return false
+                }
+                if closed { continuation.resume() }
+            }
+        } onCancel: {
+            state.withLock { $0.closeWaiters.removeValue(forKey: id) }?.resume()
+        }
+    }
+
+    // MARK: Writers
+
+    /// Lets a partial batch go every `flushInterval`, reports drops and samples the buffer.
+    private func tickUntilCancelled() async {
+        while true {
+            do {
+                try await clock.sleep(config.flushInterval)
+            } catch {
+                return
+            }
+            let (writer, drops, buffered) = state.withLock { state in
+                let drops = state.unreportedDrops
+                state.unreportedDrops = 0
+                guard !state.buffer.isEmpty else { return (nil as CheckedContinuation<Void, Never>?, drops, 0) }
+                state.tickPending = true
+                return (state.idleWriters.popLast(), drops, state.buffer.count)
+            }
+            metrics.bufferSize.record(buffered)
+            if drops > 0 {
+                logger.warning("audit buffer full: events dropped", metadata: ["dropped": "\(drops)", "buffer_size": "\(config.bufferSize)"])
+            }
+            writer?.resume()
+        }
+    }
+
+    private func writeBatchesUntilClosed() async {
+        while let batch = await nextBatch() {
+            let written = await deliver(batch)
+            let completed = state.withLock { $0.finish(batch, written: written) }
+            completed.forEach { $0.0.resume(returning: $0.1) }
+        }
+        let (closeWaiters, flushes) = state.withLock { $0.writerExited() }
+        closeWaiters.forEach { $0.resume() }
+        flushes.forEach { $0.resume(returning: .closed) }
+    }
+
+    /// The next batch to write, waiting until one is due; nil once the store is closed and empty.
+    private func nextBatch() async -> Batch? {
+        enum Step {
+            case write(Batch, CheckedContinuation<Void, Never>?)
+            case exit
+            case wait
+        }
+        while true {
+            let step = state.withLock { state -> Step in
+                if let (batch, writer) = state.takeBatch(batchSize: config.batchSize) { return .write(batch, writer) }
+                return state.writerShouldExit ? .exit : .wait
+            }
+            switch step {
+            case .write(let batch, let writer):
+                writer?.resume()
+                return batch
+            case .exit:
+                return nil
+            case .wait:
+                await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                    let ready = state.withLock { state -> Bool in
+                        if state.hasBatchReady(batchSize: config.batchSize) || state.writerShouldExit { return true }
+                        state.idleWriters.append(continuation)
+                        return false
+                    }
+                    if ready { continuation.resume() }
+                }
+            }
+        }
+    }
+
+    // MARK: Delivery
+
+    /// Writes one batch, retrying what can be retried. Returns whether it was written.
+    private func deliver(_ batch: Batch) async -> Bool {
+        var retry = 0
+        while true {
+            let started = clock.elapsed()
+            let result = await attempt(batch.events)
+            let duration = clock.elapsed() - started
+            metrics.writeDuration.recordNanoseconds(Int64(duration.components.seconds) * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000)
+            if duration > config.slowWriteThreshold {
+                logger.warning("slow audit write", metadata: ["duration": "\(duration)", "events": "\(batch.events.count)"])
+            }
+            let error: AuditWriteError
+            switch result {
+            case .success:
+                metrics.written.increment(by: Int64(batch.events.count))
+                logger.debug("audit batch written", metadata: ["events": "\(batch.events.count)", "attempts": "\(retry + 1)"])
+                return true
+            case .failure(let failure):
+                error = failure
+            }
+            guard error.isRetryable else {
+                reportLoss(batch, "Dropping audit batch due to non-retryable client error", error, attempts: retry + 1)
+                return false
+            }
+            guard retry < config.maxRetries else {
+                reportLoss(batch, "AUDIT DATA LOSS: Dropping batch after max retries", error, attempts: retry + 1)
+                return false
+            }
+            retry += 1
+            let delay = RetryPolicy.delay(forRetry: retry, base: config.retryBaseDelay, jitter: config.retryJitter)
+            let message: Logger.Message = error.isAuthError
+                ? "audit write rejected: auth token missing, expired or forbidden; retrying" : "audit write failed; retrying"
+            logger.warning(message, metadata: ["error": "\(error)", "retry": "\(retry)", "delay": "\(delay)"])
+            do {
+                try await clock.sleep(delay)
+            } catch {
+                reportLoss(batch, "AUDIT DATA LOSS: Dropping batch, the store was cancelled while retrying", error, attempts: retry)
+                return false
+            }
+        }
+    }
+
+    private func reportLoss(_ batch: Batch, _ message: Logger.Message, _ error: any Error, attempts: Int) {
+        metrics.batchesFailed.increment()
+        var correlationIDs: [String] = []
+        for event in batch.events where !correlationIDs.contains(event.correlationID) {
+            correlationIDs.append(event.correlationID)
+            if correlationIDs.count == 20 { break }
+        }
+        logger.error(message, metadata: [
+            "error": "\(error)", "events": "\(batch.events.count)", "attempts": "\(attempts)",
+            "correlation_ids": .array(correlationIDs.map { .string($0) }),
+        ])
+    }
+
+    /// One write of a batch, with `attemptTimeout` applied whatever the transport does.
+    private func attempt(_ events: [AuditEvent]) async -> Result<Void, AuditWriteError> {
+        do {
+            let output = try await withAttemptTimeout { try await self.client.createAuditEventsBatch(body: events) }
+            return Self.classify(output)
+        } catch let error as AuditWriteError {
+            return .failure(error)
+        } catch let ClientError.decoding(_, status, _) where (200..<300).contains(status) {
+            // The server took the batch; only its answer was unreadable.
+            logger.warning("audit batch written, but the response could not be decoded", metadata: ["status": "\(status)"])
+            return .success(())
+        } catch let error as ClientError {
+            return .failure(AuditWriteError(error))
+        } catch {
+            return .failure(.network(underlying: error))
+        }
+    }
+
+    private func withAttemptTimeout<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws -> T {
+        guard let timeout = config.attemptTimeout else { return try await body() }
+        return try await withThrowingTaskGroup(of: T.self) { group in
+            group.addTask { try await body() }
+            group.addTask {
+                try await self.clock.sleep(timeout)
+                throw AuditWriteError.timedOut(after: timeout)
+            }
+            defer { group.cancelAll() }
+            return try await group.next()!
+        }
+    }
+
+    /// Maps each documented status of the batch operation to written or a write error.
+    static func classify(_ output: Operations.CreateAuditEventsBatch.Output) -> Result<Void, AuditWriteError> {
+        switch output {
+        case .created, .accepted:
+            return .success(())
+        case .badRequest(let problem), .unauthorized(let problem), .contentTooLarge(let problem), .internalServerError(let problem):
+            return .failure(.http(statusCode: output.statusCode, message: problem.detail ?? problem.title))
+        case .default(let status, let problem):
+            return (200..<300).contains(status) ? .success(()) : .failure(.http(statusCode: status, message: problem.detail ?? problem.title))
+        }
+    }
+}
