@@ -113,7 +113,7 @@ let package = Package(
         ),
         .testTarget(
             name: "KubernautModelTests",
-            dependencies: ["OpenAPICodegenRuntime"],
+            dependencies: ["OpenAPICodegenRuntime", "Audit"],
             exclude: ["openapi-codegen.yaml"],
             plugins: ["OpenAPICodegenPlugin"]
         ),

@@ -4,19 +4,43 @@ import DataStorageClient
 /// audit trail should not take traffic while its audit sink is down.
 public struct DataStorageProber: Sendable {
     private let client: Client
+    private let timeout: Duration
+    private let clock: StoreClock
 
-    /// - Parameter client: The generated client; its transport's time-out bounds each probe.
-    public init(client: Client) {
+    /// - Parameters:
+    ///   - client: The generated DataStorage client.
+    ///   - timeout: A probe that gets no answer within this long fails.
+    public init(client: Client, timeout: Duration = .seconds(10)) {
+        self.init(client: client, timeout: timeout, clock: ContinuousClock())
+    }
+
+    /// A prober whose time-out runs on `clock`.
+    public init<C: Clock>(client: Client, timeout: Duration = .seconds(10), clock: C) where C.Duration == Duration {
         self.client = client
+        self.timeout = timeout
+        self.clock = StoreClock(clock)
     }
 
     /// Returns when DataStorage answers 2xx; throws why not otherwise.
     public func probe() async throws(ProbeError) {
         let output: Operations.CheckReadiness.Output
         do {
-            output = try await client.checkReadiness()
-        } catch {
+            output = try await withThrowingTaskGroup(of: Operations.CheckReadiness.Output?.self) { group in
+                group.addTask { try await client.checkReadiness() }
+                group.addTask {
+                    try await clock.sleep(timeout)
+                    return nil
+                }
+                defer { group.cancelAll() }
+                guard let output = try await group.next()! else { throw ProbeError.timedOut(after: timeout) }
+                return output
+            }
+        } catch let error as ProbeError {
+            throw error
+        } catch let error as ClientError {
             throw .unreachable(error)
+        } catch {
+            throw .unreachable(.transport(operationID: Operations.CheckReadiness.id, underlying: error))
         }
         switch output {
         case .ok:
@@ -28,14 +52,15 @@ public struct DataStorageProber: Sendable {
         }
     }
 
-    /// Probes every `interval` until DataStorage is ready, or the task is cancelled.
-    public func waitUntilReady<C: Clock>(every interval: Duration = .seconds(15), clock: C) async throws where C.Duration == Duration {
+    /// Probes every `interval` (15 s by default, as kubernaut's readiness gate) until
+    /// DataStorage is ready, or the task is cancelled.
+    public func waitUntilReady(every interval: Duration = .seconds(15)) async throws {
         while true {
             do {
                 try await probe()
                 return
             } catch {
-                try await clock.sleep(until: clock.now.advanced(by: interval), tolerance: nil)
+                try await clock.sleep(interval)
             }
         }
     }
@@ -47,11 +72,14 @@ public enum ProbeError: Error, Sendable, CustomStringConvertible {
     case notReady(statusCode: Int, reason: String?)
     /// DataStorage did not answer.
     case unreachable(ClientError)
+    /// DataStorage did not answer in time.
+    case timedOut(after: Duration)
 
     public var description: String {
         switch self {
         case .notReady(let status, let reason): "Data Storage readiness check returned \(status)" + (reason.map { ": \($0)" } ?? "")
         case .unreachable(let error): "Data Storage readiness check unreachable: \(error)"
+        case .timedOut(let after): "Data Storage readiness check unreachable: no answer within \(after)"
         }
     }
 }

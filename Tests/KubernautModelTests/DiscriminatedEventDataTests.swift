@@ -1,6 +1,8 @@
 import Foundation
 import OpenAPICodegenRuntime
 import Testing
+// Only the check: Audit also re-exports our own contract's AuditEventRequest.
+import func Audit.discriminatorMismatch
 
 /// Round trips on models generated from kubernaut's own spec, whose `event_data` is a
 /// `oneOf` of 94 schemas selected by 142 discriminator values.
@@ -85,5 +87,31 @@ struct DiscriminatedEventDataTests {
         #expect(event.legalHold == true)
         #expect(event.eventDate == "2025-12-13")
         #expect(event.correlationID == "rr-1")
+    }
+}
+
+/// kubernaut's Go store rejects an event whose `event_type` differs from the one inside
+/// `event_data`; the audit library's check does the same for any discriminated union.
+@Suite("event_type against the event_data discriminator")
+struct EventTypeMismatchTests {
+    static func eventData(_ type: String, _ data: String) throws -> AuditEventRequest.EventData {
+        try JSONDecoder().decode(AuditEventRequest.self, from: Data(DiscriminatedEventDataTests.event(type: type, data: data).utf8)).eventData
+    }
+
+    static let gateway = #"{"event_type":"gateway.crd.created","signal_type":"alert","signal_name":"a","namespace":"n","fingerprint":"f"}"#
+    static let notification = #"{"event_type":"notification.message.sent","notification_id":"n","channel":"c","subject":"s","body":"b","priority":"p","type":"t"}"#
+
+    @Test("three mismatched pairs are reported", arguments: [
+        ("gateway.signal.received", gateway, "gateway.crd.created"),
+        ("notification.message.failed", notification, "notification.message.sent"),
+        ("aianalysis.phase.transition", gateway, "gateway.crd.created"),
+    ])
+    func mismatches(outer: String, data: String, inner: String) throws {
+        #expect(discriminatorMismatch(eventType: outer, eventData: try Self.eventData(outer, data)) == inner)
+    }
+
+    @Test("a matching pair passes")
+    func match() throws {
+        #expect(discriminatorMismatch(eventType: "gateway.crd.created", eventData: try Self.eventData("gateway.crd.created", Self.gateway)) == nil)
     }
 }

@@ -6,6 +6,8 @@ public final class ManualClock: Clock, Sendable {
     public struct Instant: InstantProtocol, CustomStringConvertible {
         public var offset: Duration
 
+        public init(offset: Duration) { self.offset = offset }
+
         public func advanced(by duration: Duration) -> Instant { Instant(offset: offset + duration) }
         public func duration(to other: Instant) -> Duration { other.offset - offset }
         public static func < (lhs: Instant, rhs: Instant) -> Bool { lhs.offset < rhs.offset }
@@ -22,8 +24,8 @@ public final class ManualClock: Clock, Sendable {
         var now = Instant(offset: .zero)
         var sleepers: [Sleeper] = []
         var nextID: UInt64 = 0
-        /// Tests waiting until this many sleepers are pending.
-        var sleeperWaiters: [(count: Int, continuation: CheckedContinuation<Void, Never>)] = []
+        /// Tests waiting until the pending sleepers satisfy a condition.
+        var sleeperWaiters: [(isSatisfied: @Sendable ([Instant]) -> Bool, continuation: CheckedContinuation<Void, Never>)] = []
         /// Every deadline ever slept until, in order: lets tests assert schedules.
         var sleepLog: [Duration] = []
     }
@@ -51,9 +53,9 @@ public final class ManualClock: Clock, Sendable {
                 let resumeNow: Bool = state.withLock { state in
                     if deadline <= state.now || Task.isCancelled { return true }
                     state.sleepers.append(Sleeper(id: id, deadline: deadline, continuation: continuation))
-                    let count = state.sleepers.count
-                    let ready = state.sleeperWaiters.filter { $0.count <= count }
-                    state.sleeperWaiters.removeAll { $0.count <= count }
+                    let deadlines = state.sleepers.map(\.deadline)
+                    let ready = state.sleeperWaiters.filter { $0.isSatisfied(deadlines) }
+                    state.sleeperWaiters.removeAll { $0.isSatisfied(deadlines) }
                     ready.forEach { $0.continuation.resume() }
                     return false
                 }
@@ -85,10 +87,20 @@ public final class ManualClock: Clock, Sendable {
     /// Returns once at least `count` tasks are asleep on this clock: the way a test knows
     /// the code under test has reached its timer, without sleeping itself.
     public func waitForSleepers(count: Int = 1) async {
+        await waitUntil { $0.count >= count }
+    }
+
+    /// Returns once a task sleeps until exactly `deadline`, for tests where other, shorter
+    /// sleeps come and go.
+    public func waitForSleeper(until deadline: Instant) async {
+        await waitUntil { $0.contains(deadline) }
+    }
+
+    private func waitUntil(_ isSatisfied: @escaping @Sendable ([Instant]) -> Bool) async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             let ready: Bool = state.withLock { state in
-                if state.sleepers.count >= count { return true }
-                state.sleeperWaiters.append((count, continuation))
+                if isSatisfied(state.sleepers.map(\.deadline)) { return true }
+                state.sleeperWaiters.append((isSatisfied, continuation))
                 return false
             }
             if ready { continuation.resume() }
