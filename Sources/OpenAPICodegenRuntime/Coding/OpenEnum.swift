@@ -13,6 +13,7 @@ extension OpenEnum {
     public var parameterText: String { rawValue.parameterText }
 
     /// An unknown value is a violation: the spec does not allow it, even though it decodes.
+    @inlinable
     public func collectViolations(into validator: inout Validator) {
         if !isKnown {
             validator.report("'\(rawValue)' is not one of the allowed values", at: nil)

@@ -46,6 +46,7 @@ public enum RFC3339 {
     }
 
     /// Formats in UTC: `2025-12-13T02:00:00Z`, with microseconds only when the date has them.
+    /// Builds the text in one allocation, since every audit event carries a date.
     public static func format(_ date: Date) -> String {
         let totalMicros = (date.timeIntervalSince1970 * 1_000_000).rounded()
         let micros = Int(totalMicros.truncatingRemainder(dividingBy: 1_000_000) + 1_000_000) % 1_000_000
@@ -53,19 +54,45 @@ public enum RFC3339 {
         let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
         let secondOfDay = seconds - days * 86_400
         let (year, month, day) = civilDate(daysSinceEpoch: days)
-        var text = pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2) + "T"
-        text += pad(secondOfDay / 3600, 2) + ":" + pad(secondOfDay / 60 % 60, 2) + ":" + pad(secondOfDay % 60, 2)
-        if micros != 0 {
-            var fraction = pad(micros, 6)
-            while fraction.hasSuffix("0") { fraction.removeLast() }
-            text += "." + fraction
+        var fractionDigits = micros == 0 ? 0 : 6
+        var fraction = micros
+        while fractionDigits > 0, fraction % 10 == 0 {
+            fraction /= 10
+            fractionDigits -= 1
         }
-        return text + "Z"
-    }
-
-    private static func pad(_ value: Int, _ width: Int) -> String {
-        let digits = String(value)
-        return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
+        let length = 20 + (fractionDigits > 0 ? fractionDigits + 1 : 0)
+        return String(unsafeUninitializedCapacity: length) { buffer in
+            var position = 0
+            func put(_ value: Int, width: Int) {
+                var value = value
+                for offset in stride(from: width - 1, through: 0, by: -1) {
+                    buffer[position + offset] = UInt8(ascii: "0") + UInt8(value % 10)
+                    value /= 10
+                }
+                position += width
+            }
+            func put(_ character: Unicode.Scalar) {
+                buffer[position] = UInt8(ascii: character)
+                position += 1
+            }
+            put(year, width: 4)
+            put("-")
+            put(month, width: 2)
+            put("-")
+            put(day, width: 2)
+            put("T")
+            put(secondOfDay / 3600, width: 2)
+            put(":")
+            put(secondOfDay / 60 % 60, width: 2)
+            put(":")
+            put(secondOfDay % 60, width: 2)
+            if fractionDigits > 0 {
+                put(".")
+                put(fraction, width: fractionDigits)
+            }
+            put("Z")
+            return position
+        }
     }
 
     private static func number(_ utf8: inout Substring.UTF8View, digits: Int) -> Int? {

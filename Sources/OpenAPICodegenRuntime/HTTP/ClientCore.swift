@@ -51,7 +51,7 @@ public struct ClientCore: Sendable {
     /// Encodes a JSON request body.
     public func encodeJSON(_ value: some Encodable, operationID: String) throws(ClientError) -> Data {
         do {
-            return try JSONEncoder().encode(value)
+            return try StreamingJSONEncoder().encode(value)
         } catch {
             throw .encoding(operationID: operationID, underlying: error)
         }

@@ -71,26 +71,39 @@ extension Validatable {
 
 /// Collects violations. Paths are built only when something fails, so validating a
 /// valid value allocates nothing.
+///
+/// The checks that run on every `store()` are `@inlinable`, so that they specialise in
+/// the generated module instead of going through generic dispatch.
 public struct Validator: Sendable {
-    public private(set) var violations: [Violation] = []
+    @usableFromInline var recorded: [Violation] = []
+
+    /// Everything found so far.
+    public var violations: [Violation] { recorded }
 
     public init() {}
 
     /// Records a violation at `component` (or at the current value when nil).
     public mutating func report(_ message: String, at component: PathComponent?) {
-        violations.append(Violation(path: component.map { [$0] } ?? [], message: message))
+        recorded.append(Violation(path: component.map { [$0] } ?? [], message: message))
     }
 
     /// Runs `body` for a nested value and prefixes its violations with `component`.
+    @inlinable
     public mutating func nested(_ component: PathComponent, _ body: (inout Validator) -> Void) {
-        let start = violations.count
+        let start = recorded.count
         body(&self)
-        for index in start..<violations.count {
-            violations[index].path.insert(component, at: 0)
+        if recorded.count > start { prefix(from: start, with: component) }
+    }
+
+    @usableFromInline
+    mutating func prefix(from start: Int, with component: PathComponent) {
+        for index in start..<recorded.count {
+            recorded[index].path.insert(component, at: 0)
         }
     }
 
     /// Validates a nested value that knows its own constraints.
+    @inlinable
     public mutating func validate(_ value: some Validatable, at component: PathComponent) {
         nested(component) { value.collectViolations(into: &$0) }
     }
@@ -114,10 +127,16 @@ public struct Validator: Sendable {
     }
 
     /// `minLength`/`maxLength`, counted in Unicode code points as JSON Schema says.
+    @inlinable
     public mutating func checkLength(_ text: String, min minimum: Int?, max maximum: Int?, at component: PathComponent) {
         // A code point takes 1 to 4 UTF-8 bytes, so the byte count often settles it without counting.
         let bytes = text.utf8.count
         if bytes <= maximum ?? .max, (bytes + 3) / 4 >= minimum ?? 0 { return }
+        reportLength(text, min: minimum, max: maximum, at: component)
+    }
+
+    @usableFromInline
+    mutating func reportLength(_ text: String, min minimum: Int?, max maximum: Int?, at component: PathComponent) {
         let length = text.unicodeScalars.count
         if let minimum, length < minimum {
             report("must be at least \(minimum) characters long, got \(length)", at: component)

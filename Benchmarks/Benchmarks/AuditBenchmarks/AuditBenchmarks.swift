@@ -1,0 +1,146 @@
+import Audit
+import Benchmark
+import Foundation
+import Logging
+
+/// Issue B's targets. Each benchmark's name carries its target.
+
+/// A DataStorage that accepts every batch at once, in memory.
+let sink = InMemoryTransport { _, _ in
+    HTTPResponse(statusCode: 201, headers: ["Content-Type": "application/json"], body: Data(#"{"event_ids":[],"message":"ok"}"#.utf8))
+}
+
+func makeEvents(_ count: Int) -> [AuditEvent] {
+    (0..<count).map { index in
+        AuditEvent(
+            type: "gateway.signal.received", category: .gateway, action: "received", outcome: .success,
+            correlationID: "rr-2025-\(index % 977)", data: CommonEnvelope(
+                service: "gateway", operation: "receive_signal", status: "ok",
+                payload: ["signal": "HighMemoryUsage", "namespace": "payment", "fingerprint": .string("fp-\(index)"), "count": .int(index)]),
+            actorType: "service", actorID: "gateway-service", resourceType: "Signal", resourceID: "fp-\(index)", namespace: "payment")
+    }
+}
+
+/// A store with writers running into the in-memory sink and room for every event a run stores.
+func withRunningStore(bufferSize: Int, _ body: (BufferedStore) async throws -> Void) async throws {
+    let client = Client(serverURL: URL(string: "http://sink")!, transport: sink)
+    var config = AuditConfig.default
+    config.bufferSize = bufferSize
+    let store = try BufferedStore(client: client, config: config, service: "bench", logger: Logger(label: "bench") { _ in SwiftLogNoOpLogHandler() })
+    try await withThrowingTaskGroup(of: Void.self) { group in
+        group.addTask { try await store.run() }
+        try await body(store)
+        try await store.close()
+        try await group.waitForAll()
+    }
+}
+
+enum AuditMetrics {
+    static let storeP50 = BenchmarkMetric.custom("store() p50 ns", polarity: .prefersSmaller, useScalingFactor: false)
+    static let storeP99 = BenchmarkMetric.custom("store() p99 ns", polarity: .prefersSmaller, useScalingFactor: false)
+    static let eventsPerSecond = BenchmarkMetric.custom("events/s into the buffer", polarity: .prefersLarger, useScalingFactor: false)
+}
+
+let benchmarks: @Sendable () -> Void = {
+    // Each iteration times 1000 calls one by one on a warm store, so the percentiles are
+    // per call; allocations are per call too (scaled by 1000).
+    Benchmark(
+        "store() latency, one producer, in-memory sink (target p50 ≤ 300 ns, p99 ≤ 5 µs, no allocations of its own)",
+        configuration: .init(
+            metrics: [.mallocCountTotal, AuditMetrics.storeP50, AuditMetrics.storeP99], timeUnits: .nanoseconds,
+            scalingFactor: .kilo, maxDuration: .seconds(10), maxIterations: 30)
+    ) { benchmark in
+        let events = makeEvents(1000)
+        try await withRunningStore(bufferSize: 2_000_000) { store in
+            // Warm up: the buffer's storage grows once, then stays.
+            for event in events { try store.store(event) }
+            let clock = ContinuousClock()
+            var latencies: [Duration] = []
+            latencies.reserveCapacity(events.count)
+            benchmark.startMeasurement()
+            for index in benchmark.scaledIterations {
+                let start = clock.now
+                try store.store(events[index])
+                latencies.append(start.duration(to: clock.now))
+            }
+            benchmark.stopMeasurement()
+            latencies.sort()
+            func nanoseconds(_ duration: Duration) -> Int { Int(duration.components.attoseconds / 1_000_000_000) + Int(duration.components.seconds) * 1_000_000_000 }
+            benchmark.measurement(AuditMetrics.storeP50, nanoseconds(latencies[latencies.count / 2]))
+            benchmark.measurement(AuditMetrics.storeP99, nanoseconds(latencies[latencies.count * 99 / 100]))
+        }
+    }
+
+    Benchmark(
+        "store() throughput, two producers into the buffer, writers running (target ≥ 2,000,000 events/s)",
+        configuration: .init(metrics: [AuditMetrics.eventsPerSecond], scalingFactor: .mega, maxDuration: .seconds(20), maxIterations: 5)
+    ) { benchmark in
+        let events = makeEvents(1000)
+        let perProducer = benchmark.scaledIterations.count / 2
+        try await withRunningStore(bufferSize: 2 * perProducer + 1000) { store in
+            let clock = ContinuousClock()
+            let start = clock.now
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for _ in 0..<2 {
+                    group.addTask {
+                        for index in 0..<perProducer { try store.store(events[index % 1000]) }
+                    }
+                }
+                try await group.waitForAll()
+            }
+            let elapsed = start.duration(to: clock.now)
+            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            benchmark.measurement(AuditMetrics.eventsPerSecond, Int(Double(2 * perProducer) / seconds))
+        }
+    }
+
+    // The same ingest with no writer running: what producers alone can put into the buffer
+    // when the writers' JSON encoding is not competing for the machine's two cores.
+    Benchmark(
+        "store() throughput, two producers into the buffer, writers idle (target ≥ 2,000,000 events/s)",
+        configuration: .init(metrics: [AuditMetrics.eventsPerSecond], scalingFactor: .mega, maxDuration: .seconds(20), maxIterations: 5)
+    ) { benchmark in
+        let events = makeEvents(1000)
+        let perProducer = benchmark.scaledIterations.count / 2
+        var config = AuditConfig.default
+        config.bufferSize = 2 * perProducer
+        let client = Client(serverURL: URL(string: "http://sink")!, transport: sink)
+        let store = try BufferedStore(client: client, config: config, service: "bench", logger: Logger(label: "bench") { _ in SwiftLogNoOpLogHandler() })
+        let clock = ContinuousClock()
+        let start = clock.now
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<2 {
+                group.addTask {
+                    for index in 0..<perProducer { try store.store(events[index % 1000]) }
+                }
+            }
+            try await group.waitForAll()
+        }
+        let elapsed = start.duration(to: clock.now)
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        benchmark.measurement(AuditMetrics.eventsPerSecond, Int(Double(2 * perProducer) / seconds))
+    }
+
+    Benchmark(
+        "Encode a full batch of 1000 events to JSON, as the client does (target ≤ 2 ms)",
+        configuration: .init(metrics: [.wallClock, .mallocCountTotal], timeUnits: .microseconds, maxDuration: .seconds(5), maxIterations: 200)
+    ) { benchmark in
+        let events = makeEvents(1000)
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations {
+            blackHole(try StreamingJSONEncoder().encode(events))
+        }
+    }
+
+    Benchmark(
+        "Encode a full batch of 1000 events with Foundation's JSONEncoder (for comparison)",
+        configuration: .init(metrics: [.wallClock], timeUnits: .microseconds, maxDuration: .seconds(5), maxIterations: 50)
+    ) { benchmark in
+        let events = makeEvents(1000)
+        let encoder = JSONEncoder()
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations {
+            blackHole(try encoder.encode(events))
+        }
+    }
+}
