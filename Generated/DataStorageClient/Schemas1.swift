@@ -7,7 +7,7 @@ import Foundation
 import OpenAPICodegenRuntime
 
 /// One audit event as a service records it.
-public struct AuditEventRequest: Codable, Hashable, Sendable, Validatable {
+public struct AuditEventRequest: Codable, Hashable, Sendable, Validatable, JSONWritable {
     /// A client-chosen ID. The server stores an event ID only once, so a client that
     /// retries after a lost response does not store the event twice. The server picks
     /// one when it is absent.
@@ -166,5 +166,90 @@ public struct AuditEventRequest: Codable, Hashable, Sendable, Validatable {
         }
         validator.checkLength(self.correlationID, min: 1, max: 255, at: "correlation_id")
         validator.validate(self.eventData, at: "event_data")
+    }
+
+    public func writeJSON(to output: JSONOutput) throws {
+        output.beginObject()
+        if let value = self.eventID {
+            output.key("event_id")
+            output.writeUUID(value)
+        }
+        output.key("version")
+        output.writeString(self.version)
+        output.key("event_type")
+        output.writeString(self.eventType)
+        output.key("event_timestamp")
+        output.writeDateTime(self.eventTimestamp)
+        output.key("event_category")
+        output.writeString(self.eventCategory.rawValue)
+        output.key("event_action")
+        output.writeString(self.eventAction)
+        output.key("event_outcome")
+        output.writeString(self.eventOutcome.rawValue)
+        if let value = self.actorType {
+            output.key("actor_type")
+            output.writeString(value)
+        }
+        if let value = self.actorID {
+            output.key("actor_id")
+            output.writeString(value)
+        }
+        if let value = self.actorIP {
+            output.key("actor_ip")
+            output.writeString(value)
+        }
+        if let value = self.resourceType {
+            output.key("resource_type")
+            output.writeString(value)
+        }
+        if let value = self.resourceID {
+            output.key("resource_id")
+            output.writeString(value)
+        }
+        output.key("correlation_id")
+        output.writeString(self.correlationID)
+        if let value = self.parentEventID {
+            output.key("parent_event_id")
+            output.writeUUID(value)
+        }
+        if let value = self.parentEventDate {
+            output.key("parent_event_date")
+            output.writeDateTime(value)
+        }
+        if let value = self.namespace {
+            output.key("namespace")
+            output.writeString(value)
+        }
+        if let value = self.clusterID {
+            output.key("cluster_id")
+            output.writeString(value)
+        }
+        if let value = self.severity {
+            output.key("severity")
+            output.writeString(value)
+        }
+        if let value = self.durationMs {
+            output.key("duration_ms")
+            output.writeInteger(value)
+        }
+        if let value = self.errorCode {
+            output.key("error_code")
+            output.writeString(value)
+        }
+        if let value = self.errorMessage {
+            output.key("error_message")
+            output.writeString(value)
+        }
+        if let value = self.retentionDays {
+            output.key("retention_days")
+            output.writeInteger(value)
+        }
+        if let value = self.isSensitive {
+            output.key("is_sensitive")
+            output.writeBool(value)
+        }
+        output.key("event_data")
+        try self.eventData.writeJSON(to: output)
+        output.end()
     }
 }

@@ -102,7 +102,7 @@ public enum EventOutcome: OpenEnum {
 
 /// The common shape of event_data: which service did what, how it went, and the
 /// service's own details in `payload`.
-public struct CommonEnvelope: Codable, Hashable, Sendable, Validatable {
+public struct CommonEnvelope: Codable, Hashable, Sendable, Validatable, JSONWritable {
     public var version: String
     public var service: String
     public var operation: String
@@ -157,9 +157,28 @@ public struct CommonEnvelope: Codable, Hashable, Sendable, Validatable {
         validator.checkLength(self.operation, min: 1, max: 100, at: "operation")
         validator.checkLength(self.status, min: 1, max: 50, at: "status")
     }
+
+    public func writeJSON(to output: JSONOutput) throws {
+        output.beginObject()
+        output.key("version")
+        output.writeString(self.version)
+        output.key("service")
+        output.writeString(self.service)
+        output.key("operation")
+        output.writeString(self.operation)
+        output.key("status")
+        output.writeString(self.status)
+        output.key("payload")
+        try output.writeJSON(self.payload)
+        if let value = self.sourcePayload {
+            output.key("source_payload")
+            try output.writeJSON(value)
+        }
+        output.end()
+    }
 }
 
-public struct AuditEventResponse: Codable, Hashable, Sendable, Validatable {
+public struct AuditEventResponse: Codable, Hashable, Sendable, Validatable, JSONWritable {
     public var eventID: UUID
     public var eventTimestamp: Date
     public var message: String
@@ -193,9 +212,20 @@ public struct AuditEventResponse: Codable, Hashable, Sendable, Validatable {
 
     public func collectViolations(into validator: inout Validator) {
     }
+
+    public func writeJSON(to output: JSONOutput) throws {
+        output.beginObject()
+        output.key("event_id")
+        output.writeUUID(self.eventID)
+        output.key("event_timestamp")
+        output.writeDateTime(self.eventTimestamp)
+        output.key("message")
+        output.writeString(self.message)
+        output.end()
+    }
 }
 
-public struct BatchAuditEventResponse: Codable, Hashable, Sendable, Validatable {
+public struct BatchAuditEventResponse: Codable, Hashable, Sendable, Validatable, JSONWritable {
     public var eventIDs: [UUID]?
     public var message: String?
 
@@ -224,10 +254,28 @@ public struct BatchAuditEventResponse: Codable, Hashable, Sendable, Validatable 
 
     public func collectViolations(into validator: inout Validator) {
     }
+
+    public func writeJSON(to output: JSONOutput) throws {
+        output.beginObject()
+        if let value = self.eventIDs {
+            output.key("event_ids")
+            output.beginArray()
+            for item0 in value {
+                output.element()
+                output.writeUUID(item0)
+            }
+            output.end()
+        }
+        if let value = self.message {
+            output.key("message")
+            output.writeString(value)
+        }
+        output.end()
+    }
 }
 
 /// The events were queued durably; the database will receive them later.
-public struct AsyncAcceptanceResponse: Codable, Hashable, Sendable, Validatable {
+public struct AsyncAcceptanceResponse: Codable, Hashable, Sendable, Validatable, JSONWritable {
     public var status: String
     public var message: String
     /// How many events were queued (batch requests).
@@ -261,5 +309,119 @@ public struct AsyncAcceptanceResponse: Codable, Hashable, Sendable, Validatable 
     }
 
     public func collectViolations(into validator: inout Validator) {
+    }
+
+    public func writeJSON(to output: JSONOutput) throws {
+        output.beginObject()
+        output.key("status")
+        output.writeString(self.status)
+        output.key("message")
+        output.writeString(self.message)
+        if let value = self.count {
+            output.key("count")
+            output.writeInteger(value)
+        }
+        output.end()
+    }
+}
+
+public struct AuditEventsQueryResponse: Codable, Hashable, Sendable, Validatable, JSONWritable {
+    public var data: [StoredAuditEvent]
+    public var pagination: AuditEventsQueryResponse.Pagination
+
+    /// Creates a value from its members.
+    public init(data: [StoredAuditEvent], pagination: AuditEventsQueryResponse.Pagination) {
+        self.data = data
+        self.pagination = pagination
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case data
+        case pagination
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.data = try container.decodeValue(forKey: .data)
+        self.pagination = try container.decodeValue(forKey: .pagination)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encodeValue(self.data, forKey: .data)
+        try container.encodeValue(self.pagination, forKey: .pagination)
+    }
+
+    public func collectViolations(into validator: inout Validator) {
+        validator.validateEach(self.data, at: "data")
+        validator.validate(self.pagination, at: "pagination")
+    }
+
+    public func writeJSON(to output: JSONOutput) throws {
+        output.beginObject()
+        output.key("data")
+        output.beginArray()
+        for item0 in self.data {
+            output.element()
+            try item0.writeJSON(to: output)
+        }
+        output.end()
+        output.key("pagination")
+        try self.pagination.writeJSON(to: output)
+        output.end()
+    }
+
+    public struct Pagination: Codable, Hashable, Sendable, Validatable, JSONWritable {
+        public var limit: Int
+        public var offset: Int
+        public var total: Int
+        public var hasMore: Bool
+
+        /// Creates a value from its members.
+        public init(limit: Int, offset: Int, total: Int, hasMore: Bool) {
+            self.limit = limit
+            self.offset = offset
+            self.total = total
+            self.hasMore = hasMore
+        }
+
+        private enum CodingKeys: String, CodingKey {
+            case limit
+            case offset
+            case total
+            case hasMore = "has_more"
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            self.limit = try container.decodeValue(forKey: .limit)
+            self.offset = try container.decodeValue(forKey: .offset)
+            self.total = try container.decodeValue(forKey: .total)
+            self.hasMore = try container.decodeValue(forKey: .hasMore)
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encodeValue(self.limit, forKey: .limit)
+            try container.encodeValue(self.offset, forKey: .offset)
+            try container.encodeValue(self.total, forKey: .total)
+            try container.encodeValue(self.hasMore, forKey: .hasMore)
+        }
+
+        public func collectViolations(into validator: inout Validator) {
+        }
+
+        public func writeJSON(to output: JSONOutput) throws {
+            output.beginObject()
+            output.key("limit")
+            output.writeInteger(self.limit)
+            output.key("offset")
+            output.writeInteger(self.offset)
+            output.key("total")
+            output.writeInteger(self.total)
+            output.key("has_more")
+            output.writeBool(self.hasMore)
+            output.end()
+        }
     }
 }

@@ -6,82 +6,8 @@ import Foundation
 #endif
 import OpenAPICodegenRuntime
 
-public struct AuditEventsQueryResponse: Codable, Hashable, Sendable, Validatable {
-    public var data: [StoredAuditEvent]
-    public var pagination: AuditEventsQueryResponse.Pagination
-
-    /// Creates a value from its members.
-    public init(data: [StoredAuditEvent], pagination: AuditEventsQueryResponse.Pagination) {
-        self.data = data
-        self.pagination = pagination
-    }
-
-    private enum CodingKeys: String, CodingKey {
-        case data
-        case pagination
-    }
-
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        self.data = try container.decodeValue(forKey: .data)
-        self.pagination = try container.decodeValue(forKey: .pagination)
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encodeValue(self.data, forKey: .data)
-        try container.encodeValue(self.pagination, forKey: .pagination)
-    }
-
-    public func collectViolations(into validator: inout Validator) {
-        validator.validateEach(self.data, at: "data")
-        validator.validate(self.pagination, at: "pagination")
-    }
-
-    public struct Pagination: Codable, Hashable, Sendable, Validatable {
-        public var limit: Int
-        public var offset: Int
-        public var total: Int
-        public var hasMore: Bool
-
-        /// Creates a value from its members.
-        public init(limit: Int, offset: Int, total: Int, hasMore: Bool) {
-            self.limit = limit
-            self.offset = offset
-            self.total = total
-            self.hasMore = hasMore
-        }
-
-        private enum CodingKeys: String, CodingKey {
-            case limit
-            case offset
-            case total
-            case hasMore = "has_more"
-        }
-
-        public init(from decoder: any Decoder) throws {
-            let container = try decoder.container(keyedBy: CodingKeys.self)
-            self.limit = try container.decodeValue(forKey: .limit)
-            self.offset = try container.decodeValue(forKey: .offset)
-            self.total = try container.decodeValue(forKey: .total)
-            self.hasMore = try container.decodeValue(forKey: .hasMore)
-        }
-
-        public func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encodeValue(self.limit, forKey: .limit)
-            try container.encodeValue(self.offset, forKey: .offset)
-            try container.encodeValue(self.total, forKey: .total)
-            try container.encodeValue(self.hasMore, forKey: .hasMore)
-        }
-
-        public func collectViolations(into validator: inout Validator) {
-        }
-    }
-}
-
 /// An audit event as stored, with the fields the server adds.
-public struct StoredAuditEvent: Codable, Hashable, Sendable, Validatable {
+public struct StoredAuditEvent: Codable, Hashable, Sendable, Validatable, JSONWritable {
     /// A client-chosen ID. The server stores an event ID only once, so a client that
     /// retries after a lost response does not store the event twice. The server picks
     /// one when it is absent.
@@ -246,5 +172,92 @@ public struct StoredAuditEvent: Codable, Hashable, Sendable, Validatable {
         }
         validator.checkLength(self.correlationID, min: 1, max: 255, at: "correlation_id")
         validator.validate(self.eventData, at: "event_data")
+    }
+
+    public func writeJSON(to output: JSONOutput) throws {
+        output.beginObject()
+        output.key("event_id")
+        output.writeUUID(self.eventID)
+        output.key("version")
+        output.writeString(self.version)
+        output.key("event_type")
+        output.writeString(self.eventType)
+        output.key("event_timestamp")
+        output.writeDateTime(self.eventTimestamp)
+        output.key("event_category")
+        output.writeString(self.eventCategory.rawValue)
+        output.key("event_action")
+        output.writeString(self.eventAction)
+        output.key("event_outcome")
+        output.writeString(self.eventOutcome.rawValue)
+        if let value = self.actorType {
+            output.key("actor_type")
+            output.writeString(value)
+        }
+        if let value = self.actorID {
+            output.key("actor_id")
+            output.writeString(value)
+        }
+        if let value = self.actorIP {
+            output.key("actor_ip")
+            output.writeString(value)
+        }
+        if let value = self.resourceType {
+            output.key("resource_type")
+            output.writeString(value)
+        }
+        if let value = self.resourceID {
+            output.key("resource_id")
+            output.writeString(value)
+        }
+        output.key("correlation_id")
+        output.writeString(self.correlationID)
+        if let value = self.parentEventID {
+            output.key("parent_event_id")
+            output.writeUUID(value)
+        }
+        if let value = self.parentEventDate {
+            output.key("parent_event_date")
+            output.writeDateTime(value)
+        }
+        if let value = self.namespace {
+            output.key("namespace")
+            output.writeString(value)
+        }
+        if let value = self.clusterID {
+            output.key("cluster_id")
+            output.writeString(value)
+        }
+        if let value = self.severity {
+            output.key("severity")
+            output.writeString(value)
+        }
+        if let value = self.durationMs {
+            output.key("duration_ms")
+            output.writeInteger(value)
+        }
+        if let value = self.errorCode {
+            output.key("error_code")
+            output.writeString(value)
+        }
+        if let value = self.errorMessage {
+            output.key("error_message")
+            output.writeString(value)
+        }
+        if let value = self.retentionDays {
+            output.key("retention_days")
+            output.writeInteger(value)
+        }
+        if let value = self.isSensitive {
+            output.key("is_sensitive")
+            output.writeBool(value)
+        }
+        output.key("event_data")
+        try self.eventData.writeJSON(to: output)
+        if let value = self.eventDate {
+            output.key("event_date")
+            output.writeString(value)
+        }
+        output.end()
     }
 }

@@ -7,7 +7,7 @@ import Foundation
 import OpenAPICodegenRuntime
 
 /// An RFC 7807 problem document.
-public struct RFC7807Problem: Codable, Hashable, Sendable, Validatable {
+public struct RFC7807Problem: Codable, Hashable, Sendable, Validatable, JSONWritable {
     /// A URI naming the kind of problem.
     public var type: String
     public var title: String
@@ -58,9 +58,37 @@ public struct RFC7807Problem: Codable, Hashable, Sendable, Validatable {
 
     public func collectViolations(into validator: inout Validator) {
     }
+
+    public func writeJSON(to output: JSONOutput) throws {
+        output.beginObject()
+        output.key("type")
+        output.writeString(self.type)
+        output.key("title")
+        output.writeString(self.title)
+        output.key("status")
+        output.writeInteger(self.status)
+        if let value = self.detail {
+            output.key("detail")
+            output.writeString(value)
+        }
+        if let value = self.instance {
+            output.key("instance")
+            output.writeString(value)
+        }
+        if let value = self.fieldErrors {
+            output.key("field_errors")
+            output.beginObject()
+            for (key0, item0) in value {
+                output.key(key0)
+                output.writeString(item0)
+            }
+            output.end()
+        }
+        output.end()
+    }
 }
 
-public struct HealthResponse: Codable, Hashable, Sendable, Validatable {
+public struct HealthResponse: Codable, Hashable, Sendable, Validatable, JSONWritable {
     public var status: String
     public var timestamp: Date?
 
@@ -89,9 +117,20 @@ public struct HealthResponse: Codable, Hashable, Sendable, Validatable {
 
     public func collectViolations(into validator: inout Validator) {
     }
+
+    public func writeJSON(to output: JSONOutput) throws {
+        output.beginObject()
+        output.key("status")
+        output.writeString(self.status)
+        if let value = self.timestamp {
+            output.key("timestamp")
+            output.writeDateTime(value)
+        }
+        output.end()
+    }
 }
 
-public struct ReadinessResponse: Codable, Hashable, Sendable, Validatable {
+public struct ReadinessResponse: Codable, Hashable, Sendable, Validatable, JSONWritable {
     /// ready or not_ready.
     public var status: String
     /// Why the server is not ready (database_unreachable, shutting_down).
@@ -121,5 +160,16 @@ public struct ReadinessResponse: Codable, Hashable, Sendable, Validatable {
     }
 
     public func collectViolations(into validator: inout Validator) {
+    }
+
+    public func writeJSON(to output: JSONOutput) throws {
+        output.beginObject()
+        output.key("status")
+        output.writeString(self.status)
+        if let value = self.reason {
+            output.key("reason")
+            output.writeString(value)
+        }
+        output.end()
     }
 }

@@ -4,7 +4,7 @@
 /// alike; delivery happens in the background.
 public protocol AuditStore: Sendable {
     /// Validates the event and queues it for delivery, or says why it cannot.
-    func store(_ event: AuditEvent) throws(AuditStoreError)
+    func store(_ event: consuming AuditEvent) throws(AuditStoreError)
     /// Returns once every event stored so far is written; throws if any was lost.
     func flush() async throws
     /// Stops accepting events, writes what is buffered, and reports lifetime losses.

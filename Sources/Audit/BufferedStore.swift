@@ -59,25 +59,27 @@ public final class BufferedStore: AuditStore, Service {
         self.logger = logger
         self.metrics = AuditMetrics(service: service, factory: metricsFactory ?? MetricsSystem.factory)
         self.clock = StoreClock(clock)
-        state.withLock { $0.buffer.reserveCapacity(min(config.bufferSize, 65_536)) }
+        // All of it now: growing later copies the whole buffer while producers wait on the lock.
+        state.withLock { $0.buffer.reserveCapacity(config.bufferSize) }
     }
 
     // MARK: Producers
 
-    public func store(_ event: AuditEvent) throws(AuditStoreError) {
+    public func store(_ event: consuming AuditEvent) throws(AuditStoreError) {
         try EventChecks.check(event)
-        var event = event
         // Retries must resend the same ID for the server to recognise them.
         if event.eventID == nil { event.eventID = UUID() }
-        let result = state.withLock { $0.append(event, capacity: config.bufferSize, batchSize: config.batchSize) }
+        let correlationID = event.correlationID
+        let eventType = event.eventType
+        let result = state.withLock { [event] in $0.append(event, capacity: config.bufferSize, batchSize: config.batchSize) }
         switch result {
         case .stored(let writer):
             metrics.buffered.increment()
             writer?.resume()
-            logger.trace("audit event buffered", metadata: ["event_type": "\(event.eventType)", "correlation_id": "\(event.correlationID)"])
+            logger.trace("audit event buffered", metadata: ["event_type": "\(eventType)", "correlation_id": "\(correlationID)"])
         case .full:
             metrics.dropped.increment()
-            throw .bufferFull(correlationID: event.correlationID)
+            throw .bufferFull(correlationID: correlationID)
         case .closed:
             metrics.dropped.increment()
             throw .closed

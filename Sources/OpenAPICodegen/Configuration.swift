@@ -7,6 +7,7 @@ import YAML
 /// spec: ../../openapi/datastorage.yaml   # relative to this file
 /// accessModifier: public                 # public, package or internal
 /// operations: [createAuditEvent]         # optional; all when absent
+/// jsonWriters: true                      # optional; faster request encoding, longer compile
 /// ```
 public struct CodegenConfiguration: Sendable, Hashable {
     /// The spec's path, relative to the configuration file.
@@ -49,8 +50,14 @@ public struct CodegenConfiguration: Sendable, Hashable {
                 } else {
                     diagnostics.append(Diagnostic(.error, "operations must be a list of operationIds", at: pair.value.location))
                 }
+            case "jsonWriters":
+                if case .bool(let value)? = pair.value.resolvedScalar {
+                    configuration.options.jsonWriters = value
+                } else {
+                    diagnostics.append(Diagnostic(.error, "jsonWriters must be true or false", at: pair.value.location))
+                }
             default:
-                diagnostics.append(Diagnostic(.error, "unknown configuration key '\(key)'; expected spec, accessModifier or operations", at: pair.key.location))
+                diagnostics.append(Diagnostic(.error, "unknown configuration key '\(key)'; expected spec, accessModifier, operations or jsonWriters", at: pair.key.location))
             }
         }
         if !diagnostics.isEmpty { throw CodegenError(diagnostics: diagnostics) }

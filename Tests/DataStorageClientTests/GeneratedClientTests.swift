@@ -183,3 +183,27 @@ struct GeneratedModelTests {
         #expect(decoded.message == "ok")
     }
 }
+
+@Suite("Request encoding")
+struct RequestEncodingTests {
+    @Test("the direct writer and JSONEncoder produce the same event JSON")
+    func sameAsFoundation() throws {
+        var event = sampleEvent
+        event.eventID = UUID()
+        event.parentEventDate = Date(timeIntervalSince1970: 1_700_000_000.123456)
+        event.eventData = event.eventData.withSourcePayloadForTest(["raw": ["nested": [1, 2.5, nil]]])
+        let batch = [event, sampleEvent]
+        let direct = try JSONDecoder().decode(JSONValue.self, from: StreamingJSONEncoder().encode(batch))
+        let viaEncoder = try JSONDecoder().decode(JSONValue.self, from: JSONEncoder().encode(batch))
+        #expect(direct == viaEncoder)
+        #expect(try JSONDecoder().decode([AuditEventRequest].self, from: StreamingJSONEncoder().encode(batch)) == batch)
+    }
+}
+
+extension CommonEnvelope {
+    fileprivate func withSourcePayloadForTest(_ source: JSONValue) -> CommonEnvelope {
+        var copy = self
+        copy.sourcePayload = source
+        return copy
+    }
+}

@@ -102,3 +102,28 @@ struct ObjectTests {
         #expect(throws: Never.self) { try settings.validate() }
     }
 }
+
+/// Generated `writeJSON(to:)` must say exactly what `encode(to:)` says.
+@Suite("Direct JSON writers")
+struct JSONWriterTests {
+    static func sameJSON(_ value: some Encodable & JSONWritable) throws {
+        let direct = try JSONDecoder().decode(JSONValue.self, from: StreamingJSONEncoder().encode(value))
+        let viaEncoder = try JSONDecoder().decode(JSONValue.self, from: JSONEncoder().encode(value))
+        #expect(direct == viaEncoder)
+    }
+
+    @Test("structs with defaults, enums, dates, nulls, arrays and additionalProperties")
+    func settings() throws {
+        let settings = try decode(Settings.self, #"{"name": "a\"b", "level": 9, "tags": ["x"], "seen_at": ["2025-01-01T00:00:00.5Z"], "note": "n", "legacy": "l", "extra": 4}"#)
+        try Self.sameJSON(settings)
+        try Self.sameJSON(Settings(name: "plain"))
+    }
+
+    @Test("recursive structs and every kind of union")
+    func unionsAndRecursion() throws {
+        try Self.sameJSON(Tree(value: 1, parent: Tree(value: 0), children: [Tree(value: 2)]))
+        try Self.sameJSON(Shape.circle(Circle(radius: 1.5, label: "c")))
+        try Self.sameJSON(Scalar.string("s"))
+        try Self.sameJSON(Scalar.int(3))
+    }
+}

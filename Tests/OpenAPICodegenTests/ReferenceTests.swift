@@ -40,6 +40,9 @@ struct ReferenceTests {
         #expect(files["Client.swift"]!.contains("package func queryAuditEvents("))
         #expect(!files["Client.swift"]!.contains("createAuditEvent"))
         #expect(!files["Schemas1.swift"]!.contains("public "))
+        #expect(!files.values.contains { $0.contains("writeJSON") })
+        let writers = try generate(TestPaths.contract, options: TranslationOptions(jsonWriters: true))
+        #expect(writers.values.contains { $0.contains("public func writeJSON(to output: JSONOutput) throws") })
     }
 }
 

@@ -35,9 +35,38 @@ func withRunningStore(bufferSize: Int, _ body: (BufferedStore) async throws -> V
     }
 }
 
+/// Events per second two producers store, with or without the writers draining meanwhile
+/// (on two cores the writers' encoding competes with the producers).
+func twoProducerRate(eventsPerProducer: Int, writersRunning: Bool) async throws -> Int {
+    let events = makeEvents(1000)
+    let client = Client(serverURL: URL(string: "http://sink")!, transport: sink)
+    var config = AuditConfig.default
+    config.bufferSize = 2 * eventsPerProducer
+    let store = try BufferedStore(client: client, config: config, service: "bench", logger: Logger(label: "bench") { _ in SwiftLogNoOpLogHandler() })
+    return try await withThrowingTaskGroup(of: Void.self) { group in
+        if writersRunning { group.addTask { try await store.run() } }
+        let clock = ContinuousClock()
+        let start = clock.now
+        try await withThrowingTaskGroup(of: Void.self) { producers in
+            for _ in 0..<2 {
+                producers.addTask {
+                    for index in 0..<eventsPerProducer { try store.store(events[index % 1000]) }
+                }
+            }
+            try await producers.waitForAll()
+        }
+        let elapsed = start.duration(to: clock.now)
+        if writersRunning { try await store.close() }
+        try await group.waitForAll()
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        return Int(Double(2 * eventsPerProducer) / seconds)
+    }
+}
+
 enum AuditMetrics {
     static let storeP50 = BenchmarkMetric.custom("store() p50 ns", polarity: .prefersSmaller, useScalingFactor: false)
     static let storeP99 = BenchmarkMetric.custom("store() p99 ns", polarity: .prefersSmaller, useScalingFactor: false)
+    static let timerOverhead = BenchmarkMetric.custom("timing overhead p50 ns (included above)", polarity: .prefersSmaller, useScalingFactor: false)
     static let eventsPerSecond = BenchmarkMetric.custom("events/s into the buffer", polarity: .prefersLarger, useScalingFactor: false)
 }
 
@@ -47,7 +76,7 @@ let benchmarks: @Sendable () -> Void = {
     Benchmark(
         "store() latency, one producer, in-memory sink (target p50 ≤ 300 ns, p99 ≤ 5 µs, no allocations of its own)",
         configuration: .init(
-            metrics: [.mallocCountTotal, AuditMetrics.storeP50, AuditMetrics.storeP99], timeUnits: .nanoseconds,
+            metrics: [.mallocCountTotal, AuditMetrics.storeP50, AuditMetrics.storeP99, AuditMetrics.timerOverhead], timeUnits: .nanoseconds,
             scalingFactor: .kilo, maxDuration: .seconds(10), maxIterations: 30)
     ) { benchmark in
         let events = makeEvents(1000)
@@ -57,6 +86,7 @@ let benchmarks: @Sendable () -> Void = {
             let clock = ContinuousClock()
             var latencies: [Duration] = []
             latencies.reserveCapacity(events.count)
+            func nanoseconds(_ duration: Duration) -> Int { Int(duration.components.attoseconds / 1_000_000_000) + Int(duration.components.seconds) * 1_000_000_000 }
             benchmark.startMeasurement()
             for index in benchmark.scaledIterations {
                 let start = clock.now
@@ -64,61 +94,30 @@ let benchmarks: @Sendable () -> Void = {
                 latencies.append(start.duration(to: clock.now))
             }
             benchmark.stopMeasurement()
+            // What timing one call costs by itself, measured the same way around nothing.
+            var overheads: [Duration] = []
+            overheads.reserveCapacity(events.count)
+            for _ in 0..<events.count {
+                let start = clock.now
+                overheads.append(start.duration(to: clock.now))
+            }
+            overheads.sort()
+            benchmark.measurement(AuditMetrics.timerOverhead, nanoseconds(overheads[overheads.count / 2]))
             latencies.sort()
-            func nanoseconds(_ duration: Duration) -> Int { Int(duration.components.attoseconds / 1_000_000_000) + Int(duration.components.seconds) * 1_000_000_000 }
             benchmark.measurement(AuditMetrics.storeP50, nanoseconds(latencies[latencies.count / 2]))
             benchmark.measurement(AuditMetrics.storeP99, nanoseconds(latencies[latencies.count * 99 / 100]))
         }
     }
 
-    Benchmark(
-        "store() throughput, two producers into the buffer, writers running (target ≥ 2,000,000 events/s)",
-        configuration: .init(metrics: [AuditMetrics.eventsPerSecond], scalingFactor: .mega, maxDuration: .seconds(20), maxIterations: 5)
-    ) { benchmark in
-        let events = makeEvents(1000)
-        let perProducer = benchmark.scaledIterations.count / 2
-        try await withRunningStore(bufferSize: 2 * perProducer + 1000) { store in
-            let clock = ContinuousClock()
-            let start = clock.now
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                for _ in 0..<2 {
-                    group.addTask {
-                        for index in 0..<perProducer { try store.store(events[index % 1000]) }
-                    }
-                }
-                try await group.waitForAll()
-            }
-            let elapsed = start.duration(to: clock.now)
-            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-            benchmark.measurement(AuditMetrics.eventsPerSecond, Int(Double(2 * perProducer) / seconds))
+    for writersRunning in [true, false] {
+        Benchmark(
+            "store() throughput, two producers into the buffer, writers \(writersRunning ? "running" : "idle") (target ≥ 2,000,000 events/s)",
+            configuration: .init(metrics: [AuditMetrics.eventsPerSecond], scalingFactor: .mega, maxDuration: .seconds(20), maxIterations: 5)
+        ) { benchmark in
+            let perProducer = benchmark.scaledIterations.count / 2
+            let rate = try await twoProducerRate(eventsPerProducer: perProducer, writersRunning: writersRunning)
+            benchmark.measurement(AuditMetrics.eventsPerSecond, rate)
         }
-    }
-
-    // The same ingest with no writer running: what producers alone can put into the buffer
-    // when the writers' JSON encoding is not competing for the machine's two cores.
-    Benchmark(
-        "store() throughput, two producers into the buffer, writers idle (target ≥ 2,000,000 events/s)",
-        configuration: .init(metrics: [AuditMetrics.eventsPerSecond], scalingFactor: .mega, maxDuration: .seconds(20), maxIterations: 5)
-    ) { benchmark in
-        let events = makeEvents(1000)
-        let perProducer = benchmark.scaledIterations.count / 2
-        var config = AuditConfig.default
-        config.bufferSize = 2 * perProducer
-        let client = Client(serverURL: URL(string: "http://sink")!, transport: sink)
-        let store = try BufferedStore(client: client, config: config, service: "bench", logger: Logger(label: "bench") { _ in SwiftLogNoOpLogHandler() })
-        let clock = ContinuousClock()
-        let start = clock.now
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for _ in 0..<2 {
-                group.addTask {
-                    for index in 0..<perProducer { try store.store(events[index % 1000]) }
-                }
-            }
-            try await group.waitForAll()
-        }
-        let elapsed = start.duration(to: clock.now)
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        benchmark.measurement(AuditMetrics.eventsPerSecond, Int(Double(2 * perProducer) / seconds))
     }
 
     Benchmark(

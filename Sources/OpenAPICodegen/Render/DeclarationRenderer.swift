@@ -2,36 +2,53 @@
 struct DeclarationRenderer {
     /// `public `, `package ` or empty for internal.
     let access: String
-    /// Qualified names of generated types, which validate themselves.
-    let validatableTypes: Set<String>
-
-    init(accessModifier: String, declarations: [Declaration]) {
-        access = accessModifier == "internal" ? "" : accessModifier + " "
-        var names: Set<String> = []
-        var aliases: [String: TypeUsage] = [:]
-        Self.collectTypes(declarations, prefix: "", into: &names, aliases: &aliases)
-        for (alias, target) in aliases {
-            if case .named(let name) = target, names.contains(name) { names.insert(alias) }
-        }
-        validatableTypes = names
+    /// Generated types by qualified name: how each is written as JSON.
+    enum GeneratedKind: Equatable {
+        /// A struct or union with its own `writeJSON(to:)`.
+        case writable
+        /// An open enum with this raw type.
+        case openEnum(rawType: String)
     }
 
-    private static func collectTypes(_ declarations: [Declaration], prefix: String, into names: inout Set<String>, aliases: inout [String: TypeUsage]) {
+    let generatedTypes: [String: GeneratedKind]
+    /// Type aliases by qualified name.
+    let aliases: [String: TypeUsage]
+    /// Whether structs and unions get `writeJSON(to:)`.
+    let jsonWriters: Bool
+
+    init(accessModifier: String, jsonWriters: Bool, declarations: [Declaration]) {
+        access = accessModifier == "internal" ? "" : accessModifier + " "
+        self.jsonWriters = jsonWriters
+        var kinds: [String: GeneratedKind] = [:]
+        var aliases: [String: TypeUsage] = [:]
+        Self.collectTypes(declarations, prefix: "", into: &kinds, aliases: &aliases)
+        generatedTypes = kinds
+        self.aliases = aliases
+    }
+
+    private static func collectTypes(_ declarations: [Declaration], prefix: String, into kinds: inout [String: GeneratedKind], aliases: inout [String: TypeUsage]) {
         for declaration in declarations {
             let qualified = prefix.isEmpty ? declaration.name : "\(prefix).\(declaration.name)"
             switch declaration {
             case .typeAlias(let alias): aliases[qualified] = alias.target
             case .structure(let structure):
-                names.insert(qualified)
-                collectTypes(structure.nestedTypes, prefix: qualified, into: &names, aliases: &aliases)
-            default: names.insert(qualified)
+                kinds[qualified] = .writable
+                collectTypes(structure.nestedTypes, prefix: qualified, into: &kinds, aliases: &aliases)
+            case .oneOf: kinds[qualified] = .writable
+            case .openEnum(let enumeration): kinds[qualified] = .openEnum(rawType: enumeration.rawType)
             }
         }
     }
 
-    /// Whether `type` resolves (through the same scope) to a generated type.
+    /// The type an alias stands for, followed to the end.
+    func resolved(_ type: TypeUsage, depth: Int = 0) -> TypeUsage {
+        guard case .named(let name) = type, let target = aliases[name], depth < 32 else { return type }
+        return resolved(target, depth: depth + 1)
+    }
+
+    /// Whether `type` is a generated type, which validates itself.
     func isValidatable(_ type: TypeUsage) -> Bool {
-        if case .named(let name) = type { return validatableTypes.contains(name) }
+        if case .named(let name) = resolved(type) { return generatedTypes[name] != nil }
         return false
     }
 
@@ -52,7 +69,8 @@ struct DeclarationRenderer {
     private func render(_ structure: StructDeclaration, into writer: inout CodeWriter) {
         writer.documentation(structure.documentation)
         writer.deprecation(structure.isDeprecated)
-        writer.block("\(access)struct \(structure.name): Codable, Hashable, Sendable, Validatable") { body in
+        let conformances = "Codable, Hashable, Sendable, Validatable" + (jsonWriters ? ", JSONWritable" : "")
+        writer.block("\(access)struct \(structure.name): \(conformances)") { body in
             for property in structure.properties { renderStorage(property, into: &body) }
             if let additional = structure.additionalProperties {
                 body.line("/// Members the spec does not name, by their JSON names.")
@@ -81,6 +99,10 @@ struct DeclarationRenderer {
                 if let additional = structure.additionalProperties, isValidatable(additional) {
                     validation.line("validator.validateEach(self.additionalProperties, at: \"additionalProperties\")")
                 }
+            }
+            if jsonWriters {
+                body.line("")
+                renderWriteJSON(structure, into: &body)
             }
             for nested in structure.nestedTypes {
                 body.line("")
@@ -201,6 +223,96 @@ struct DeclarationRenderer {
         }
     }
 
+    // MARK: Direct JSON writing
+
+    private func renderWriteJSON(_ structure: StructDeclaration, into writer: inout CodeWriter) {
+        writer.block("\(access)func writeJSON(to output: JSONOutput) throws") { body in
+            body.line("output.beginObject()")
+            for property in structure.properties {
+                let key = "output.key(\(SwiftLiteral.string(property.wireName)))"
+                let value = valueExpression(property)
+                if !property.isOptional {
+                    body.line(key)
+                    renderWrite(value, type: property.type, depth: 0, into: &body)
+                } else if property.isRequired {
+                    body.line(key)
+                    body.block("if let value = \(value)") { present in renderWrite("value", type: property.type, depth: 0, into: &present) }
+                    body.block("else") { absent in absent.line("output.writeNull()") }
+                } else {
+                    body.block("if let value = \(value)") { present in
+                        present.line(key)
+                        renderWrite("value", type: property.type, depth: 0, into: &present)
+                    }
+                }
+            }
+            if let additional = structure.additionalProperties {
+                body.block("for name in self.additionalProperties.keys.sorted()") { loop in
+                    loop.line("output.key(name)")
+                    renderWrite("self.additionalProperties[name]!", type: additional, depth: 1, into: &loop)
+                }
+            }
+            body.line("output.end()")
+        }
+    }
+
+    private func renderWriteJSON(_ union: OneOfDeclaration, into writer: inout CodeWriter) {
+        writer.block("\(access)func writeJSON(to output: JSONOutput) throws") { body in
+            body.switchBlock("self") { cases in
+                for item in union.cases {
+                    let name = SwiftNaming.escaped(item.swiftName)
+                    if union.discriminatorProperty != nil, item.discriminatorAccess == nil {
+                        // The discriminator is written beside the payload, which only the Encoder path can do.
+                        cases.line("case .\(name): try output.writeEncodable(self)")
+                    } else {
+                        cases.line("case .\(name)(let value):")
+                        var inner = CodeWriter()
+                        renderWrite("value", type: item.type, depth: 0, into: &inner)
+                        for line in inner.text.split(separator: "\n") { cases.line("    " + line) }
+                    }
+                }
+                if union.discriminatorProperty != nil {
+                    cases.line("case .undocumented(let value): try output.writeJSON(value)")
+                }
+            }
+        }
+    }
+
+    /// Writes `value` of `type` at the output's current position.
+    private func renderWrite(_ value: String, type: TypeUsage, depth: Int, into writer: inout CodeWriter) {
+        switch resolved(type) {
+        case .named("String"): writer.line("output.writeString(\(value))")
+        case .named("Int"), .named("Int32"), .named("Int64"): writer.line("output.writeInteger(\(value))")
+        case .named("Double"): writer.line("try output.writeDouble(\(value))")
+        case .named("Float"): writer.line("try output.writeDouble(Double(\(value)))")
+        case .named("Bool"): writer.line("output.writeBool(\(value))")
+        case .named("UUID"): writer.line("output.writeUUID(\(value))")
+        case .named("Date"): writer.line("output.writeDateTime(\(value))")
+        case .named("JSONValue"): writer.line("try output.writeJSON(\(value))")
+        case .named("JSONObject"): writer.line("try output.writeJSON(.object(\(value)))")
+        case .named(let name):
+            switch generatedTypes[name] {
+            case .writable?: writer.line("try \(value).writeJSON(to: output)")
+            case .openEnum(let rawType)?:
+                writer.line(rawType == "Int" ? "output.writeInteger(\(value).rawValue)" : "output.writeString(\(value).rawValue)")
+            case nil: writer.line("try output.writeEncodable(\(value))")
+            }
+        case .array(let element):
+            writer.line("output.beginArray()")
+            writer.block("for item\(depth) in \(value)") { loop in
+                loop.line("output.element()")
+                renderWrite("item\(depth)", type: element, depth: depth + 1, into: &loop)
+            }
+            writer.line("output.end()")
+        case .dictionary(let valueType):
+            writer.line("output.beginObject()")
+            writer.block("for (key\(depth), item\(depth)) in \(value)") { loop in
+                loop.line("output.key(key\(depth))")
+                renderWrite("item\(depth)", type: valueType, depth: depth + 1, into: &loop)
+            }
+            writer.line("output.end()")
+        }
+    }
+
     // MARK: Validation
 
     private func renderChecks(_ property: PropertyDeclaration, into writer: inout CodeWriter) {
@@ -299,7 +411,8 @@ struct DeclarationRenderer {
         writer.documentation(union.documentation)
         writer.deprecation(union.isDeprecated)
         let keyword = union.isIndirect ? "indirect enum" : "enum"
-        let conformances = "Codable, Hashable, Sendable, Validatable" + (union.discriminatorProperty == nil ? "" : ", DiscriminatedUnion")
+        let conformances = "Codable, Hashable, Sendable, Validatable" + (jsonWriters ? ", JSONWritable" : "")
+            + (union.discriminatorProperty == nil ? "" : ", DiscriminatedUnion")
         writer.block("\(access)\(keyword) \(union.name): \(conformances)") { body in
             for item in union.cases { body.line("case \(SwiftNaming.escaped(item.swiftName))(\(item.type))") }
             if union.discriminatorProperty != nil {
@@ -337,6 +450,10 @@ struct DeclarationRenderer {
                         cases.line("case .undocumented: validator.report(\"'\\(discriminatorValue)' is not a known \(property)\", at: \(SwiftLiteral.string(property)))")
                     }
                 }
+            }
+            if jsonWriters {
+                body.line("")
+                renderWriteJSON(union, into: &body)
             }
         }
     }

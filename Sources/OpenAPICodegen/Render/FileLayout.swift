@@ -43,7 +43,8 @@ public struct Renderer: Sendable {
 
     public func render(_ module: TranslatedModule) -> [GeneratedFile] {
         let declarations = DeclarationRenderer(
-            accessModifier: module.accessModifier, declarations: module.schemas + module.operations.flatMap(\.nestedTypes))
+            accessModifier: module.accessModifier, jsonWriters: module.jsonWriters,
+            declarations: module.schemas + module.operations.flatMap(\.nestedTypes))
         let client = ClientRenderer(module: module, declarations: declarations)
         var clientWriter = CodeWriter()
         client.renderClient(into: &clientWriter)

@@ -219,6 +219,8 @@ public struct OperationDeclaration: Hashable, Sendable {
 public struct TranslatedModule: Hashable, Sendable {
     public var sourceName: String
     public var accessModifier: String
+    /// Whether models get `writeJSON(to:)` (``TranslationOptions/jsonWriters``).
+    public var jsonWriters: Bool
     public var schemas: [Declaration]
     public var operations: [OperationDeclaration]
 }

@@ -46,8 +46,16 @@ public enum RFC3339 {
     }
 
     /// Formats in UTC: `2025-12-13T02:00:00Z`, with microseconds only when the date has them.
-    /// Builds the text in one allocation, since every audit event carries a date.
     public static func format(_ date: Date) -> String {
+        String(unsafeUninitializedCapacity: maximumLength) { write(date, into: $0) }
+    }
+
+    /// The longest text ``format(_:)`` produces: `YYYY-MM-DDTHH:MM:SS.ffffffZ`.
+    static let maximumLength = 27
+
+    /// Writes the ``format(_:)`` text into `buffer` (at least ``maximumLength`` bytes) and
+    /// returns its length. Encoders call this directly, so a date costs no allocation.
+    static func write(_ date: Date, into buffer: UnsafeMutableBufferPointer<UInt8>) -> Int {
         let totalMicros = (date.timeIntervalSince1970 * 1_000_000).rounded()
         let micros = Int(totalMicros.truncatingRemainder(dividingBy: 1_000_000) + 1_000_000) % 1_000_000
         let seconds = Int(((totalMicros - Double(micros)) / 1_000_000).rounded())
@@ -60,39 +68,36 @@ public enum RFC3339 {
             fraction /= 10
             fractionDigits -= 1
         }
-        let length = 20 + (fractionDigits > 0 ? fractionDigits + 1 : 0)
-        return String(unsafeUninitializedCapacity: length) { buffer in
-            var position = 0
-            func put(_ value: Int, width: Int) {
-                var value = value
-                for offset in stride(from: width - 1, through: 0, by: -1) {
-                    buffer[position + offset] = UInt8(ascii: "0") + UInt8(value % 10)
-                    value /= 10
-                }
-                position += width
+        var position = 0
+        func put(_ value: Int, width: Int) {
+            var value = value
+            for offset in stride(from: width - 1, through: 0, by: -1) {
+                buffer[position + offset] = UInt8(ascii: "0") + UInt8(value % 10)
+                value /= 10
             }
-            func put(_ character: Unicode.Scalar) {
-                buffer[position] = UInt8(ascii: character)
-                position += 1
-            }
-            put(year, width: 4)
-            put("-")
-            put(month, width: 2)
-            put("-")
-            put(day, width: 2)
-            put("T")
-            put(secondOfDay / 3600, width: 2)
-            put(":")
-            put(secondOfDay / 60 % 60, width: 2)
-            put(":")
-            put(secondOfDay % 60, width: 2)
-            if fractionDigits > 0 {
-                put(".")
-                put(fraction, width: fractionDigits)
-            }
-            put("Z")
-            return position
+            position += width
         }
+        func put(_ character: Unicode.Scalar) {
+            buffer[position] = UInt8(ascii: character)
+            position += 1
+        }
+        put(year, width: 4)
+        put("-")
+        put(month, width: 2)
+        put("-")
+        put(day, width: 2)
+        put("T")
+        put(secondOfDay / 3600, width: 2)
+        put(":")
+        put(secondOfDay / 60 % 60, width: 2)
+        put(":")
+        put(secondOfDay % 60, width: 2)
+        if fractionDigits > 0 {
+            put(".")
+            put(fraction, width: fractionDigits)
+        }
+        put("Z")
+        return position
     }
 
     private static func number(_ utf8: inout Substring.UTF8View, digits: Int) -> Int? {

@@ -19,16 +19,42 @@ public struct StreamingJSONEncoder: Sendable {
     }
 }
 
-/// The bytes written so far and the containers still open. Containers cannot tell when
-/// their owner is done with them, so each is closed lazily: when something shallower is
-/// written next, or at the end.
-final class JSONOutput {
-    var bytes: [UInt8] = []
+/// A value that writes its own JSON straight into a ``JSONOutput``. Generated models do,
+/// which skips the `Encoder` protocol's dispatch for every member.
+public protocol JSONWritable {
+    func writeJSON(to output: JSONOutput) throws
+}
+
+/// An array writes its elements directly, so that an element is never boxed in an
+/// existential on the way (a request body of a thousand events would allocate a thousand boxes).
+extension Array: JSONWritable where Element: JSONWritable {
+    public func writeJSON(to output: JSONOutput) throws {
+        output.beginArray()
+        for element in self {
+            output.element()
+            try element.writeJSON(to: output)
+        }
+        output.end()
+    }
+}
+
+/// JSON being written. Generated code calls the typed `write…` methods directly; the
+/// `Encoder` path shares the same buffer and container stack.
+///
+/// Containers opened through `Encoder` cannot tell when their owner is done with them, so
+/// those are closed lazily: when something shallower is written next, or at the end.
+public final class JSONOutput {
+    // Dynamic exclusivity checks on these two properties took half of all encoding time.
+    // They are safe to skip: an output belongs to one `encode` call, which runs on one
+    // thread and never holds an access to them across a call that could reach them again.
+    @exclusivity(unchecked) @usableFromInline var bytes: [UInt8] = []
     /// Open containers, innermost last: their closing byte and whether they have members.
-    private var open: [(closer: UInt8, hasMembers: Bool)] = []
+    @exclusivity(unchecked) private var open: [(closer: UInt8, hasMembers: Bool)] = []
 
     init() {
-        bytes.reserveCapacity(4096)
+        // A batch of a thousand audit events is about 190 KB; growing to that from small
+        // sizes copied it several times over. Untouched capacity costs no memory pages.
+        bytes.reserveCapacity(256 * 1024)
     }
 
     var depth: Int { open.count }
@@ -67,7 +93,66 @@ final class JSONOutput {
         bytes.append(UInt8(ascii: ":"))
     }
 
-    func writeString(_ text: String) {
+    // MARK: Direct writing, for generated `writeJSON(to:)`
+
+    public func beginObject() {
+        bytes.append(UInt8(ascii: "{"))
+        open.append((UInt8(ascii: "}"), false))
+    }
+
+    public func beginArray() {
+        bytes.append(UInt8(ascii: "["))
+        open.append((UInt8(ascii: "]"), false))
+    }
+
+    /// Closes the innermost object or array.
+    public func end() {
+        bytes.append(open.removeLast().closer)
+    }
+
+    /// Starts a member of the current object.
+    public func key(_ name: String) {
+        beginMember(inContainerAt: open.count)
+        writeKey(name)
+    }
+
+    /// Starts an element of the current array.
+    public func element() {
+        beginMember(inContainerAt: open.count)
+    }
+
+    public func writeNull() { writeLiteral("null") }
+
+    public func writeBool(_ flag: Bool) { writeLiteral(flag ? "true" : "false") }
+
+    @inlinable
+    public func writeInteger<Integer: FixedWidthInteger>(_ value: Integer) {
+        bytes.append(contentsOf: String(value).utf8)
+    }
+
+    public func writeDouble(_ value: Double) throws {
+        try writeFloatingPoint(value, codingPath: [])
+    }
+
+    public func writeDateTime(_ date: Date) {
+        bytes.append(UInt8(ascii: "\""))
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: RFC3339.maximumLength) { buffer in
+            let length = RFC3339.write(date, into: buffer)
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[..<length]))
+        }
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    public func writeJSON(_ value: JSONValue) throws {
+        try writeValue(value, codingPath: [])
+    }
+
+    /// Any other value, through its `Encodable` conformance.
+    public func writeEncodable(_ value: some Encodable) throws {
+        try write(value, depth: open.count, codingPath: [])
+    }
+
+    public func writeString(_ text: String) {
         bytes.append(UInt8(ascii: "\""))
         var text = text
         text.withUTF8 { utf8 in
@@ -91,10 +176,6 @@ final class JSONOutput {
             bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start...]))
         }
         bytes.append(UInt8(ascii: "\""))
-    }
-
-    func writeInteger(_ value: some BinaryInteger) {
-        bytes.append(contentsOf: String(value).utf8)
     }
 
     func writeFloatingPoint(_ value: Double, codingPath: [any CodingKey]) throws {
@@ -122,7 +203,7 @@ final class JSONOutput {
         } else if T.self == Bool.self {
             writeLiteral(unsafeBitCast(value, to: Bool.self) ? "true" : "false")
         } else if T.self == JSONValue.self {
-            try write(value as! JSONValue, depth: depth, codingPath: codingPath)
+            try writeValue(value as! JSONValue, codingPath: codingPath)
         } else if T.self == UUID.self {
             writeUUID(unsafeBitCast(value, to: UUID.self))
         } else if T.self == Double.self {
@@ -133,6 +214,9 @@ final class JSONOutput {
             writeInteger(unsafeBitCast(value, to: Int32.self))
         } else if T.self == Float.self {
             try writeFloatingPoint(Double(unsafeBitCast(value, to: Float.self)), codingPath: codingPath)
+        } else if let writable = value as? any JSONWritable {
+            close(deeperThan: depth)
+            try writable.writeJSON(to: self)
         } else {
             let start = bytes.count
             try value.encode(to: StreamingEncoder(output: self, depth: depth, codingPath: codingPath))
@@ -142,7 +226,7 @@ final class JSONOutput {
     }
 
     /// Upper-case hex with dashes, as `UUID.uuidString`, without building the string.
-    func writeUUID(_ uuid: UUID) {
+    public func writeUUID(_ uuid: UUID) {
         let hex: StaticString = "0123456789ABCDEF"
         bytes.append(UInt8(ascii: "\""))
         withUnsafeBytes(of: uuid.uuid) { raw in
@@ -155,7 +239,7 @@ final class JSONOutput {
         bytes.append(UInt8(ascii: "\""))
     }
 
-    private func write(_ json: JSONValue, depth: Int, codingPath: [any CodingKey]) throws {
+    private func writeValue(_ json: JSONValue, codingPath: [any CodingKey]) throws {
         switch json {
         case .null: writeLiteral("null")
         case .bool(let flag): writeLiteral(flag ? "true" : "false")
@@ -166,7 +250,7 @@ final class JSONOutput {
             bytes.append(UInt8(ascii: "["))
             for (index, item) in items.enumerated() {
                 if index > 0 { bytes.append(UInt8(ascii: ",")) }
-                try write(item, depth: depth, codingPath: codingPath)
+                try writeValue(item, codingPath: codingPath)
             }
             bytes.append(UInt8(ascii: "]"))
         case .object(let members):
@@ -176,7 +260,7 @@ final class JSONOutput {
                 if !first { bytes.append(UInt8(ascii: ",")) }
                 first = false
                 writeKey(key)
-                try write(item, depth: depth, codingPath: codingPath)
+                try writeValue(item, codingPath: codingPath)
             }
             bytes.append(UInt8(ascii: "}"))
         }
