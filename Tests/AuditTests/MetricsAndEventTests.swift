@@ -71,3 +71,16 @@ struct EventTests {
         #expect(discriminatorMismatch(eventType: "a", eventData: makeEvent().eventData) == nil)
     }
 }
+
+@Suite("Documentation")
+struct DocumentationTests {
+    @Test("every audit metric named in the README is one the store emits, and all six are documented")
+    func readmeMetricNames() throws {
+        var root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        while !FileManager.default.fileExists(atPath: root.appending(path: "Package.swift").path) { root.deleteLastPathComponent() }
+        let readme = try String(contentsOf: root.appending(path: "README.md"), encoding: .utf8)
+        let pattern = try Regex(#"`(audit_[a-z_]+)`"#)
+        let named = Set(readme.matches(of: pattern).map { String($0.output[1].substring!) })
+        #expect(named == Set(AuditMetricNames.all))
+    }
+}
