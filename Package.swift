@@ -12,6 +12,8 @@ let package = Package(
         .library(name: "OpenAPICodegenAsyncHTTPClient", targets: ["OpenAPICodegenAsyncHTTPClient"]),
         .library(name: "DataStorageClient", targets: ["DataStorageClient"]),
         .library(name: "Audit", targets: ["Audit"]),
+        .library(name: "DataStorageServer", targets: ["DataStorageServer"]),
+        .executable(name: "datastorage", targets: ["datastorage"]),
         .executable(name: "audit-demo", targets: ["audit-demo"]),
     ],
     dependencies: [
@@ -22,6 +24,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.2"),
     ],
     targets: [
         // MARK: Generator: YAML nodes -> OpenAPI document -> Swift declarations -> text files
@@ -73,6 +77,25 @@ let package = Package(
             ]
         ),
 
+        // MARK: DataStorage reference server: routes -> repository
+        .target(
+            name: "DataStorageServer",
+            dependencies: [
+                "DataStorageClient",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "SQLiteNIO", package: "sqlite-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "datastorage",
+            dependencies: [
+                "DataStorageServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+
         // MARK: Executables
         .executableTarget(name: "audit-demo", dependencies: ["OpenAPICodegen"]),
 
@@ -104,6 +127,10 @@ let package = Package(
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
+        ),
+        .testTarget(
+            name: "DataStorageServerTests",
+            dependencies: ["DataStorageServer", "Audit", "OpenAPICodegenAsyncHTTPClient", "TestSupport"]
         ),
         .testTarget(
             name: "GeneratedCodeTests",

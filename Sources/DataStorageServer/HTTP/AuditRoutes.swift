@@ -1,0 +1,149 @@
+import DataStorageClient
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import OpenAPICodegenRuntime
+
+/// The audit endpoints of `openapi/datastorage.yaml`. Bodies are the generated types, so a
+/// contract change breaks the server's build as it breaks the clients'.
+struct AuditRoutes: Sendable {
+    let repository: any AuditRepository
+    let configuration: ServerConfiguration
+
+    func register(on router: Router<BasicRequestContext>) {
+        router.post("/api/v1/audit/events") { request, context in try await respond { try await createEvent(request, context) } }
+        router.post("/api/v1/audit/events/batch") { request, context in try await respond { try await createBatch(request, context) } }
+        router.get("/api/v1/audit/events") { request, _ in try await respond { try await queryEvents(request) } }
+        router.get("/healthz") { _, _ in try jsonResponse(.ok, HealthResponse(status: "healthy", timestamp: configuration.now())) }
+        router.get("/readyz") { _, _ in await readiness() }
+    }
+
+    /// Turns a ``Problem`` into its problem+json response.
+    private func respond(_ handler: () async throws -> Response) async throws -> Response {
+        do {
+            return try await handler()
+        } catch let problem as Problem {
+            return problem.response
+        }
+    }
+
+    // MARK: Writes
+
+    private func createEvent(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+        let event = try checked(try await decodeBody(AuditEventRequest.self, request), index: nil)
+        try await repository.insert([event])
+        return try jsonResponse(.created, AuditEventResponse(eventID: event.eventID, eventTimestamp: event.eventTimestamp, message: "audit event stored"))
+    }
+
+    private func createBatch(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+        let requests = try await decodeBody([AuditEventRequest].self, request)
+        guard !requests.isEmpty else { throw Problem.badRequest("bad-request", "batch cannot be empty") }
+        guard requests.count <= configuration.maxBatch else {
+            throw Problem.badRequest("batch-size-exceeded", "batch of \(requests.count) events exceeds the maximum of \(configuration.maxBatch)")
+        }
+        // Every event is checked before anything is written: one bad event rejects the batch.
+        let events = try requests.enumerated().map { index, event in try checked(event, index: index) }
+        try await repository.insert(events)
+        return try jsonResponse(.created, BatchAuditEventResponse(eventIDs: events.map(\.eventID), message: "\(events.count) audit events stored"))
+    }
+
+    private func decodeBody<T: Decodable>(_ type: T.Type, _ request: Request) async throws -> T {
+        let body: ByteBuffer
+        do {
+            body = try await request.body.collect(upTo: configuration.maxBodyBytes)
+        } catch {
+            throw Problem(status: .contentTooLarge, type: "payload-too-large", title: "Payload Too Large",
+                          detail: "the request body exceeds \(configuration.maxBodyBytes) bytes")
+        }
+        do {
+            return try JSONDecoder().decode(T.self, from: Data(body.readableBytesView))
+        } catch let error as DecodingError {
+            throw Problem.validation("the request body does not match the schema: \(Self.describe(error))",
+                                     fieldErrors: Self.fieldError(error))
+        }
+    }
+
+    /// Validates against the contract and the server's own rules, and fills in defaults.
+    private func checked(_ event: AuditEventRequest, index: Int?) throws -> StoredAuditEvent {
+        var validator = Validator()
+        event.collectViolations(into: &validator)
+        let now = configuration.now()
+        if event.eventTimestamp > now.addingTimeInterval(60 * 60) {
+            validator.report("must not be more than 60 minutes in the future", at: "event_timestamp")
+        }
+        if event.eventTimestamp < now.addingTimeInterval(-7 * 24 * 60 * 60) {
+            validator.report("must not be more than 7 days in the past", at: "event_timestamp")
+        }
+        if let retention = event.retentionDays, !(1...2555).contains(retention) {
+            validator.report("must be between 1 and 2555, got \(retention)", at: "retention_days")
+        }
+        guard validator.violations.isEmpty else {
+            let prefix = index.map { "event at index \($0): " } ?? ""
+            let fields = Dictionary(validator.violations.map { ($0.jsonPath, $0.message) }, uniquingKeysWith: { first, _ in first })
+            throw Problem.validation(prefix + validator.violations.map(\.description).joined(separator: "; "), fieldErrors: fields)
+        }
+        return StoredAuditEvent(
+            eventID: event.eventID ?? UUID(), version: event.version, eventType: event.eventType,
+            eventTimestamp: event.eventTimestamp, eventCategory: event.eventCategory, eventAction: event.eventAction,
+            eventOutcome: event.eventOutcome, actorType: event.actorType ?? "service",
+            actorID: event.actorID ?? "\(event.eventCategory.rawValue)-service", actorIP: event.actorIP,
+            resourceType: event.resourceType ?? event.eventCategory.rawValue, resourceID: event.resourceID ?? event.correlationID,
+            correlationID: event.correlationID, parentEventID: event.parentEventID, parentEventDate: event.parentEventDate,
+            namespace: event.namespace, clusterID: event.clusterID, severity: event.severity ?? "info",
+            durationMs: event.durationMs, errorCode: event.errorCode, errorMessage: event.errorMessage,
+            retentionDays: event.retentionDays ?? 2555, isSensitive: event.isSensitive ?? false, eventData: event.eventData,
+            eventDate: Self.utcDate(event.eventTimestamp))
+    }
+
+    static func utcDate(_ date: Date) -> String {
+        String(RFC3339.format(date).prefix(10))
+    }
+
+    // MARK: Query
+
+    private func queryEvents(_ request: Request) async throws -> Response {
+        let query = try AuditQueryParser(now: configuration.now()).parse(request.uri.queryParameters)
+        let (events, total) = try await repository.query(query)
+        let page = AuditEventsQueryResponse(
+            data: events,
+            pagination: .init(limit: query.limit, offset: query.offset, total: total, hasMore: query.offset + events.count < total))
+        return try jsonResponse(.ok, page)
+    }
+
+    // MARK: Health
+
+    private func readiness() async -> Response {
+        do {
+            try await repository.ping()
+            return (try? jsonResponse(.ok, ReadinessResponse(status: "ready"))) ?? Response(status: .ok)
+        } catch {
+            return (try? jsonResponse(.serviceUnavailable, ReadinessResponse(status: "not_ready", reason: "database_unreachable")))
+                ?? Response(status: .serviceUnavailable)
+        }
+    }
+
+    // MARK: Decoding errors
+
+    private static func path(_ codingPath: [any CodingKey]) -> String {
+        codingPath.reduce("$") { text, key in key.intValue.map { text + "[\($0)]" } ?? text + "." + key.stringValue }
+    }
+
+    static func describe(_ error: DecodingError) -> String {
+        switch error {
+        case .keyNotFound(let key, let context): "\(path(context.codingPath + [key])) is required"
+        case .typeMismatch(_, let context), .valueNotFound(_, let context): "\(path(context.codingPath)): \(context.debugDescription)"
+        case .dataCorrupted(let context): context.codingPath.isEmpty ? "malformed JSON" : "\(path(context.codingPath)): \(context.debugDescription)"
+        @unknown default: "\(error)"
+        }
+    }
+
+    static func fieldError(_ error: DecodingError) -> [String: String]? {
+        switch error {
+        case .keyNotFound(let key, let context): [path(context.codingPath + [key]): "is required"]
+        case .typeMismatch(_, let context), .valueNotFound(_, let context): [path(context.codingPath): context.debugDescription]
+        case .dataCorrupted(let context): context.codingPath.isEmpty ? nil : [path(context.codingPath): context.debugDescription]
+        @unknown default: nil
+        }
+    }
+}

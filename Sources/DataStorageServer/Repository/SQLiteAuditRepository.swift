@@ -1,0 +1,135 @@
+import DataStorageClient
+import Foundation
+import Logging
+import OpenAPICodegenRuntime
+import SQLiteNIO
+
+/// The embedded store: one SQLite file, no setup. Filterable members have their own
+/// indexed columns; the whole event is kept as JSON, so it comes back exactly as stored.
+public actor SQLiteAuditRepository: AuditRepository {
+    private let connection: SQLiteConnection
+
+    /// Opens (creating when missing) the database at `path`, or an in-memory one for nil.
+    public static func open(path: String?, logger: Logger) async throws -> SQLiteAuditRepository {
+        let connection = try await SQLiteConnection.open(storage: path.map { .file(path: $0) } ?? .memory, logger: logger)
+        let repository = SQLiteAuditRepository(connection: connection)
+        try await repository.migrate()
+        return repository
+    }
+
+    private init(connection: SQLiteConnection) {
+        self.connection = connection
+    }
+
+    /// Creates the schema when missing; safe to run at every start.
+    private func migrate() async throws {
+        for statement in [
+            "PRAGMA journal_mode=WAL",
+            "PRAGMA synchronous=NORMAL",
+            """
+            CREATE TABLE IF NOT EXISTS audit_events (
+                event_id TEXT PRIMARY KEY,
+                event_timestamp_us INTEGER NOT NULL,
+                event_type TEXT NOT NULL,
+                event_category TEXT NOT NULL,
+                event_outcome TEXT NOT NULL,
+                severity TEXT,
+                correlation_id TEXT NOT NULL,
+                event_data TEXT NOT NULL,
+                document TEXT NOT NULL
+            )
+            """,
+            "CREATE INDEX IF NOT EXISTS audit_events_timestamp ON audit_events (event_timestamp_us DESC, event_id DESC)",
+            "CREATE INDEX IF NOT EXISTS audit_events_correlation ON audit_events (correlation_id, event_timestamp_us DESC)",
+            "CREATE INDEX IF NOT EXISTS audit_events_type ON audit_events (event_type, event_timestamp_us)",
+            "CREATE INDEX IF NOT EXISTS audit_events_outcome ON audit_events (event_outcome, event_timestamp_us)",
+        ] {
+            _ = try await connection.query(statement, [])
+        }
+    }
+
+    public func insert(_ events: [StoredAuditEvent]) async throws {
+        guard !events.isEmpty else { return }
+        let encoder = JSONEncoder()
+        // One multi-row INSERT per chunk (SQLite allows 32766 bound values: 9 a row).
+        var rows: [[SQLiteData]] = []
+        rows.reserveCapacity(events.count)
+        for event in events {
+            rows.append([
+                .text(event.eventID.uuidString.lowercased()),
+                .integer(Int(StoredTime.microseconds(event.eventTimestamp))),
+                .text(event.eventType),
+                .text(event.eventCategory.rawValue),
+                .text(event.eventOutcome.rawValue),
+                event.severity.map { .text($0) } ?? .null,
+                .text(event.correlationID),
+                .text(String(decoding: try encoder.encode(event.eventData), as: UTF8.self)),
+                .text(String(decoding: try encoder.encode(event), as: UTF8.self)),
+            ])
+        }
+        _ = try await connection.query("BEGIN IMMEDIATE", [])
+        do {
+            for chunk in stride(from: 0, to: rows.count, by: 1000).map({ rows[$0..<min($0 + 1000, rows.count)] }) {
+                let placeholders = Array(repeating: "(?, ?, ?, ?, ?, ?, ?, ?, ?)", count: chunk.count).joined(separator: ", ")
+                _ = try await connection.query(
+                    """
+                    INSERT INTO audit_events (event_id, event_timestamp_us, event_type, event_category, event_outcome,
+                        severity, correlation_id, event_data, document)
+                    VALUES \(placeholders) ON CONFLICT (event_id) DO NOTHING
+                    """, chunk.flatMap { $0 })
+            }
+            _ = try await connection.query("COMMIT", [])
+        } catch {
+            _ = try? await connection.query("ROLLBACK", [])
+            throw error
+        }
+    }
+
+    public func query(_ query: AuditQuery) async throws -> (events: [StoredAuditEvent], total: Int) {
+        var conditions: [String] = []
+        var binds: [SQLiteData] = []
+        func filter(_ column: String, _ value: String?) {
+            guard let value else { return }
+            conditions.append("\(column) = ?")
+            binds.append(.text(value))
+        }
+        filter("event_type", query.eventType)
+        filter("event_category", query.eventCategory)
+        filter("event_outcome", query.eventOutcome)
+        filter("severity", query.severity)
+        filter("correlation_id", query.correlationID)
+        if let since = query.since {
+            conditions.append("event_timestamp_us >= ?")
+            binds.append(.integer(Int(StoredTime.microseconds(since))))
+        }
+        if let until = query.until {
+            conditions.append("event_timestamp_us <= ?")
+            binds.append(.integer(Int(StoredTime.microseconds(until))))
+        }
+        if let detail = query.detail {
+            // The key is bound as a parameter, never spliced into the SQL.
+            conditions.append("json_extract(event_data, '$.' || ?) = ?")
+            binds += [.text(detail.key), .text(detail.value)]
+        }
+        let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+        let total = try await connection.query("SELECT COUNT(*) AS total FROM audit_events \(filter)", binds)
+            .first?.column("total")?.integer ?? 0
+        let rows = try await connection.query(
+            "SELECT document FROM audit_events \(filter) ORDER BY event_timestamp_us DESC, event_id DESC LIMIT ? OFFSET ?",
+            binds + [.integer(query.limit), .integer(query.offset)])
+        let decoder = JSONDecoder()
+        let events = try rows.map { row in
+            try decoder.decode(StoredAuditEvent.self, from: Data((row.column("document")?.string ?? "").utf8))
+        }
+        return (events, Int(total))
+    }
+
+    public func ping() async throws {
+        _ = try await connection.query("SELECT 1", [])
+    }
+
+    /// Closes the database file.
+    public func close() async throws {
+        try await connection.close()
+    }
+}

@@ -1,0 +1,45 @@
+import ArgumentParser
+import DataStorageServer
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// `datastorage`: the DataStorage reference server.
+@main
+struct DataStorageCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "datastorage", abstract: "Serves the audit API of openapi/datastorage.yaml over SQLite.")
+
+    @Option(help: "Address to listen on (env DATASTORAGE_HOST).")
+    var host = ProcessInfo.processInfo.environment["DATASTORAGE_HOST"] ?? "127.0.0.1"
+
+    @Option(help: "Port to listen on; 0 picks a free one (env DATASTORAGE_PORT).")
+    var port = Int(ProcessInfo.processInfo.environment["DATASTORAGE_PORT"] ?? "") ?? 8080
+
+    @Option(help: "sqlite:PATH (env DATASTORAGE_STORAGE). PostgreSQL is not supported yet.")
+    var storage = ProcessInfo.processInfo.environment["DATASTORAGE_STORAGE"] ?? "sqlite:./datastorage.sqlite"
+
+    @Option(help: "Largest request body in bytes, clamped to 1–50 MiB (env DATASTORAGE_MAX_BODY_BYTES).")
+    var maxBodyBytes = Int(ProcessInfo.processInfo.environment["DATASTORAGE_MAX_BODY_BYTES"] ?? "") ?? 5 * 1024 * 1024
+
+    @Option(help: "Largest batch (env DATASTORAGE_MAX_BATCH).")
+    var maxBatch = Int(ProcessInfo.processInfo.environment["DATASTORAGE_MAX_BATCH"] ?? "") ?? 1000
+
+    func validate() throws {
+        guard storage.hasPrefix("sqlite:") else {
+            throw ValidationError("--storage must be sqlite:PATH; PostgreSQL storage is not implemented yet")
+        }
+    }
+
+    func run() async throws {
+        let logger = Logger(label: "datastorage")
+        let repository = try await SQLiteAuditRepository.open(path: String(storage.dropFirst("sqlite:".count)), logger: logger)
+        let configuration = ServerConfiguration(host: host, port: port, maxBodyBytes: maxBodyBytes, maxBatch: maxBatch)
+        let application = DataStorageServer.makeApplication(configuration: configuration, repository: repository, logger: logger) { port in
+            logger.info("datastorage listening", metadata: ["port": "\(port)"])
+        }
+        let group = ServiceGroup(services: [application], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        try await group.run()
+        try await repository.close()
+    }
+}
