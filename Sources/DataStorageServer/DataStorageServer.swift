@@ -8,11 +8,15 @@ public enum DataStorageServer {
     /// An application ready to run (as a `Service`, or with `runService()`).
     ///
     /// - Parameter onServerRunning: Called with the bound port once the server listens.
+    /// - Throws: When the auth token file cannot be read.
     public static func makeApplication(
         configuration: ServerConfiguration, repository: any AuditRepository, logger: Logger,
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
-    ) -> some ApplicationProtocol {
+    ) throws -> some ApplicationProtocol {
         let router = Router()
+        if let path = configuration.authTokenFile {
+            router.add(middleware: BearerTokenAuthentication(tokens: try TokenFile(path: path)))
+        }
         AuditRoutes(repository: repository, configuration: configuration).register(on: router)
         return Application(
             router: router,

@@ -11,11 +11,14 @@ public struct ServerConfiguration: Sendable {
     public var maxBatch: Int
     /// The server's clock, for timestamp bounds and relative query times.
     public var now: @Sendable () -> Date
+    /// When set, `/api` routes need a bearer token listed in this file (one per line).
+    public var authTokenFile: String?
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, maxBodyBytes: Int = 5 * 1024 * 1024, maxBatch: Int = 1000,
-        now: @escaping @Sendable () -> Date = { Date() }
+        authTokenFile: String? = nil, now: @escaping @Sendable () -> Date = { Date() }
     ) {
+        self.authTokenFile = authTokenFile
         self.host = host
         self.port = port
         self.maxBodyBytes = min(max(maxBodyBytes, 1024 * 1024), 50 * 1024 * 1024)

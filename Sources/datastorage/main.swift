@@ -25,6 +25,9 @@ struct DataStorageCommand: AsyncParsableCommand {
     @Option(help: "Largest batch (env DATASTORAGE_MAX_BATCH).")
     var maxBatch = Int(ProcessInfo.processInfo.environment["DATASTORAGE_MAX_BATCH"] ?? "") ?? 1000
 
+    @Option(help: "A file of accepted bearer tokens, one per line; /api routes then need one (env DATASTORAGE_AUTH_TOKEN_FILE).")
+    var authTokenFile = ProcessInfo.processInfo.environment["DATASTORAGE_AUTH_TOKEN_FILE"]
+
     func validate() throws {
         guard storage.hasPrefix("sqlite:") else {
             throw ValidationError("--storage must be sqlite:PATH; PostgreSQL storage is not implemented yet")
@@ -34,8 +37,9 @@ struct DataStorageCommand: AsyncParsableCommand {
     func run() async throws {
         let logger = Logger(label: "datastorage")
         let repository = try await SQLiteAuditRepository.open(path: String(storage.dropFirst("sqlite:".count)), logger: logger)
-        let configuration = ServerConfiguration(host: host, port: port, maxBodyBytes: maxBodyBytes, maxBatch: maxBatch)
-        let application = DataStorageServer.makeApplication(configuration: configuration, repository: repository, logger: logger) { port in
+        let configuration = ServerConfiguration(
+            host: host, port: port, maxBodyBytes: maxBodyBytes, maxBatch: maxBatch, authTokenFile: authTokenFile)
+        let application = try DataStorageServer.makeApplication(configuration: configuration, repository: repository, logger: logger) { port in
             logger.info("datastorage listening", metadata: ["port": "\(port)"])
         }
         let group = ServiceGroup(services: [application], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)

@@ -19,7 +19,7 @@ func withServer(
     let logger = Logger(label: "datastorage-test") { _ in SwiftLogNoOpLogHandler() }
     let repository = try await SQLiteAuditRepository.open(path: directory.appending(path: "audit.sqlite").path, logger: logger)
     let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
-    let application = DataStorageServer.makeApplication(configuration: configuration, repository: repository, logger: logger) { port in
+    let application = try DataStorageServer.makeApplication(configuration: configuration, repository: repository, logger: logger) { port in
         portContinuation.yield(port)
     }
     let group = ServiceGroup(services: [application], gracefulShutdownSignals: [], cancellationSignals: [], logger: logger)
@@ -202,6 +202,32 @@ struct ServerTests {
                 HTTPRequest(method: .get, path: "/api/v1/audit/events?" + parameters), serverURL: url, operationID: "raw")
             #expect(response.statusCode == 400)
             #expect(response.headers["Content-Type"] == "application/problem+json")
+        }
+    }
+
+    @Test("with a token file, /api needs a listed bearer token; health stays open; rotation needs no restart")
+    func authentication() async throws {
+        let tokens = FileManager.default.temporaryDirectory.appending(path: "tokens-\(UUID().uuidString)")
+        try "first\n\nsecond\n".write(to: tokens, atomically: true, encoding: .utf8)
+        try await withServer(ServerConfiguration(port: 0, authTokenFile: tokens.path)) { client, url in
+            guard case .unauthorized(let problem) = try await client.createAuditEvent(body: event(0)) else {
+                Issue.record("expected 401 without a token")
+                return
+            }
+            #expect(problem.status == 401)
+            let wrong = Client(serverURL: url, transport: client.core.transport, middlewares: [BearerTokenMiddleware(token: "nope")])
+            #expect(try await wrong.queryAuditEvents().statusCode == 401)
+            let right = Client(serverURL: url, transport: client.core.transport, middlewares: [BearerTokenMiddleware(token: "second")])
+            #expect(try await right.createAuditEvent(body: event(1)).statusCode == 201)
+            #expect(try await client.checkReadiness().statusCode == 200)
+            // Rotation: a new file replaces the old tokens.
+            try "third\n".write(to: tokens, atomically: true, encoding: .utf8)
+            try FileManager.default.setAttributes([.modificationDate: Date().addingTimeInterval(5)], ofItemAtPath: tokens.path)
+            #expect(try await right.queryAuditEvents().statusCode == 401)
+            let rotated = Client(serverURL: url, transport: client.core.transport, middlewares: [BearerTokenMiddleware(token: "third")])
+            #expect(try await rotated.queryAuditEvents().statusCode == 200)
+            guard case .ok(let page) = try await rotated.queryAuditEvents() else { return }
+            #expect(page.pagination.total == 1, "nothing was stored by the refused request")
         }
     }
 
