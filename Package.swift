@@ -26,6 +26,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.2"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: [
         // MARK: Generator: YAML nodes -> OpenAPI document -> Swift declarations -> text files
@@ -84,6 +85,8 @@ let package = Package(
                 "DataStorageClient",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "SQLiteNIO", package: "sqlite-nio"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -130,7 +133,10 @@ let package = Package(
         ),
         .testTarget(
             name: "DataStorageServerTests",
-            dependencies: ["DataStorageServer", "Audit", "OpenAPICodegenAsyncHTTPClient", "TestSupport"]
+            dependencies: [
+                "DataStorageServer", "Audit", "OpenAPICodegenAsyncHTTPClient", "TestSupport",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ]
         ),
         .testTarget(
             name: "GeneratedCodeTests",

@@ -16,7 +16,7 @@ struct DataStorageCommand: AsyncParsableCommand {
     @Option(help: "Port to listen on; 0 picks a free one (env DATASTORAGE_PORT).")
     var port = Int(ProcessInfo.processInfo.environment["DATASTORAGE_PORT"] ?? "") ?? 8080
 
-    @Option(help: "sqlite:PATH (env DATASTORAGE_STORAGE). PostgreSQL is not supported yet.")
+    @Option(help: "sqlite:PATH or postgres://user[:password]@host[:port]/database (env DATASTORAGE_STORAGE).")
     var storage = ProcessInfo.processInfo.environment["DATASTORAGE_STORAGE"] ?? "sqlite:./datastorage.sqlite"
 
     @Option(help: "Largest request body in bytes, clamped to 1–50 MiB (env DATASTORAGE_MAX_BODY_BYTES).")
@@ -29,21 +29,43 @@ struct DataStorageCommand: AsyncParsableCommand {
     var authTokenFile = ProcessInfo.processInfo.environment["DATASTORAGE_AUTH_TOKEN_FILE"]
 
     func validate() throws {
-        guard storage.hasPrefix("sqlite:") else {
-            throw ValidationError("--storage must be sqlite:PATH; PostgreSQL storage is not implemented yet")
+        guard storage.hasPrefix("sqlite:") || storage.hasPrefix("postgres://") || storage.hasPrefix("postgresql://") else {
+            throw ValidationError("--storage must be sqlite:PATH or postgres://user@host:port/database")
         }
     }
 
     func run() async throws {
         let logger = Logger(label: "datastorage")
-        let repository = try await SQLiteAuditRepository.open(path: String(storage.dropFirst("sqlite:".count)), logger: logger)
+        let repository: any AuditRepository
+        var services: [any Service] = []
+        if storage.hasPrefix("sqlite:") {
+            repository = try await SQLiteAuditRepository.open(path: String(storage.dropFirst("sqlite:".count)), logger: logger)
+        } else {
+            let postgres = try PostgresAuditRepository(url: storage, logger: logger)
+            services.append(postgres)
+            repository = postgres
+        }
         let configuration = ServerConfiguration(
             host: host, port: port, maxBodyBytes: maxBodyBytes, maxBatch: maxBatch, authTokenFile: authTokenFile)
         let application = try DataStorageServer.makeApplication(configuration: configuration, repository: repository, logger: logger) { port in
             logger.info("datastorage listening", metadata: ["port": "\(port)"])
         }
-        let group = ServiceGroup(services: [application], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        let migrations = repository as? PostgresAuditRepository
+        let group = ServiceGroup(
+            configuration: .init(services: services.map { .init(service: $0) } + [.init(service: MigratedApplication(application: application, migrate: { try await migrations?.migrate() }))],
+                                 gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
-        try await repository.close()
+        try await (repository as? SQLiteAuditRepository)?.close()
+    }
+}
+
+/// Runs the migrations (which need the database pool running), then serves.
+struct MigratedApplication<Application: Service>: Service {
+    let application: Application
+    let migrate: @Sendable () async throws -> Void
+
+    func run() async throws {
+        try await migrate()
+        try await application.run()
     }
 }

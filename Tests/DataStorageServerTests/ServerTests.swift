@@ -11,13 +11,18 @@ import Testing
 /// A DataStorage server on a free loopback port over a fresh SQLite file, for one test.
 func withServer(
     _ configuration: ServerConfiguration = ServerConfiguration(port: 0),
+    backend: Backend = .sqlite,
     _ body: @Sendable (Client, URL) async throws -> Void
 ) async throws {
-    let directory = FileManager.default.temporaryDirectory.appending(path: "datastorage-test-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: directory) }
+    try await withRepository(backend) { repository in
+        try await serve(repository, configuration, body)
+    }
+}
+
+private func serve(
+    _ repository: any AuditRepository, _ configuration: ServerConfiguration, _ body: @Sendable (Client, URL) async throws -> Void
+) async throws {
     let logger = Logger(label: "datastorage-test") { _ in SwiftLogNoOpLogHandler() }
-    let repository = try await SQLiteAuditRepository.open(path: directory.appending(path: "audit.sqlite").path, logger: logger)
     let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
     let application = try DataStorageServer.makeApplication(configuration: configuration, repository: repository, logger: logger) { port in
         portContinuation.yield(port)
@@ -40,7 +45,6 @@ func withServer(
         try await tasks.waitForAll()
     }
     try await http.shutdown()
-    try await repository.close()
 }
 
 func event(_ index: Int, correlationID: String = "rr-1", type: String = "gateway.signal.received", at timestamp: Date = Date()) -> AuditEvent {
@@ -240,9 +244,9 @@ struct ServerTests {
         }
     }
 
-    @Test("end to end: BufferedStore → generated client → AsyncHTTPClient → server → SQLite, exactly once each")
-    func endToEnd() async throws {
-        try await withServer { client, _ in
+    @Test("end to end: BufferedStore → generated client → AsyncHTTPClient → server → database, exactly once each", arguments: Backend.allCases)
+    func endToEnd(backend: Backend) async throws {
+        try await withServer(backend: backend) { client, _ in
             let store = try BufferedStore(client: client, config: .default, service: "gateway", logger: Logger(label: "e2e") { _ in SwiftLogNoOpLogHandler() })
             let sent = (0..<2000).map { event($0, correlationID: "rr-\($0 % 50)") }
             try await withThrowingTaskGroup(of: Void.self) { group in

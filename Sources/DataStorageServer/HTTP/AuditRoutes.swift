@@ -1,5 +1,10 @@
 import DataStorageClient
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Hummingbird
 import Logging
 import NIOCore
@@ -75,6 +80,11 @@ struct AuditRoutes: Sendable {
         if event.eventTimestamp < now.addingTimeInterval(-7 * 24 * 60 * 60) {
             validator.report("must not be more than 7 days in the past", at: "event_timestamp")
         }
+        // Values the database would refuse are refused here, with a 400 naming them, instead of
+        // failing the insert (kubernaut sends such events to its dead-letter queue forever).
+        if let ip = event.actorIP, !Self.isIPAddress(ip) {
+            validator.report("must be an IPv4 or IPv6 address, got '\(ip)'", at: "actor_ip")
+        }
         if let retention = event.retentionDays, !(1...2555).contains(retention) {
             validator.report("must be between 1 and 2555, got \(retention)", at: "retention_days")
         }
@@ -94,6 +104,12 @@ struct AuditRoutes: Sendable {
             durationMs: event.durationMs, errorCode: event.errorCode, errorMessage: event.errorMessage,
             retentionDays: event.retentionDays ?? 2555, isSensitive: event.isSensitive ?? false, eventData: event.eventData,
             eventDate: Self.utcDate(event.eventTimestamp))
+    }
+
+    static func isIPAddress(_ text: String) -> Bool {
+        var ipv4 = in_addr()
+        var ipv6 = in6_addr()
+        return inet_pton(AF_INET, text, &ipv4) == 1 || inet_pton(AF_INET6, text, &ipv6) == 1
     }
 
     static func utcDate(_ date: Date) -> String {

@@ -1,0 +1,262 @@
+import DataStorageClient
+import Foundation
+import Logging
+import OpenAPICodegenRuntime
+import PostgresNIO
+import ServiceLifecycle
+
+/// Production storage: kubernaut's unified audit table (ADR-034), range-partitioned by
+/// month on `event_date`, with a DEFAULT partition so no write fails for want of one.
+///
+/// It is a `Service`: ``run()`` keeps the connection pool and the daily partition
+/// maintenance going.
+public final class PostgresAuditRepository: AuditRepository, Service {
+    private let client: PostgresClient
+    private let logger: Logger
+    private let now: @Sendable () -> Date
+
+    /// - Parameter url: `postgres://user[:password]@host[:port]/database`.
+    public init(url: String, logger: Logger, now: @escaping @Sendable () -> Date = { Date() }) throws {
+        guard let components = URLComponents(string: url), ["postgres", "postgresql"].contains(components.scheme),
+            let host = components.host, let user = components.user
+        else { throw PostgresURLError.invalid(url) }
+        let database = components.path.hasPrefix("/") ? String(components.path.dropFirst()) : nil
+        let configuration = PostgresClient.Configuration(
+            host: host, port: components.port ?? 5432, username: user, password: components.password,
+            database: database?.isEmpty == false ? database : nil, tls: .disable)
+        client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        self.logger = logger
+        self.now = now
+    }
+
+    /// Runs the connection pool, and creates next months' partitions once a day.
+    public func run() async throws {
+        await withDiscardingTaskGroup { group in
+            group.addTask { await self.client.run() }
+            group.addTask {
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: .seconds(24 * 3600))
+                    do { try await self.createPartitions() } catch { self.logger.error("audit partition maintenance failed", metadata: ["error": "\(error)"]) }
+                }
+            }
+        }
+    }
+
+    /// Creates the schema and partitions; safe to run at every start, by several replicas at once.
+    public func migrate() async throws {
+        try await client.withConnection { connection in
+            // An advisory lock serialises replicas starting together.
+            try await connection.query("SELECT pg_advisory_lock(7340341)", logger: logger)
+            do {
+                for statement in Self.schema {
+                    try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+                }
+                try await connection.query("SELECT pg_advisory_unlock(7340341)", logger: logger)
+            } catch {
+                _ = try? await connection.query("SELECT pg_advisory_unlock(7340341)", logger: logger)
+                throw error
+            }
+        }
+        try await createPartitions()
+    }
+
+    static let schema = [
+        """
+        CREATE TABLE IF NOT EXISTS audit_events (
+            event_id UUID NOT NULL,
+            event_version VARCHAR(10) NOT NULL,
+            event_timestamp TIMESTAMPTZ NOT NULL,
+            event_date DATE NOT NULL,
+            event_type VARCHAR(100) NOT NULL,
+            event_category VARCHAR(50) NOT NULL,
+            event_action VARCHAR(50) NOT NULL,
+            event_outcome VARCHAR(20) NOT NULL,
+            actor_type VARCHAR(50),
+            actor_id VARCHAR(255),
+            actor_ip INET,
+            resource_type VARCHAR(100),
+            resource_id VARCHAR(255),
+            correlation_id VARCHAR(255) NOT NULL,
+            parent_event_id UUID,
+            parent_event_date DATE,
+            namespace VARCHAR(253),
+            cluster_id VARCHAR(255),
+            event_data JSONB NOT NULL,
+            severity VARCHAR(20),
+            duration_ms INTEGER,
+            error_code VARCHAR(50),
+            error_message TEXT,
+            retention_days INTEGER NOT NULL DEFAULT 2555 CHECK (retention_days BETWEEN 1 AND 2555),
+            is_sensitive BOOLEAN NOT NULL DEFAULT FALSE,
+            PRIMARY KEY (event_id, event_date)
+        ) PARTITION BY RANGE (event_date)
+        """,
+        "CREATE TABLE IF NOT EXISTS audit_events_default PARTITION OF audit_events DEFAULT",
+        "CREATE INDEX IF NOT EXISTS audit_events_timestamp_idx ON audit_events (event_timestamp DESC, event_id DESC)",
+        "CREATE INDEX IF NOT EXISTS audit_events_correlation_idx ON audit_events (correlation_id, event_timestamp DESC)",
+        "CREATE INDEX IF NOT EXISTS audit_events_type_idx ON audit_events (event_type, event_timestamp)",
+        "CREATE INDEX IF NOT EXISTS audit_events_resource_idx ON audit_events (resource_type, resource_id, event_timestamp)",
+        "CREATE INDEX IF NOT EXISTS audit_events_actor_idx ON audit_events (actor_type, actor_id, event_timestamp)",
+        "CREATE INDEX IF NOT EXISTS audit_events_outcome_idx ON audit_events (event_outcome, event_timestamp)",
+        "CREATE INDEX IF NOT EXISTS audit_events_data_idx ON audit_events USING GIN (event_data)",
+    ]
+
+    /// Monthly partitions from last month to three months ahead (events may be up to 7 days
+    /// old, so last month must exist).
+    public func createPartitions() async throws {
+        for (name, from, to) in Self.monthlyPartitions(around: now()) {
+            try await client.query(PostgresQuery(unsafeSQL:
+                "CREATE TABLE IF NOT EXISTS \(name) PARTITION OF audit_events FOR VALUES FROM ('\(from)') TO ('\(to)')"), logger: logger)
+        }
+    }
+
+    /// `(audit_events_YYYY_MM, first day, first day of the next month)` for last month through three ahead.
+    static func monthlyPartitions(around date: Date) -> [(name: String, from: String, to: String)] {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let year = calendar.component(.year, from: date)
+        let month = calendar.component(.month, from: date)
+        return (-1...3).map { offset in
+            let index = year * 12 + (month - 1) + offset
+            let next = index + 1
+            func day(_ index: Int) -> String {
+                String(format: "%04d-%02d-01", index / 12, index % 12 + 1)
+            }
+            return (String(format: "audit_events_%04d_%02d", index / 12, index % 12 + 1), day(index), day(next))
+        }
+    }
+
+    public func insert(_ events: [StoredAuditEvent]) async throws {
+        guard !events.isEmpty else { return }
+        // One multi-row INSERT per statement, 1000 rows at most (25 parameters each).
+        try await client.withTransaction(logger: logger) { connection in
+            for start in stride(from: 0, to: events.count, by: 1000) {
+                let chunk = events[start..<min(start + 1000, events.count)]
+                var bindings = PostgresBindings(capacity: chunk.count * 25)
+                var rows: [String] = []
+                for event in chunk {
+                    let first = bindings.count + 1
+                    rows.append("(" + (0..<25).map { "$\(first + $0)" + Self.casts[$0] }.joined(separator: ", ") + ")")
+                    try Self.bind(event, into: &bindings)
+                }
+                let sql = "INSERT INTO audit_events (\(Self.columns.joined(separator: ", "))) VALUES \(rows.joined(separator: ", ")) ON CONFLICT (event_id, event_date) DO NOTHING"
+                try await connection.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: logger)
+            }
+        }
+    }
+
+    static let columns = [
+        "event_id", "event_version", "event_timestamp", "event_date", "event_type", "event_category", "event_action",
+        "event_outcome", "actor_type", "actor_id", "actor_ip", "resource_type", "resource_id", "correlation_id",
+        "parent_event_id", "parent_event_date", "namespace", "cluster_id", "event_data", "severity", "duration_ms",
+        "error_code", "error_message", "retention_days", "is_sensitive",
+    ]
+
+    static let casts = [
+        "::uuid", "", "::timestamptz", "::date", "", "", "", "", "", "", "::inet", "", "", "", "::uuid", "::date", "", "", "::jsonb",
+        "", "::integer", "", "", "::integer", "::boolean",
+    ]
+
+    private static func bind(_ event: StoredAuditEvent, into bindings: inout PostgresBindings) throws {
+        func text(_ value: String?) { if let value { bindings.append(value) } else { bindings.appendNull() } }
+        bindings.append(event.eventID.uuidString)
+        bindings.append(event.version)
+        bindings.append(event.eventTimestamp)
+        bindings.append(String(RFC3339.format(event.eventTimestamp).prefix(10)))
+        bindings.append(event.eventType)
+        bindings.append(event.eventCategory.rawValue)
+        bindings.append(event.eventAction)
+        bindings.append(event.eventOutcome.rawValue)
+        text(event.actorType)
+        text(event.actorID)
+        text(event.actorIP)
+        text(event.resourceType)
+        text(event.resourceID)
+        bindings.append(event.correlationID)
+        text(event.parentEventID?.uuidString)
+        text(event.parentEventDate.map { String(RFC3339.format($0).prefix(10)) })
+        text(event.namespace)
+        text(event.clusterID)
+        bindings.append(String(decoding: try JSONEncoder().encode(event.eventData), as: UTF8.self))
+        text(event.severity)
+        text(event.durationMs.map(String.init))
+        text(event.errorCode)
+        text(event.errorMessage)
+        text(event.retentionDays.map(String.init))
+        text(event.isSensitive.map { $0 ? "true" : "false" })
+    }
+
+    /// The API's JSON for a row, built by the database so each row decodes in one step.
+    static let selectDocument = """
+        SELECT jsonb_strip_nulls(jsonb_build_object(
+            'event_id', event_id, 'version', event_version,
+            'event_timestamp', to_char(event_timestamp AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+            'event_date', to_char(event_date, 'YYYY-MM-DD'), 'event_type', event_type, 'event_category', event_category,
+            'event_action', event_action, 'event_outcome', event_outcome, 'actor_type', actor_type, 'actor_id', actor_id,
+            'actor_ip', host(actor_ip), 'resource_type', resource_type, 'resource_id', resource_id,
+            'correlation_id', correlation_id, 'parent_event_id', parent_event_id,
+            'parent_event_date', to_char(parent_event_date, 'YYYY-MM-DD"T"00:00:00Z'), 'namespace', namespace,
+            'cluster_id', cluster_id, 'event_data', event_data, 'severity', severity, 'duration_ms', duration_ms,
+            'error_code', error_code, 'error_message', error_message, 'retention_days', retention_days,
+            'is_sensitive', is_sensitive))::text
+        FROM audit_events
+        """
+
+    public func query(_ query: AuditQuery) async throws -> (events: [StoredAuditEvent], total: Int) {
+        var conditions: [String] = []
+        var bindings = PostgresBindings()
+        func filter(_ column: String, _ value: String?) {
+            guard let value else { return }
+            bindings.append(value)
+            conditions.append("\(column) = $\(bindings.count)")
+        }
+        filter("event_type", query.eventType)
+        filter("event_category", query.eventCategory)
+        filter("event_outcome", query.eventOutcome)
+        filter("severity", query.severity)
+        filter("correlation_id", query.correlationID)
+        if let since = query.since {
+            bindings.append(since)
+            conditions.append("event_timestamp >= $\(bindings.count)")
+        }
+        if let until = query.until {
+            bindings.append(until)
+            conditions.append("event_timestamp <= $\(bindings.count)")
+        }
+        if let detail = query.detail {
+            // The key is bound as a parameter, never spliced into the SQL.
+            bindings.append(detail.key)
+            bindings.append(detail.value)
+            conditions.append("event_data->>$\(bindings.count - 1) = $\(bindings.count)")
+        }
+        let filter = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
+        var total = 0
+        for try await count in try await client.query(PostgresQuery(unsafeSQL: "SELECT COUNT(*) FROM audit_events" + filter, binds: bindings), logger: logger).decode(Int.self) {
+            total = count
+        }
+        var page = bindings
+        page.append(query.limit)
+        page.append(query.offset)
+        let sql = Self.selectDocument + filter + " ORDER BY event_timestamp DESC, event_id DESC LIMIT $\(page.count - 1) OFFSET $\(page.count)"
+        var events: [StoredAuditEvent] = []
+        let decoder = JSONDecoder()
+        for try await document in try await client.query(PostgresQuery(unsafeSQL: sql, binds: page), logger: logger).decode(String.self) {
+            events.append(try decoder.decode(StoredAuditEvent.self, from: Data(document.utf8)))
+        }
+        return (events, total)
+    }
+
+    public func ping() async throws {
+        try await client.query("SELECT 1", logger: logger)
+    }
+}
+
+enum PostgresURLError: Error, CustomStringConvertible {
+    case invalid(String)
+
+    var description: String {
+        switch self {
+        case .invalid(let url): "'\(url)' is not a postgres://user[:password]@host[:port]/database URL"
+        }
+    }
+}

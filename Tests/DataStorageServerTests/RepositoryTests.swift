@@ -1,0 +1,173 @@
+@testable import Audit
+@testable import DataStorageServer
+import Foundation
+import Logging
+import PostgresNIO
+import ServiceLifecycle
+import Testing
+
+enum Backend: String, CaseIterable, Sendable, CustomTestStringConvertible {
+    case sqlite, postgres
+    var testDescription: String { rawValue }
+}
+
+/// `scripts/test` starts PostgreSQL and sets this; running `swift test` alone fails the
+/// PostgreSQL cases with a message instead of silently skipping them.
+let postgresURL = ProcessInfo.processInfo.environment["DATASTORAGE_TEST_POSTGRES_URL"]
+
+private let quiet = Logger(label: "repository-test") { _ in SwiftLogNoOpLogHandler() }
+
+/// A fresh, migrated repository of the given kind for one test: a new SQLite file, or a
+/// new PostgreSQL database.
+func withRepository(_ backend: Backend, _ body: (any AuditRepository) async throws -> Void) async throws {
+    switch backend {
+    case .sqlite:
+        let file = FileManager.default.temporaryDirectory.appending(path: "audit-\(UUID().uuidString).sqlite")
+        defer { try? FileManager.default.removeItem(at: file) }
+        let repository = try await SQLiteAuditRepository.open(path: file.path, logger: quiet)
+        try await body(repository)
+        try await repository.close()
+    case .postgres:
+        guard let base = postgresURL else {
+            Issue.record("DATASTORAGE_TEST_POSTGRES_URL is not set: run scripts/test, which starts PostgreSQL")
+            return
+        }
+        let database = "audit_\(UUID().uuidString.prefix(8).lowercased())"
+        try await adminQuery(base, "CREATE DATABASE \(database)")
+        let url = base.replacingOccurrences(of: "/audit_test", with: "/\(database)")
+        let repository = try PostgresAuditRepository(url: url, logger: quiet)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await repository.run() }
+            try await repository.migrate()
+            do {
+                try await body(repository)
+            } catch {
+                group.cancelAll()
+                throw error
+            }
+            group.cancelAll()
+        }
+        try await adminQuery(base, "DROP DATABASE \(database) WITH (FORCE)")
+    }
+}
+
+private func adminQuery(_ url: String, _ sql: String) async throws {
+    let components = URLComponents(string: url)!
+    let client = PostgresClient(
+        configuration: .init(host: components.host!, port: components.port!, username: components.user!, password: nil, database: "postgres", tls: .disable),
+        backgroundLogger: quiet)
+    try await withThrowingTaskGroup(of: Void.self) { group in
+        group.addTask { await client.run() }
+        try await client.query(PostgresQuery(unsafeSQL: sql))
+        group.cancelAll()
+    }
+}
+
+func stored(_ index: Int, correlationID: String = "rr-1", at timestamp: Date = Date()) -> StoredAuditEvent {
+    let request = event(index, correlationID: correlationID, at: timestamp)
+    return StoredAuditEvent(
+        eventID: request.eventID!, version: request.version, eventType: request.eventType, eventTimestamp: request.eventTimestamp,
+        eventCategory: request.eventCategory, eventAction: request.eventAction, eventOutcome: request.eventOutcome,
+        actorType: "service", actorID: "gateway-service", actorIP: "10.0.0.\(index % 250)", resourceType: "Signal",
+        resourceID: "fp-\(index)", correlationID: request.correlationID, namespace: "payment", clusterID: nil, severity: "info",
+        durationMs: index, errorCode: nil, errorMessage: nil, retentionDays: 30, isSensitive: false, eventData: request.eventData,
+        eventDate: String(RFC3339.format(timestamp).prefix(10)))
+}
+
+private func sameFields(_ a: StoredAuditEvent, _ b: StoredAuditEvent) -> Bool {
+    a.eventID == b.eventID && a.eventType == b.eventType && abs(a.eventTimestamp.timeIntervalSince(b.eventTimestamp)) < 0.000_001
+        && a.actorIP == b.actorIP && a.correlationID == b.correlationID && a.eventData == b.eventData
+        && a.retentionDays == b.retentionDays && a.durationMs == b.durationMs && a.eventDate == b.eventDate
+        && a.namespace == b.namespace && a.eventOutcome == b.eventOutcome
+}
+
+@Suite("Audit repositories, SQLite and PostgreSQL alike", .serialized)
+struct RepositoryTests {
+    @Test("insert and read back every field", arguments: Backend.allCases)
+    func roundTrip(backend: Backend) async throws {
+        try await withRepository(backend) { repository in
+            let events = (0..<5).map { stored($0) }
+            try await repository.insert(events)
+            let (read, total) = try await repository.query(AuditQuery())
+            #expect(total == 5)
+            let byID = Dictionary(uniqueKeysWithValues: read.map { ($0.eventID, $0) })
+            for event in events {
+                #expect(byID[event.eventID].map { sameFields($0, event) } == true, "\(backend): \(event.eventID)")
+            }
+        }
+    }
+
+    @Test("re-inserting stored events changes nothing", arguments: Backend.allCases)
+    func idempotent(backend: Backend) async throws {
+        try await withRepository(backend) { repository in
+            let events = (0..<3).map { stored($0) }
+            try await repository.insert(events)
+            try await repository.insert(events + [stored(9)])
+            #expect(try await repository.query(AuditQuery()).total == 4)
+        }
+    }
+
+    @Test("every filter, pagination and newest-first order", arguments: Backend.allCases)
+    func filters(backend: Backend) async throws {
+        try await withRepository(backend) { repository in
+            let start = Date().addingTimeInterval(-3600)
+            let events = (0..<10).map { stored($0, correlationID: $0 < 6 ? "a" : "b", at: start.addingTimeInterval(Double($0) * 60)) }
+            try await repository.insert(events)
+            var query = AuditQuery()
+            query.correlationID = "a"
+            query.limit = 2
+            query.offset = 1
+            let page = try await repository.query(query)
+            #expect(page.total == 6)
+            #expect(page.events.map(\.eventID) == [events[4].eventID, events[3].eventID])
+            var since = AuditQuery()
+            since.since = start.addingTimeInterval(7 * 60)
+            #expect(try await repository.query(since).total == 3)
+            var until = AuditQuery()
+            until.until = start.addingTimeInterval(60)
+            #expect(try await repository.query(until).total == 2)
+            var outcome = AuditQuery()
+            outcome.eventOutcome = "failure"
+            #expect(try await repository.query(outcome).total == 4)
+            var detail = AuditQuery()
+            detail.detail = ("service", "gateway")
+            #expect(try await repository.query(detail).total == 10)
+            detail.detail = ("service", "' OR 1=1 --")
+            #expect(try await repository.query(detail).total == 0)
+            var type = AuditQuery()
+            type.eventType = "gateway.signal.received"
+            type.severity = "info"
+            type.eventCategory = "gateway"
+            #expect(try await repository.query(type).total == 10)
+        }
+    }
+
+    @Test("PostgreSQL: a failing row rolls the whole batch back")
+    func atomicity() async throws {
+        try await withRepository(.postgres) { repository in
+            var bad = stored(2)
+            bad.actorIP = "not an address"
+            await #expect(throws: (any Error).self) { try await repository.insert([stored(0), stored(1), bad]) }
+            let total = try await repository.query(AuditQuery()).total
+            #expect(total == 0)
+        }
+    }
+
+    @Test("PostgreSQL: writes land whatever the month, the DEFAULT partition catching the rest")
+    func partitions() async throws {
+        try await withRepository(.postgres) { repository in
+            let now = Date()
+            let dates = [now, now.addingTimeInterval(-35 * 86_400), now.addingTimeInterval(100 * 86_400), now.addingTimeInterval(-400 * 86_400)]
+            try await repository.insert(dates.enumerated().map { stored($0.offset, at: $0.element) })
+            #expect(try await repository.query(AuditQuery()).total == 4)
+        }
+    }
+
+    @Test("monthly partitions run from last month to three ahead, across a year boundary")
+    func partitionNames() {
+        let december = Date(timeIntervalSince1970: 1_765_591_200)  // 2025-12-13
+        let partitions = PostgresAuditRepository.monthlyPartitions(around: december)
+        #expect(partitions.map(\.name) == ["audit_events_2025_11", "audit_events_2025_12", "audit_events_2026_01", "audit_events_2026_02", "audit_events_2026_03"])
+        #expect(partitions[1].from == "2025-12-01" && partitions[1].to == "2026-01-01")
+    }
+}
