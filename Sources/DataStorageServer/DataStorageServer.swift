@@ -14,10 +14,13 @@ public enum DataStorageServer {
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) throws -> some ApplicationProtocol {
         let router = Router()
+        let metrics = ServerMetrics()
+        router.add(middleware: RequestCounting(metrics: metrics))
         if let path = configuration.authTokenFile {
             router.add(middleware: BearerTokenAuthentication(tokens: try TokenFile(path: path)))
         }
-        AuditRoutes(repository: repository, configuration: configuration).register(on: router)
+        router.get("/metrics") { _, _ in metrics.exposition }
+        AuditRoutes(repository: repository, configuration: configuration, metrics: metrics).register(on: router)
         return Application(
             router: router,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "datastorage"),

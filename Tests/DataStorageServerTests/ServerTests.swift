@@ -235,6 +235,24 @@ struct ServerTests {
         }
     }
 
+    @Test("/metrics exposes writes, validation failures and requests by status in Prometheus text")
+    func metrics() async throws {
+        try await withServer { client, url in
+            _ = try await client.createAuditEventsBatch(body: [event(0), event(1)])
+            var bad = event(2)
+            bad.version = ""
+            _ = try await client.createAuditEvent(body: bad)
+            let response = try await AsyncHTTPClientTransport().send(HTTPRequest(method: .get, path: "/metrics"), serverURL: url, operationID: "raw")
+            let text = String(decoding: response.body ?? Data(), as: UTF8.self)
+            #expect(response.statusCode == 200)
+            #expect(text.contains("datastorage_events_written_total 2"))
+            #expect(text.contains("datastorage_validation_failures_total 1"))
+            #expect(text.contains(#"datastorage_http_requests_total{status="201"} 1"#))
+            #expect(text.contains(#"datastorage_http_requests_total{status="400"} 1"#))
+            #expect(text.contains("datastorage_write_duration_seconds_count 1"))
+        }
+    }
+
     @Test("healthz and readyz")
     func health() async throws {
         try await withServer { client, _ in

@@ -15,6 +15,7 @@ import OpenAPICodegenRuntime
 struct AuditRoutes: Sendable {
     let repository: any AuditRepository
     let configuration: ServerConfiguration
+    let metrics: ServerMetrics
 
     func register(on router: Router<BasicRequestContext>) {
         router.post("/api/v1/audit/events") { request, context in try await respond { try await createEvent(request, context) } }
@@ -37,7 +38,7 @@ struct AuditRoutes: Sendable {
 
     private func createEvent(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
         let event = try checked(try await decodeBody(AuditEventRequest.self, request), index: nil)
-        try await repository.insert([event])
+        try await write([event])
         return try jsonResponse(.created, AuditEventResponse(eventID: event.eventID, eventTimestamp: event.eventTimestamp, message: "audit event stored"))
     }
 
@@ -49,8 +50,15 @@ struct AuditRoutes: Sendable {
         }
         // Every event is checked before anything is written: one bad event rejects the batch.
         let events = try requests.enumerated().map { index, event in try checked(event, index: index) }
-        try await repository.insert(events)
+        try await write(events)
         return try jsonResponse(.created, BatchAuditEventResponse(eventIDs: events.map(\.eventID), message: "\(events.count) audit events stored"))
+    }
+
+    private func write(_ events: [StoredAuditEvent]) async throws {
+        let clock = ContinuousClock()
+        let elapsed = try await clock.measure { try await repository.insert(events) }
+        metrics.writeDuration.recordNanoseconds(elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
+        metrics.eventsWritten.increment(by: Int64(events.count))
     }
 
     private func decodeBody<T: Decodable>(_ type: T.Type, _ request: Request) async throws -> T {
@@ -64,6 +72,7 @@ struct AuditRoutes: Sendable {
         do {
             return try JSONDecoder().decode(T.self, from: Data(body.readableBytesView))
         } catch let error as DecodingError {
+            metrics.validationFailures.increment()
             throw Problem.validation("the request body does not match the schema: \(Self.describe(error))",
                                      fieldErrors: Self.fieldError(error))
         }
@@ -89,6 +98,7 @@ struct AuditRoutes: Sendable {
             validator.report("must be between 1 and 2555, got \(retention)", at: "retention_days")
         }
         guard validator.violations.isEmpty else {
+            metrics.validationFailures.increment()
             let prefix = index.map { "event at index \($0): " } ?? ""
             let fields = Dictionary(validator.violations.map { ($0.jsonPath, $0.message) }, uniquingKeysWith: { first, _ in first })
             throw Problem.validation(prefix + validator.violations.map(\.description).joined(separator: "; "), fieldErrors: fields)

@@ -1,0 +1,66 @@
+import Hummingbird
+import Metrics
+import NIOCore
+import Prometheus
+import Synchronization
+
+/// The server's metrics, in a Prometheus registry of its own, exposed at `/metrics`. The
+/// server never bootstraps the process-wide `MetricsSystem`: that is the application's choice.
+final class ServerMetrics: Sendable {
+    static let writeDurationName = "datastorage_write_duration_seconds"
+    static let eventsWrittenName = "datastorage_events_written_total"
+    static let validationFailuresName = "datastorage_validation_failures_total"
+    static let httpRequestsName = "datastorage_http_requests_total"
+
+    let registry = PrometheusCollectorRegistry()
+    let writeDuration: Metrics.Timer
+    let eventsWritten: Metrics.Counter
+    let validationFailures: Metrics.Counter
+    /// One counter per status code, made on first use.
+    private let requestsByStatus = Mutex<[Int: Metrics.Counter]>([:])
+    private let factory: PrometheusMetricsFactory
+
+    init() {
+        factory = PrometheusMetricsFactory(registry: registry)
+        writeDuration = Metrics.Timer(label: Self.writeDurationName, preferredDisplayUnit: .seconds, factory: factory)
+        eventsWritten = Metrics.Counter(label: Self.eventsWrittenName, factory: factory)
+        validationFailures = Metrics.Counter(label: Self.validationFailuresName, factory: factory)
+    }
+
+    func countRequest(status: Int) {
+        let counter = requestsByStatus.withLock { counters in
+            if let counter = counters[status] { return counter }
+            let counter = Metrics.Counter(label: Self.httpRequestsName, dimensions: [("status", String(status))], factory: factory)
+            counters[status] = counter
+            return counter
+        }
+        counter.increment()
+    }
+
+    /// The Prometheus text exposition.
+    var exposition: Response {
+        var bytes: [UInt8] = []
+        registry.emit(into: &bytes)
+        return Response(
+            status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+}
+
+/// Counts every response by status code.
+struct RequestCounting<Context: RequestContext>: RouterMiddleware {
+    let metrics: ServerMetrics
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            let response = try await next(request, context)
+            metrics.countRequest(status: Int(response.status.code))
+            return response
+        } catch let error as any HTTPResponseError {
+            metrics.countRequest(status: Int(error.status.code))
+            throw error
+        } catch {
+            metrics.countRequest(status: 500)
+            throw error
+        }
+    }
+}
