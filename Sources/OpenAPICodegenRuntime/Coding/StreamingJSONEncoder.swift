@@ -12,7 +12,11 @@ public struct StreamingJSONEncoder: Sendable {
     public init() {}
 
     public func encode(_ value: some Encodable) throws -> Data {
-        let output = JSONOutput()
+        // Room for the whole output up front (an audit event is about 190 bytes): growing a
+        // batch from a small buffer copied it several times over, while one large reservation
+        // for every small request would cost a map and unmap of memory each time.
+        let elements = (value as? any Collection)?.count ?? 1
+        let output = JSONOutput(capacity: min(max(elements * 256, 1024), 4 * 1024 * 1024))
         try output.write(value, depth: 0, codingPath: [])
         output.close(deeperThan: 0)
         return Data(output.bytes)
@@ -51,10 +55,8 @@ public final class JSONOutput {
     /// Open containers, innermost last: their closing byte and whether they have members.
     @exclusivity(unchecked) private var open: [(closer: UInt8, hasMembers: Bool)] = []
 
-    init() {
-        // A batch of a thousand audit events is about 190 KB; growing to that from small
-        // sizes copied it several times over. Untouched capacity costs no memory pages.
-        bytes.reserveCapacity(256 * 1024)
+    init(capacity: Int) {
+        bytes.reserveCapacity(capacity)
     }
 
     var depth: Int { open.count }
