@@ -391,15 +391,8 @@ public final class BufferedStore: AuditStore, Service {
 
     private func withAttemptTimeout<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws -> T {
         guard let timeout = config.attemptTimeout else { return try await body() }
-        return try await withThrowingTaskGroup(of: T.self) { group in
-            group.addTask { try await body() }
-            group.addTask {
-                try await self.clock.sleep(timeout)
-                throw AuditWriteError.timedOut(after: timeout)
-            }
-            defer { group.cancelAll() }
-            return try await group.next()!
-        }
+        guard let result = try await clock.withTimeout(timeout, body) else { throw AuditWriteError.timedOut(after: timeout) }
+        return result
     }
 
     /// Maps each documented status of the batch operation to written or a write error.

@@ -25,16 +25,11 @@ public struct DataStorageProber: Sendable {
     public func probe() async throws(ProbeError) {
         let output: Operations.CheckReadiness.Output
         do {
-            output = try await withThrowingTaskGroup(of: Operations.CheckReadiness.Output?.self) { group in
-                group.addTask { try await client.checkReadiness() }
-                group.addTask {
-                    try await clock.sleep(timeout)
-                    return nil
-                }
-                defer { group.cancelAll() }
-                guard let output = try await group.next()! else { throw ProbeError.timedOut(after: timeout) }
-                return output
+            let client = self.client
+            guard let answer = try await clock.withTimeout(timeout, { try await client.checkReadiness() }) else {
+                throw ProbeError.timedOut(after: timeout)
             }
+            output = answer
         } catch let error as ProbeError {
             throw error
         } catch let error as ClientError {

@@ -10,6 +10,19 @@ struct StoreClock: Sendable {
         sleep = { duration in try await clock.sleep(until: clock.now.advanced(by: duration), tolerance: nil) }
         elapsed = { origin.duration(to: clock.now) }
     }
+
+    /// `body`'s result, or nil when `timeout` passes first (`body` is then cancelled).
+    func withTimeout<T: Sendable>(_ timeout: Duration, _ body: @escaping @Sendable () async throws -> T) async throws -> T? {
+        try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask { try await body() }
+            group.addTask {
+                try await self.sleep(timeout)
+                return nil
+            }
+            defer { group.cancelAll() }
+            return try await group.next()!
+        }
+    }
 }
 
 /// When a failed batch is tried again.

@@ -71,7 +71,7 @@ func stored(_ index: Int, correlationID: String = "rr-1", at timestamp: Date = D
         actorType: "service", actorID: "gateway-service", actorIP: "10.0.0.\(index % 250)", resourceType: "Signal",
         resourceID: "fp-\(index)", correlationID: request.correlationID, namespace: "payment", clusterID: nil, severity: "info",
         durationMs: index, errorCode: nil, errorMessage: nil, retentionDays: 30, isSensitive: false, eventData: request.eventData,
-        eventDate: String(RFC3339.format(timestamp).prefix(10)))
+        eventDate: StoredTime.utcDate(timestamp))
 }
 
 private func sameFields(_ a: StoredAuditEvent, _ b: StoredAuditEvent) -> Bool {
@@ -130,9 +130,9 @@ struct RepositoryTests {
             outcome.eventOutcome = "failure"
             #expect(try await repository.query(outcome).total == 4)
             var detail = AuditQuery()
-            detail.detail = ("service", "gateway")
+            detail.detail = DetailFilter(key: "service", value: "gateway")
             #expect(try await repository.query(detail).total == 10)
-            detail.detail = ("service", "' OR 1=1 --")
+            detail.detail = DetailFilter(key: "service", value: "' OR 1=1 --")
             #expect(try await repository.query(detail).total == 0)
             var type = AuditQuery()
             type.eventType = "gateway.signal.received"

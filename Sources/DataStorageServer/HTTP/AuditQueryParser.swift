@@ -31,7 +31,7 @@ struct AuditQueryParser {
             guard !key.isEmpty, key.utf8.allSatisfy({ $0 == UInt8(ascii: "_") || ($0 < 0x80 && Character(Unicode.Scalar($0)).isLetter) || ($0 >= 0x30 && $0 <= 0x39) }) else {
                 throw Problem.badRequest("invalid-parameter", "detail_key must match ^[a-zA-Z0-9_]+$")
             }
-            query.detail = (key, value)
+            query.detail = DetailFilter(key: key, value: value)
         default:
             throw Problem.badRequest("invalid-parameter", "detail_key and detail_value must be given together")
         }

@@ -113,17 +113,13 @@ struct AuditRoutes: Sendable {
             namespace: event.namespace, clusterID: event.clusterID, severity: event.severity ?? "info",
             durationMs: event.durationMs, errorCode: event.errorCode, errorMessage: event.errorMessage,
             retentionDays: event.retentionDays ?? 2555, isSensitive: event.isSensitive ?? false, eventData: event.eventData,
-            eventDate: Self.utcDate(event.eventTimestamp))
+            eventDate: StoredTime.utcDate(event.eventTimestamp))
     }
 
     static func isIPAddress(_ text: String) -> Bool {
         var ipv4 = in_addr()
         var ipv6 = in6_addr()
         return inet_pton(AF_INET, text, &ipv4) == 1 || inet_pton(AF_INET6, text, &ipv6) == 1
-    }
-
-    static func utcDate(_ date: Date) -> String {
-        String(RFC3339.format(date).prefix(10))
     }
 
     // MARK: Query
@@ -151,8 +147,9 @@ struct AuditRoutes: Sendable {
 
     // MARK: Decoding errors
 
+    /// The JSONPath of a decoding error, spelled as validation errors spell theirs.
     private static func path(_ codingPath: [any CodingKey]) -> String {
-        codingPath.reduce("$") { text, key in key.intValue.map { text + "[\($0)]" } ?? text + "." + key.stringValue }
+        Violation(path: codingPath.map { key in key.intValue.map(PathComponent.index) ?? .key(key.stringValue) }, message: "").jsonPath
     }
 
     static func describe(_ error: DecodingError) -> String {

@@ -1,5 +1,6 @@
 import DataStorageClient
 import Foundation
+import OpenAPICodegenRuntime
 
 /// Where the server keeps audit events. Two implementations share one test suite; the
 /// SQLite one is the embedded default.
@@ -24,30 +25,33 @@ public struct AuditQuery: Sendable, Hashable {
     public var correlationID: String?
     public var since: Date?
     public var until: Date?
-    /// A top-level key of event_data, restricted to `[A-Za-z0-9_]+`, and the value it must equal.
-    public var detail: (key: String, value: String)?
+    public var detail: DetailFilter?
     public var limit = 50
     public var offset = 0
 
     public init() {}
+}
 
-    public static func == (lhs: AuditQuery, rhs: AuditQuery) -> Bool {
-        lhs.eventType == rhs.eventType && lhs.eventCategory == rhs.eventCategory && lhs.eventOutcome == rhs.eventOutcome
-            && lhs.severity == rhs.severity && lhs.correlationID == rhs.correlationID && lhs.since == rhs.since
-            && lhs.until == rhs.until && lhs.detail?.key == rhs.detail?.key && lhs.detail?.value == rhs.detail?.value
-            && lhs.limit == rhs.limit && lhs.offset == rhs.offset
-    }
+/// A top-level key of event_data, restricted to `[A-Za-z0-9_]+`, and the value it must equal.
+public struct DetailFilter: Sendable, Hashable {
+    public var key: String
+    public var value: String
 
-    public func hash(into hasher: inout Hasher) {
-        hasher.combine(correlationID)
-        hasher.combine(limit)
-        hasher.combine(offset)
+    public init(key: String, value: String) {
+        self.key = key
+        self.value = value
     }
 }
 
-/// Time as stored and compared: microseconds since 1970, so ordering is numeric and exact.
+/// Time as stored and compared.
 enum StoredTime {
+    /// Microseconds since 1970, so ordering is numeric and exact.
     static func microseconds(_ date: Date) -> Int64 {
         Int64((date.timeIntervalSince1970 * 1_000_000).rounded())
+    }
+
+    /// The UTC calendar date, `YYYY-MM-DD`: `event_date`, the partition key.
+    static func utcDate(_ date: Date) -> String {
+        String(RFC3339.format(date).prefix(10))
     }
 }
