@@ -13,12 +13,24 @@ public struct ServerConfiguration: Sendable {
     public var now: @Sendable () -> Date
     /// When set, `/api` routes need a bearer token listed in this file (one per line).
     public var authTokenFile: String?
+    /// Where the dead-letter journal lives. Without one, a write the database refuses gets 500.
+    public var deadLetterDirectory: String?
+    /// How often the dead-letter queue looks for the database while it holds events.
+    public var deadLetterReplayInterval: Duration = .seconds(1)
+    /// The longest the last dead-letter replay at shutdown may take.
+    public var shutdownReplayTimeout: Duration = .seconds(10)
+    /// How long `/readyz` answers 503 before the server stops accepting connections, so that
+    /// load balancers notice first.
+    public var shutdownDrainDelay: Duration
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, maxBodyBytes: Int = 5 * 1024 * 1024, maxBatch: Int = 1000,
-        authTokenFile: String? = nil, now: @escaping @Sendable () -> Date = { Date() }
+        authTokenFile: String? = nil, deadLetterDirectory: String? = nil, shutdownDrainDelay: Duration = .zero,
+        now: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.authTokenFile = authTokenFile
+        self.deadLetterDirectory = deadLetterDirectory
+        self.shutdownDrainDelay = shutdownDrainDelay
         self.host = host
         self.port = port
         self.maxBodyBytes = min(max(maxBodyBytes, 1024 * 1024), 50 * 1024 * 1024)

@@ -8,7 +8,7 @@ import ServiceLifecycle
 @main
 struct DataStorageCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "datastorage", abstract: "Serves the audit API of openapi/datastorage.yaml over SQLite.")
+        commandName: "datastorage", abstract: "Serves the audit API of openapi/datastorage.yaml over SQLite or PostgreSQL.")
 
     @Option(help: "Address to listen on (env DATASTORAGE_HOST).")
     var host = ProcessInfo.processInfo.environment["DATASTORAGE_HOST"] ?? "127.0.0.1"
@@ -25,6 +25,12 @@ struct DataStorageCommand: AsyncParsableCommand {
     @Option(help: "Largest batch (env DATASTORAGE_MAX_BATCH).")
     var maxBatch = Int(ProcessInfo.processInfo.environment["DATASTORAGE_MAX_BATCH"] ?? "") ?? 1000
 
+    @Option(help: "Directory of the durable dead-letter journal (env DATASTORAGE_DLQ_DIR).")
+    var dlqDir = ProcessInfo.processInfo.environment["DATASTORAGE_DLQ_DIR"] ?? "./datastorage-dlq"
+
+    @Option(help: "Seconds /readyz answers 503 before shutdown stops accepting requests (env DATASTORAGE_DRAIN_SECONDS).")
+    var drainSeconds = Double(ProcessInfo.processInfo.environment["DATASTORAGE_DRAIN_SECONDS"] ?? "") ?? 5
+
     @Option(help: "A file of accepted bearer tokens, one per line; /api routes then need one (env DATASTORAGE_AUTH_TOKEN_FILE).")
     var authTokenFile = ProcessInfo.processInfo.environment["DATASTORAGE_AUTH_TOKEN_FILE"]
 
@@ -32,6 +38,7 @@ struct DataStorageCommand: AsyncParsableCommand {
         guard storage.hasPrefix("sqlite:") || storage.hasPrefix("postgres://") || storage.hasPrefix("postgresql://") else {
             throw ValidationError("--storage must be sqlite:PATH or postgres://user@host:port/database")
         }
+        guard drainSeconds.isFinite, drainSeconds >= 0 else { throw ValidationError("--drain-seconds must be 0 or more") }
     }
 
     func run() async throws {
@@ -46,26 +53,16 @@ struct DataStorageCommand: AsyncParsableCommand {
             repository = postgres
         }
         let configuration = ServerConfiguration(
-            host: host, port: port, maxBodyBytes: maxBodyBytes, maxBatch: maxBatch, authTokenFile: authTokenFile)
-        let application = try DataStorageServer.makeApplication(configuration: configuration, repository: repository, logger: logger) { port in
+            host: host, port: port, maxBodyBytes: maxBodyBytes, maxBatch: maxBatch, authTokenFile: authTokenFile,
+            deadLetterDirectory: dlqDir, shutdownDrainDelay: .milliseconds(Int64(drainSeconds * 1000)))
+        let server = try await DataStorageService(configuration: configuration, repository: repository, logger: logger) { port in
             logger.info("datastorage listening", metadata: ["port": "\(port)"])
         }
-        let migrations = repository as? PostgresAuditRepository
+        // The repository's pool starts first and stops last, after the server has drained.
         let group = ServiceGroup(
-            configuration: .init(services: services.map { .init(service: $0) } + [.init(service: MigratedApplication(application: application, migrate: { try await migrations?.migrate() }))],
+            configuration: .init(services: (services + [server]).map { .init(service: $0) },
                                  gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
         try await (repository as? SQLiteAuditRepository)?.close()
-    }
-}
-
-/// Runs the migrations (which need the database pool running), then serves.
-struct MigratedApplication<Application: Service>: Service {
-    let application: Application
-    let migrate: @Sendable () async throws -> Void
-
-    func run() async throws {
-        try await migrate()
-        try await application.run()
     }
 }

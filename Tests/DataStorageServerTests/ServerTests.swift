@@ -19,15 +19,18 @@ func withServer(
     }
 }
 
-private func serve(
-    _ repository: any AuditRepository, _ configuration: ServerConfiguration, _ body: @Sendable (Client, URL) async throws -> Void
+/// Serves `repository` on a free loopback port for the duration of `body`, then shuts the
+/// server down gracefully and waits for it.
+func serve(
+    _ repository: any AuditRepository, _ configuration: ServerConfiguration, clock: some Clock<Duration> = ContinuousClock(),
+    _ body: @Sendable (Client, URL) async throws -> Void
 ) async throws {
     let logger = Logger(label: "datastorage-test") { _ in SwiftLogNoOpLogHandler() }
     let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
-    let application = try DataStorageServer.makeApplication(configuration: configuration, repository: repository, logger: logger) { port in
+    let server = try await DataStorageService(configuration: configuration, repository: repository, logger: logger, clock: clock) { port in
         portContinuation.yield(port)
     }
-    let group = ServiceGroup(services: [application], gracefulShutdownSignals: [], cancellationSignals: [], logger: logger)
+    let group = ServiceGroup(services: [server], gracefulShutdownSignals: [], cancellationSignals: [], logger: logger)
     let http = HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup.singleton, configuration: AsyncHTTPClientTransport.failFastConfiguration())
     try await withThrowingTaskGroup(of: Void.self) { tasks in
         tasks.addTask { try await group.run() }

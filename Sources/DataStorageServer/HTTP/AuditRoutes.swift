@@ -14,6 +14,8 @@ import OpenAPICodegenRuntime
 /// contract change breaks the server's build as it breaks the clients'.
 struct AuditRoutes: Sendable {
     let repository: any AuditRepository
+    let deadLetters: DeadLetterQueue?
+    let state: ServerState
     let configuration: ServerConfiguration
     let metrics: ServerMetrics
 
@@ -38,8 +40,12 @@ struct AuditRoutes: Sendable {
 
     private func createEvent(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
         let event = try checked(try await decodeBody(AuditEventRequest.self, request), index: nil)
-        try await write([event])
-        return try jsonResponse(.created, AuditEventResponse(eventID: event.eventID, eventTimestamp: event.eventTimestamp, message: "audit event stored"))
+        switch try await write([event], context) {
+        case .stored:
+            return try jsonResponse(.created, AuditEventResponse(eventID: event.eventID, eventTimestamp: event.eventTimestamp, message: "audit event stored"))
+        case .queued:
+            return try jsonResponse(.accepted, AsyncAcceptanceResponse(status: "accepted", message: "database unavailable; audit event queued durably"))
+        }
     }
 
     private func createBatch(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
@@ -50,15 +56,46 @@ struct AuditRoutes: Sendable {
         }
         // Every event is checked before anything is written: one bad event rejects the batch.
         let events = try requests.enumerated().map { index, event in try checked(event, index: index) }
-        try await write(events)
-        return try jsonResponse(.created, BatchAuditEventResponse(eventIDs: events.map(\.eventID), message: "\(events.count) audit events stored"))
+        switch try await write(events, context) {
+        case .stored:
+            return try jsonResponse(.created, BatchAuditEventResponse(eventIDs: events.map(\.eventID), message: "\(events.count) audit events stored"))
+        case .queued:
+            return try jsonResponse(.accepted, AsyncAcceptanceResponse(
+                status: "accepted", message: "database unavailable; \(events.count) audit events queued durably", count: events.count))
+        }
     }
 
-    private func write(_ events: [StoredAuditEvent]) async throws {
-        let clock = ContinuousClock()
-        let elapsed = try await clock.measure { try await repository.insert(events) }
-        metrics.writeDuration.recordNanoseconds(elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
-        metrics.eventsWritten.increment(by: Int64(events.count))
+    private enum WriteOutcome {
+        case stored
+        /// In the dead-letter journal, on disk; the database gets them when it is back.
+        case queued
+    }
+
+    /// Stores the events, or journals them when the database refuses; 500 only when both fail.
+    private func write(_ events: [StoredAuditEvent], _ context: BasicRequestContext) async throws -> WriteOutcome {
+        let databaseError: any Error
+        do {
+            let elapsed = try await ContinuousClock().measure { try await repository.insert(events) }
+            metrics.writeDuration.recordNanoseconds(elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
+            metrics.eventsWritten.increment(by: Int64(events.count))
+            return .stored
+        } catch {
+            databaseError = error
+        }
+        guard let deadLetters else {
+            context.logger.error("audit write failed and no dead-letter queue is configured", metadata: ["error": "\(databaseError)"])
+            throw Problem.storageUnavailable("the database refused the write: \(databaseError)")
+        }
+        do {
+            try await deadLetters.append(events)
+        } catch {
+            context.logger.error("audit write failed in the database and in the dead-letter queue", metadata: [
+                "database_error": "\(databaseError)", "queue_error": "\(error)", "events": "\(events.count)"])
+            throw Problem.storageUnavailable("the database and the dead-letter queue both failed")
+        }
+        context.logger.warning("database unavailable; events queued in the dead-letter journal", metadata: [
+            "error": "\(databaseError)", "events": "\(events.count)"])
+        return .queued
     }
 
     private func decodeBody<T: Decodable>(_ type: T.Type, _ request: Request) async throws -> T {
@@ -136,6 +173,10 @@ struct AuditRoutes: Sendable {
     // MARK: Health
 
     private func readiness() async -> Response {
+        if state.isShuttingDown {
+            return (try? jsonResponse(.serviceUnavailable, ReadinessResponse(status: "not_ready", reason: "shutting_down")))
+                ?? Response(status: .serviceUnavailable)
+        }
         do {
             try await repository.ping()
             return (try? jsonResponse(.ok, ReadinessResponse(status: "ready"))) ?? Response(status: .ok)

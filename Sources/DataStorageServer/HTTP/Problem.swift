@@ -20,6 +20,11 @@ struct Problem: Error {
         Problem(status: .badRequest, type: type, title: "Bad Request", detail: detail)
     }
 
+    /// 500: the events are not stored anywhere, and the client should retry.
+    static func storageUnavailable(_ detail: String) -> Problem {
+        Problem(status: .internalServerError, type: "storage-unavailable", title: "Internal Server Error", detail: detail)
+    }
+
     var response: Response {
         let body = RFC7807Problem(
             type: "https://kubernaut.ai/problems/\(type)", title: title, status: Int32(status.code), detail: detail,

@@ -11,11 +11,21 @@ final class ServerMetrics: Sendable {
     static let eventsWrittenName = "datastorage_events_written_total"
     static let validationFailuresName = "datastorage_validation_failures_total"
     static let httpRequestsName = "datastorage_http_requests_total"
+    static let deadLetterDepthName = "datastorage_dlq_depth"
+    static let deadLetterEnqueuedName = "datastorage_dlq_enqueued_total"
+    static let deadLetterReplayedName = "datastorage_dlq_replayed_total"
+    static let deadLetterDamagedSegmentsName = "datastorage_dlq_damaged_segments_total"
 
     let registry = PrometheusCollectorRegistry()
     let writeDuration: Metrics.Timer
     let eventsWritten: Metrics.Counter
     let validationFailures: Metrics.Counter
+    /// Events in the dead-letter journal, not yet in the database.
+    let deadLetterDepth: Metrics.Gauge
+    let deadLetterEnqueued: Metrics.Counter
+    let deadLetterReplayed: Metrics.Counter
+    /// Segments whose tail was torn or corrupt and skipped.
+    let deadLetterDamagedSegments: Metrics.Counter
     /// One counter per status code, made on first use.
     private let requestsByStatus = Mutex<[Int: Metrics.Counter]>([:])
     private let factory: PrometheusMetricsFactory
@@ -25,6 +35,10 @@ final class ServerMetrics: Sendable {
         writeDuration = Metrics.Timer(label: Self.writeDurationName, preferredDisplayUnit: .seconds, factory: factory)
         eventsWritten = Metrics.Counter(label: Self.eventsWrittenName, factory: factory)
         validationFailures = Metrics.Counter(label: Self.validationFailuresName, factory: factory)
+        deadLetterDepth = Metrics.Gauge(label: Self.deadLetterDepthName, factory: factory)
+        deadLetterEnqueued = Metrics.Counter(label: Self.deadLetterEnqueuedName, factory: factory)
+        deadLetterReplayed = Metrics.Counter(label: Self.deadLetterReplayedName, factory: factory)
+        deadLetterDamagedSegments = Metrics.Counter(label: Self.deadLetterDamagedSegmentsName, factory: factory)
     }
 
     func countRequest(status: Int) {

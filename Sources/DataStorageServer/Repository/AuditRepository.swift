@@ -14,6 +14,10 @@ public protocol AuditRepository: Sendable {
 
     /// Throws when the database does not answer.
     func ping() async throws
+
+    /// Brings the schema up to date. The server calls it once before it serves; it must be
+    /// safe when several replicas start together.
+    func migrate() async throws
 }
 
 /// Filters of `GET /api/v1/audit/events`, already checked; all combine with AND.

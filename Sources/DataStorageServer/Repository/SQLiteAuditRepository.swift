@@ -22,7 +22,7 @@ public actor SQLiteAuditRepository: AuditRepository {
     }
 
     /// Creates the schema when missing; safe to run at every start.
-    private func migrate() async throws {
+    public func migrate() async throws {
         for statement in [
             "PRAGMA journal_mode=WAL",
             "PRAGMA synchronous=NORMAL",

@@ -1,0 +1,86 @@
+import Hummingbird
+import Logging
+import NIOCore
+import ServiceLifecycle
+
+/// The DataStorage reference server: the audit endpoints of `openapi/datastorage.yaml` over
+/// an ``AuditRepository``, with a durable dead-letter queue for when the database is down.
+///
+/// Run it in a `ServiceGroup` after the repository's own service (PostgreSQL's connection
+/// pool), so that it stops first. A graceful shutdown then goes: `/readyz` answers 503 for
+/// ``ServerConfiguration/shutdownDrainDelay``; the HTTP server stops accepting and lets
+/// in-flight requests finish; the dead-letter queue is replayed one last time.
+public struct DataStorageService: Service {
+    private let configuration: ServerConfiguration
+    private let repository: any AuditRepository
+    private let deadLetters: DeadLetterQueue?
+    private let logger: Logger
+    private let clock: ServerClock
+    private let onServerRunning: @Sendable (Int) async -> Void
+
+    /// Opens the dead-letter journal (when configured) and prepares the routes.
+    ///
+    /// - Parameters:
+    ///   - clock: Times the drain delay, dead-letter replay and its shutdown time-out.
+    ///   - onServerRunning: Called with the bound port once the server listens.
+    /// - Throws: ``DeadLetterQueueError`` when the journal directory cannot be used.
+    public init(
+        configuration: ServerConfiguration, repository: any AuditRepository, logger: Logger,
+        clock: some Clock<Duration> = ContinuousClock(),
+        onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) async throws {
+        self.configuration = configuration
+        self.repository = repository
+        self.logger = logger
+        self.clock = ServerClock(clock)
+        self.onServerRunning = onServerRunning
+        metrics = ServerMetrics()
+        if let directory = configuration.deadLetterDirectory {
+            deadLetters = try await DeadLetterQueue(directory: directory, logger: logger, metrics: metrics)
+        } else {
+            deadLetters = nil
+        }
+    }
+
+    private let metrics: ServerMetrics
+
+    /// Migrates the database, then serves until a graceful shutdown or cancellation.
+    public func run() async throws {
+        try await repository.migrate()
+        let state = ServerState()
+        var services: [any Service] = []
+        if let deadLetters {
+            services.append(DeadLetterReplayer(
+                queue: deadLetters, repository: repository, interval: configuration.deadLetterReplayInterval,
+                shutdownTimeout: configuration.shutdownReplayTimeout, clock: clock, logger: logger))
+        }
+        services.append(try makeApplication(state: state))
+        services.append(ReadinessGate(state: state, drainDelay: configuration.shutdownDrainDelay, clock: clock, logger: logger))
+        let group = ServiceGroup(services: services, gracefulShutdownSignals: [], cancellationSignals: [], logger: logger)
+        do {
+            try await group.run()
+        } catch {
+            try await deadLetters?.shutdown()
+            throw error
+        }
+        try await deadLetters?.shutdown()
+    }
+
+    private func makeApplication(state: ServerState) throws -> some ApplicationProtocol {
+        let router = Router()
+        router.add(middleware: RequestCounting(metrics: metrics))
+        if let path = configuration.authTokenFile {
+            router.add(middleware: BearerTokenAuthentication(tokens: try TokenFile(path: path)))
+        }
+        router.get("/metrics") { [metrics] _, _ in metrics.exposition }
+        AuditRoutes(repository: repository, deadLetters: deadLetters, state: state, configuration: configuration, metrics: metrics)
+            .register(on: router)
+        return Application(
+            router: router,
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "datastorage"),
+            onServerRunning: { [onServerRunning, configuration] channel in
+                await onServerRunning(channel.localAddress?.port ?? configuration.port)
+            },
+            logger: logger)
+    }
+}

@@ -1,0 +1,277 @@
+import DataStorageClient
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Logging
+import NIOCore
+import NIOPosix
+import OpenAPICodegenRuntime
+
+/// Why the dead-letter queue could not take or give back events.
+public struct DeadLetterQueueError: Error, CustomStringConvertible {
+    /// What was being done, and to which file.
+    public var operation: String
+    public var path: String
+    public var reason: String
+
+    public var description: String { "dead-letter queue: \(operation) \(path) failed: \(reason)" }
+
+    init(operation: String, path: String, reason: String) {
+        self.operation = operation
+        self.path = path
+        self.reason = reason
+    }
+
+    init(operation: String, path: String, errno code: Int32) {
+        self.init(operation: operation, path: path, reason: String(cString: strerror(code)))
+    }
+}
+
+/// Events the database could not take, kept durably on local disk until it can.
+///
+/// An append-only journal of segment files (`segment-<n>.dlq`, oldest first) under one
+/// directory. ``append(_:)`` returns only after the record is fsynced, so an event answered
+/// with 202 survives a crash or restart. ``replay(into:)`` inserts segments into the
+/// repository oldest first, and deletes a segment only after all its events are committed;
+/// inserts are idempotent, so replaying a segment twice (after a crash mid-replay) stores
+/// nothing twice. A damaged tail (a crash mid-write) is logged, counted and skipped; the
+/// intact records before it are replayed.
+///
+/// File I/O blocks, so the actor runs on a thread of its own rather than on the shared
+/// cooperative pool or an event loop that serves requests.
+public actor DeadLetterQueue {
+    private struct Segment {
+        var id: UInt64
+        var eventCount: Int
+        /// Records already committed by an earlier, interrupted replay of this segment.
+        var replayedRecords = 0
+    }
+
+    private struct ActiveSegment {
+        var segment: Segment
+        var descriptor: Int32
+        var size: Int
+    }
+
+    public let directory: String
+    private let segmentBytes: Int
+    private let logger: Logger
+    private let metrics: ServerMetrics
+    private let thread: MultiThreadedEventLoopGroup
+    private let executor: any SerialExecutor
+    private var sealed: [Segment] = []
+    private var active: ActiveSegment?
+    private var nextSegmentID: UInt64 = 1
+    private var replaying = false
+    /// Events in the journal, not yet committed to the database.
+    public private(set) var depth = 0
+
+    public nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
+
+    /// Opens (creating if needed) the journal in `directory` and counts what it holds from an
+    /// earlier run.
+    ///
+    /// - Parameter segmentBytes: A segment is sealed once it grows past this size.
+    /// - Throws: ``DeadLetterQueueError`` when the directory cannot be created or read.
+    init(directory: String, segmentBytes: Int = 16 * 1024 * 1024, logger: Logger, metrics: ServerMetrics) async throws {
+        self.directory = directory
+        self.segmentBytes = segmentBytes
+        self.logger = logger
+        self.metrics = metrics
+        thread = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        executor = thread.next().executor
+        try recover()
+    }
+
+    /// Stops the journal's thread; call once nothing uses the queue any more.
+    public nonisolated func shutdown() async throws {
+        try await thread.shutdownGracefully()
+    }
+
+    private func recover() throws {
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        } catch {
+            throw DeadLetterQueueError(operation: "create directory", path: directory, reason: "\(error)")
+        }
+        let names: [String]
+        do {
+            names = try FileManager.default.contentsOfDirectory(atPath: directory)
+        } catch {
+            throw DeadLetterQueueError(operation: "list", path: directory, reason: "\(error)")
+        }
+        for id in names.compactMap(Self.segmentID).sorted() {
+            let (records, _) = readSegment(id)
+            let events = records.reduce(0) { $0 + $1.eventCount }
+            sealed.append(Segment(id: id, eventCount: events))
+            depth += events
+            nextSegmentID = id + 1
+        }
+        metrics.deadLetterDepth.record(depth)
+        if depth > 0 {
+            logger.warning("dead-letter queue holds events from an earlier run", metadata: [
+                "events": "\(depth)", "segments": "\(sealed.count)", "directory": "\(directory)"])
+        }
+    }
+
+    // MARK: Appending
+
+    /// Writes the events as one record and returns once they are on disk.
+    ///
+    /// - Throws: ``DeadLetterQueueError`` when the record could not be written and synced;
+    ///   the journal is then left as it was before the call.
+    public func append(_ events: [StoredAuditEvent]) throws {
+        let payload = try StreamingJSONEncoder().encode(events)
+        let record = JournalFormat.frame(eventCount: events.count, payload: payload)
+        var segment = try activeSegment()
+        var failure = Self.writeAll(record, to: segment.descriptor)
+        if failure == 0, fsync(segment.descriptor) != 0 { failure = errno }
+        guard failure == 0 else {
+            // Cut the partial record off so that later appends stay readable, and start
+            // a new segment if even that fails.
+            if ftruncate(segment.descriptor, off_t(segment.size)) != 0 { seal() }
+            throw DeadLetterQueueError(operation: "append to", path: path(segment.segment.id), errno: failure)
+        }
+        segment.size += record.count
+        segment.segment.eventCount += events.count
+        active = segment
+        depth += events.count
+        metrics.deadLetterEnqueued.increment(by: Int64(events.count))
+        metrics.deadLetterDepth.record(depth)
+        if segment.size >= segmentBytes { seal() }
+    }
+
+    private func activeSegment() throws -> ActiveSegment {
+        if let active { return active }
+        let id = nextSegmentID
+        let descriptor = open(path(id), O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { throw DeadLetterQueueError(operation: "create", path: path(id), errno: errno) }
+        do {
+            var failure = Self.writeAll(JournalFormat.magic, to: descriptor)
+            if failure == 0, fsync(descriptor) != 0 { failure = errno }
+            guard failure == 0 else { throw DeadLetterQueueError(operation: "create", path: path(id), errno: failure) }
+            // The new file's directory entry must be durable too, or a crash could lose it.
+            try syncDirectory()
+        } catch {
+            close(descriptor)
+            unlink(path(id))
+            throw error
+        }
+        nextSegmentID += 1
+        let segment = ActiveSegment(segment: Segment(id: id, eventCount: 0), descriptor: descriptor, size: JournalFormat.magic.count)
+        active = segment
+        return segment
+    }
+
+    /// Closes the active segment; the next append starts a new one.
+    private func seal() {
+        guard let segment = active else { return }
+        close(segment.descriptor)
+        active = nil
+        sealed.append(segment.segment)
+    }
+
+    // MARK: Replaying
+
+    /// Inserts the journal's events into `repository`, oldest segment first, deleting each
+    /// segment once all its events are committed.
+    ///
+    /// Stops at the first failed insert and rethrows it; the next call resumes from the
+    /// segment that failed. Appends made during a replay go to a new segment.
+    ///
+    /// - Returns: How many events were committed.
+    @discardableResult
+    public func replay(into repository: any AuditRepository) async throws -> Int {
+        // One replay at a time: a second would insert the same segment alongside the first.
+        guard !replaying else { return 0 }
+        replaying = true
+        defer { replaying = false }
+        seal()
+        var committed = 0
+        while var segment = sealed.first {
+            let (records, damage) = readSegment(segment.id)
+            for record in records.dropFirst(segment.replayedRecords) {
+                let events: [StoredAuditEvent]
+                do {
+                    events = try JSONDecoder().decode([StoredAuditEvent].self, from: record.payload)
+                } catch {
+                    // The checksum matched, so these are bytes this server wrote and cannot read
+                    // back: an incompatible contract change. Keep the file for an operator.
+                    logger.error("dead-letter record does not decode; keeping its segment", metadata: [
+                        "segment": "\(path(segment.id))", "error": "\(error)"])
+                    throw DeadLetterQueueError(operation: "decode", path: path(segment.id), reason: "\(error)")
+                }
+                try await repository.insert(events)
+                segment.replayedRecords += 1
+                sealed[0] = segment
+                committed += events.count
+                depth -= events.count
+                metrics.deadLetterReplayed.increment(by: Int64(events.count))
+                metrics.deadLetterDepth.record(depth)
+            }
+            if let damage {
+                // The events counted for the damaged part were never readable: none were counted.
+                logger.error("dead-letter segment has a damaged tail; intact records were replayed, the rest is skipped", metadata: [
+                    "segment": "\(path(segment.id))", "damage": "\(damage)"])
+                metrics.deadLetterDamagedSegments.increment()
+            }
+            guard unlink(path(segment.id)) == 0 || errno == ENOENT else {
+                throw DeadLetterQueueError(operation: "delete", path: path(segment.id), errno: errno)
+            }
+            try syncDirectory()
+            sealed.removeFirst()
+            logger.info("dead-letter segment replayed", metadata: [
+                "segment": "\(path(segment.id))", "events": "\(segment.eventCount)", "remaining": "\(depth)"])
+        }
+        return committed
+    }
+
+    // MARK: Files
+
+    private func path(_ id: UInt64) -> String {
+        directory + "/" + Self.segmentName(id)
+    }
+
+    static func segmentName(_ id: UInt64) -> String {
+        let digits = String(id)
+        return "segment-" + String(repeating: "0", count: max(0, 16 - digits.count)) + digits + ".dlq"
+    }
+
+    static func segmentID(_ name: String) -> UInt64? {
+        guard name.hasPrefix("segment-"), name.hasSuffix(".dlq") else { return nil }
+        return UInt64(name.dropFirst("segment-".count).dropLast(".dlq".count))
+    }
+
+    private func readSegment(_ id: UInt64) -> (records: [JournalFormat.Record], damage: JournalFormat.Damage?) {
+        guard let data = FileManager.default.contents(atPath: path(id)) else {
+            return ([], JournalFormat.Damage(offset: 0, reason: "unreadable file", skippedBytes: 0))
+        }
+        return JournalFormat.read(data)
+    }
+
+    private func syncDirectory() throws {
+        let descriptor = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw DeadLetterQueueError(operation: "open", path: directory, errno: errno) }
+        defer { close(descriptor) }
+        guard fsync(descriptor) == 0 else { throw DeadLetterQueueError(operation: "sync", path: directory, errno: errno) }
+    }
+
+    /// Writes every byte; 0, or the errno of the write that failed.
+    private static func writeAll(_ bytes: [UInt8], to descriptor: Int32) -> Int32 {
+        var written = 0
+        while written < bytes.count {
+            let result = bytes.withUnsafeBytes { buffer in
+                write(descriptor, buffer.baseAddress! + written, buffer.count - written)
+            }
+            if result < 0 {
+                if errno == EINTR { continue }
+                return errno
+            }
+            written += result
+        }
+        return 0
+    }
+}
