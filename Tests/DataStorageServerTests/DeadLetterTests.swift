@@ -86,17 +86,8 @@ private func temporaryDirectory() -> String {
     FileManager.default.temporaryDirectory.appending(path: "dlq-\(UUID().uuidString)").path
 }
 
-private func segments(in directory: String) -> [String] {
+func segments(in directory: String) -> [String] {
     ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).filter { $0.hasSuffix(".dlq") }.sorted()
-}
-
-private func stored(_ events: [AuditEvent]) -> [StoredAuditEvent] {
-    events.map { event in
-        StoredAuditEvent(
-            eventID: event.eventID!, version: event.version, eventType: event.eventType, eventTimestamp: event.eventTimestamp,
-            eventCategory: event.eventCategory, eventAction: event.eventAction, eventOutcome: event.eventOutcome,
-            correlationID: event.correlationID, eventData: event.eventData, eventDate: StoredTime.utcDate(event.eventTimestamp))
-    }
 }
 
 private func exposition(_ metrics: ServerMetrics) -> String {
@@ -105,7 +96,7 @@ private func exposition(_ metrics: ServerMetrics) -> String {
     return String(decoding: bytes, as: UTF8.self)
 }
 
-private func count(_ repository: any AuditRepository) async throws -> Int {
+func count(_ repository: any AuditRepository) async throws -> Int {
     var query = AuditQuery()
     query.limit = 1
     return try await repository.query(query).total
@@ -169,7 +160,7 @@ struct DeadLetterQueueTests {
     func survivesRestart() async throws {
         let directory = temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let events = stored((0..<5).map { event($0) })
+        let events = (0..<5).map { stored($0) }
         let first = try await DeadLetterQueue(directory: directory, logger: quiet, metrics: ServerMetrics())
         try await first.append(Array(events[0..<2]))
         try await first.append(Array(events[2...]))
@@ -197,7 +188,7 @@ struct DeadLetterQueueTests {
     func tornTail() async throws {
         let directory = temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let events = stored((0..<3).map { event($0) })
+        let events = (0..<3).map { stored($0) }
         let writer = try await DeadLetterQueue(directory: directory, logger: quiet, metrics: ServerMetrics())
         for event in events { try await writer.append([event]) }
         try await writer.shutdown()
@@ -223,7 +214,7 @@ struct DeadLetterQueueTests {
     func resumes() async throws {
         let directory = temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let events = stored((0..<4).map { event($0) })
+        let events = (0..<4).map { stored($0) }
         // One record a segment, so that replay crosses segment boundaries.
         let queue = try await DeadLetterQueue(directory: directory, segmentBytes: 1, logger: quiet, metrics: ServerMetrics())
         for event in events { try await queue.append([event]) }
@@ -242,7 +233,7 @@ struct DeadLetterQueueTests {
     }
 }
 
-private func metricsText(_ url: URL) async throws -> String {
+func metricsText(_ url: URL) async throws -> String {
     let response = try await AsyncHTTPClientTransport().send(HTTPRequest(method: .get, path: "/metrics"), serverURL: url, operationID: "raw")
     return String(decoding: response.body ?? Data(), as: UTF8.self)
 }

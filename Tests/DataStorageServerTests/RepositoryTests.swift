@@ -142,6 +142,19 @@ struct RepositoryTests {
         }
     }
 
+    @Test("concurrent batches all commit, each whole", arguments: Backend.allCases)
+    func concurrentBatches(backend: Backend) async throws {
+        try await withRepository(backend) { repository in
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for batch in 0..<8 {
+                    group.addTask { try await repository.insert((0..<50).map { stored(batch * 50 + $0) }) }
+                }
+                try await group.waitForAll()
+            }
+            #expect(try await repository.query(AuditQuery()).total == 400)
+        }
+    }
+
     @Test("PostgreSQL: a failing row rolls the whole batch back")
     func atomicity() async throws {
         try await withRepository(.postgres) { repository in

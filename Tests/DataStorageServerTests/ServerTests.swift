@@ -269,7 +269,7 @@ struct ServerTests {
     func endToEnd(backend: Backend) async throws {
         try await withServer(backend: backend) { client, _ in
             let store = try BufferedStore(client: client, config: .default, service: "gateway", logger: Logger(label: "e2e") { _ in SwiftLogNoOpLogHandler() })
-            let sent = (0..<2000).map { event($0, correlationID: "rr-\($0 % 50)") }
+            let sent = (0..<10_000).map { event($0, correlationID: "rr-\($0 % 50)") }
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await store.run() }
                 try await withThrowingTaskGroup(of: Void.self) { producers in
@@ -298,6 +298,9 @@ struct ServerTests {
             for original in sent {
                 let stored = try #require(byID[original.eventID!])
                 #expect(stored.correlationID == original.correlationID && stored.eventData == original.eventData)
+                #expect(stored.eventType == original.eventType && stored.eventCategory == original.eventCategory)
+                #expect(stored.eventAction == original.eventAction && stored.eventOutcome == original.eventOutcome)
+                #expect(stored.version == original.version && abs(stored.eventTimestamp.timeIntervalSince(original.eventTimestamp)) < 0.000_001)
             }
         }
     }

@@ -14,12 +14,25 @@ public final class PostgresAuditRepository: AuditRepository, Service {
     private let client: PostgresClient
     private let logger: Logger
     private let now: @Sendable () -> Date
+    private let clock: ServerClock
+    private let operationTimeout: Duration
 
-    /// - Parameter url: `postgres://user[:password]@host[:port]/database`.
-    public init(url: String, logger: Logger, now: @escaping @Sendable () -> Date = { Date() }) throws {
+    /// - Parameters:
+    ///   - url: `postgres://user[:password]@host[:port]/database`.
+    ///   - operationTimeout: How long an insert, query or ping may wait, connection included.
+    ///     PostgresClient waits for a connection as long as it takes, which is forever while
+    ///     the database is down; past this the operation fails, so that the server answers
+    ///     (202 through the dead-letter queue, 503 from `/readyz`) instead of hanging.
+    ///   - clock: Times the operation timeout and the daily partition maintenance.
+    public init(
+        url: String, logger: Logger, operationTimeout: Duration = .seconds(5), clock: some Clock<Duration> = ContinuousClock(),
+        now: @escaping @Sendable () -> Date = { Date() }
+    ) throws {
         guard let components = URLComponents(string: url), ["postgres", "postgresql"].contains(components.scheme),
             let host = components.host, let user = components.user
-        else { throw PostgresURLError.invalid(url) }
+        else { throw PostgresRepositoryError.invalidURL(url) }
+        self.operationTimeout = operationTimeout
+        self.clock = ServerClock(clock)
         let database = components.path.hasPrefix("/") ? String(components.path.dropFirst()) : nil
         let configuration = PostgresClient.Configuration(
             host: host, port: components.port ?? 5432, username: user, password: components.password,
@@ -35,7 +48,7 @@ public final class PostgresAuditRepository: AuditRepository, Service {
             group.addTask { await self.client.run() }
             group.addTask {
                 while !Task.isCancelled {
-                    try? await Task.sleep(for: .seconds(24 * 3600))
+                    do { try await self.clock.sleep(.seconds(24 * 3600)) } catch { return }
                     do { try await self.createPartitions() } catch { self.logger.error("audit partition maintenance failed", metadata: ["error": "\(error)"]) }
                 }
             }
@@ -126,8 +139,20 @@ public final class PostgresAuditRepository: AuditRepository, Service {
         }
     }
 
+    /// `body`, or ``PostgresRepositoryError/timedOut(operation:after:)`` once `operationTimeout` passes.
+    private func withinTimeout<T: Sendable>(_ operation: String, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+        guard let result = try await clock.withTimeout(operationTimeout, body) else {
+            throw PostgresRepositoryError.timedOut(operation: operation, after: operationTimeout)
+        }
+        return result
+    }
+
     public func insert(_ events: [StoredAuditEvent]) async throws {
         guard !events.isEmpty else { return }
+        try await withinTimeout("insert") { try await self.insertRows(events) }
+    }
+
+    private func insertRows(_ events: [StoredAuditEvent]) async throws {
         // One multi-row INSERT per statement, 1000 rows at most (25 parameters each).
         try await client.withTransaction(logger: logger) { connection in
             for start in stride(from: 0, to: events.count, by: 1000) {
@@ -203,6 +228,10 @@ public final class PostgresAuditRepository: AuditRepository, Service {
         """
 
     public func query(_ query: AuditQuery) async throws -> (events: [StoredAuditEvent], total: Int) {
+        try await withinTimeout("query") { try await self.select(query) }
+    }
+
+    private func select(_ query: AuditQuery) async throws -> (events: [StoredAuditEvent], total: Int) {
         var conditions: [String] = []
         var bindings = PostgresBindings()
         func filter(_ column: String, _ value: String?) {
@@ -247,16 +276,19 @@ public final class PostgresAuditRepository: AuditRepository, Service {
     }
 
     public func ping() async throws {
-        try await client.query("SELECT 1", logger: logger)
+        try await withinTimeout("ping") { try await self.client.query("SELECT 1", logger: self.logger) }
     }
 }
 
-enum PostgresURLError: Error, CustomStringConvertible {
-    case invalid(String)
+/// Why the PostgreSQL repository could not be set up or did not answer.
+public enum PostgresRepositoryError: Error, CustomStringConvertible {
+    case invalidURL(String)
+    case timedOut(operation: String, after: Duration)
 
-    var description: String {
+    public var description: String {
         switch self {
-        case .invalid(let url): "'\(url)' is not a postgres://user[:password]@host[:port]/database URL"
+        case .invalidURL(let url): "'\(url)' is not a postgres://user[:password]@host[:port]/database URL"
+        case .timedOut(let operation, let timeout): "PostgreSQL \(operation) did not complete within \(timeout)"
         }
     }
 }

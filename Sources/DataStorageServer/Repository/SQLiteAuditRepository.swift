@@ -8,6 +8,11 @@ import SQLiteNIO
 /// indexed columns; the whole event is kept as JSON, so it comes back exactly as stored.
 public actor SQLiteAuditRepository: AuditRepository {
     private let connection: SQLiteConnection
+    /// Whether a transaction holds the connection, and who waits for it. The actor alone does
+    /// not keep transactions apart: it is re-entered at every `await`, so a second BEGIN would
+    /// land inside the first transaction, and its ROLLBACK would undo the first's rows.
+    private var inTransaction = false
+    private var waitingForTransaction: [CheckedContinuation<Void, Never>] = []
 
     /// Opens (creating when missing) the database at `path`, or an in-memory one for nil.
     public static func open(path: String?, logger: Logger) async throws -> SQLiteAuditRepository {
@@ -66,6 +71,14 @@ public actor SQLiteAuditRepository: AuditRepository {
                 .text(String(decoding: try encoder.encode(event.eventData), as: UTF8.self)),
                 .text(String(decoding: try encoder.encode(event), as: UTF8.self)),
             ])
+        }
+        while inTransaction {
+            await withCheckedContinuation { waitingForTransaction.append($0) }
+        }
+        inTransaction = true
+        defer {
+            inTransaction = false
+            if !waitingForTransaction.isEmpty { waitingForTransaction.removeFirst().resume() }
         }
         _ = try await connection.query("BEGIN IMMEDIATE", [])
         do {
