@@ -156,15 +156,45 @@ public struct AuditEventRequest: Codable, Hashable, Sendable, Validatable, JSONW
     }
 
     public func collectViolations(into validator: inout Validator) {
-        validator.checkLength(self.version, min: 1, max: 20, at: "version")
+        validator.checkLength(self.version, min: 1, max: 10, at: "version")
         validator.checkLength(self.eventType, min: 1, max: 100, at: "event_type")
         validator.validate(self.eventCategory, at: "event_category")
         validator.checkLength(self.eventAction, min: 1, max: 50, at: "event_action")
         validator.validate(self.eventOutcome, at: "event_outcome")
+        if let value = self.actorType {
+            validator.checkLength(value, min: nil, max: 50, at: "actor_type")
+        }
+        if let value = self.actorID {
+            validator.checkLength(value, min: nil, max: 255, at: "actor_id")
+        }
         if let value = self.actorIP {
             validator.checkLength(value, min: nil, max: 45, at: "actor_ip")
         }
+        if let value = self.resourceType {
+            validator.checkLength(value, min: nil, max: 100, at: "resource_type")
+        }
+        if let value = self.resourceID {
+            validator.checkLength(value, min: nil, max: 255, at: "resource_id")
+        }
         validator.checkLength(self.correlationID, min: 1, max: 255, at: "correlation_id")
+        if let value = self.namespace {
+            validator.checkLength(value, min: nil, max: 253, at: "namespace")
+        }
+        if let value = self.clusterID {
+            validator.checkLength(value, min: nil, max: 255, at: "cluster_id")
+        }
+        if let value = self.severity {
+            validator.checkLength(value, min: nil, max: 20, at: "severity")
+        }
+        if let value = self.durationMs {
+            validator.checkRange(value, minimum: 0, maximum: 2147483647, at: "duration_ms")
+        }
+        if let value = self.errorCode {
+            validator.checkLength(value, min: nil, max: 50, at: "error_code")
+        }
+        if let value = self.retentionDays {
+            validator.checkRange(value, minimum: 1, maximum: 2555, at: "retention_days")
+        }
         validator.validate(self.eventData, at: "event_data")
     }
 

@@ -152,7 +152,7 @@ public struct CommonEnvelope: Codable, Hashable, Sendable, Validatable, JSONWrit
     }
 
     public func collectViolations(into validator: inout Validator) {
-        validator.checkLength(self.version, min: 1, max: nil, at: "version")
+        validator.checkLength(self.version, min: 1, max: 10, at: "version")
         validator.checkLength(self.service, min: 1, max: 100, at: "service")
         validator.checkLength(self.operation, min: 1, max: 100, at: "operation")
         validator.checkLength(self.status, min: 1, max: 50, at: "status")

@@ -69,6 +69,7 @@ public struct DataStorageService: Service {
     private func makeApplication(state: ServerState) throws -> some ApplicationProtocol {
         let router = Router()
         router.add(middleware: RequestCounting(metrics: metrics))
+        router.add(middleware: MethodNotAllowed(methods: AuditRoutes.methods))
         if let path = configuration.authTokenFile {
             router.add(middleware: BearerTokenAuthentication(tokens: try TokenFile(path: path)))
         }

@@ -142,6 +142,21 @@ struct RepositoryTests {
         }
     }
 
+    @Test("event_data comes back with its nulls, at the top and nested", arguments: Backend.allCases)
+    func nullsInEventData(backend: Backend) async throws {
+        try await withRepository(backend) { repository in
+            var nullPayload = stored(0)
+            nullPayload.eventData.payload = .null
+            var nested = stored(1)
+            nested.eventData.payload = ["kept": .null, "list": [.null, 1]]
+            nested.eventData.sourcePayload = ["raw": .null]
+            try await repository.insert([nullPayload, nested])
+            let byID = Dictionary(uniqueKeysWithValues: try await repository.query(AuditQuery()).events.map { ($0.eventID, $0) })
+            #expect(byID[nullPayload.eventID]?.eventData == nullPayload.eventData)
+            #expect(byID[nested.eventID]?.eventData == nested.eventData)
+        }
+    }
+
     @Test("concurrent batches all commit, each whole", arguments: Backend.allCases)
     func concurrentBatches(backend: Backend) async throws {
         try await withRepository(backend) { repository in

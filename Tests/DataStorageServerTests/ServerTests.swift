@@ -145,6 +145,22 @@ struct ServerTests {
         }
     }
 
+    @Test("NUL characters, which PostgreSQL cannot store, are refused up front with their paths")
+    func nulCharacters() async throws {
+        try await withServer { client, _ in
+            var bad = event(0)
+            bad.actorID = "svc\u{0}"
+            bad.eventData.payload = ["items": [.string("ok"), .string("a\u{0}b")]]
+            guard case .badRequest(let problem) = try await client.createAuditEvent(body: bad) else {
+                Issue.record("expected 400")
+                return
+            }
+            #expect(Set(problem.fieldErrors?.keys.map { $0 } ?? []) == ["$.actor_id", "$.event_data.payload.items[1]"])
+            guard case .ok(let page) = try await client.queryAuditEvents() else { return }
+            #expect(page.pagination.total == 0)
+        }
+    }
+
     @Test("malformed JSON, wrong types, missing members: 400 problem+json, nothing stored")
     func badBodies() async throws {
         try await withServer { client, url in
@@ -201,7 +217,7 @@ struct ServerTests {
 
     @Test("bad query parameters get 400 problem+json", arguments: [
         "limit=0", "limit=1001", "limit=x", "offset=-1", "since=yesterday", "event_outcome=maybe",
-        "detail_key=a;DROP%20TABLE%20audit_events&detail_value=x", "detail_key=task_id",
+        "detail_key=a;DROP%20TABLE%20audit_events&detail_value=x", "detail_key=task_id", "correlation_id=rr%00",
     ])
     func badQuery(parameters: String) async throws {
         try await withServer { _, url in
@@ -253,6 +269,17 @@ struct ServerTests {
             #expect(text.contains(#"datastorage_http_requests_total{status="201"} 1"#))
             #expect(text.contains(#"datastorage_http_requests_total{status="400"} 1"#))
             #expect(text.contains("datastorage_write_duration_seconds_count 1"))
+        }
+    }
+
+    @Test("a known path with a method it does not serve gets 405 and Allow; an unknown path 404")
+    func methodNotAllowed() async throws {
+        try await withServer { _, url in
+            let transport = AsyncHTTPClientTransport()
+            let wrongMethod = try await transport.send(HTTPRequest(method: .delete, path: "/api/v1/audit/events"), serverURL: url, operationID: "raw")
+            #expect(wrongMethod.statusCode == 405 && wrongMethod.headers["Allow"] == "GET, POST")
+            let unknown = try await transport.send(HTTPRequest(method: .get, path: "/api/v2/nothing"), serverURL: url, operationID: "raw")
+            #expect(unknown.statusCode == 404)
         }
     }
 

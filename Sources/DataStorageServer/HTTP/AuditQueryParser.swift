@@ -8,6 +8,10 @@ struct AuditQueryParser {
     let now: Date
 
     func parse(_ parameters: Parameters) throws -> AuditQuery {
+        // PostgreSQL text cannot hold NUL, so no stored value has one: refused as the bad input it is.
+        if let (name, _) = parameters.first(where: { $0.value.contains("\0") }) {
+            throw Problem.badRequest("invalid-parameter", "\(name) must not contain NUL characters")
+        }
         var query = AuditQuery()
         func text(_ name: String) -> String? { parameters[Substring(name)].map(String.init) }
         query.eventType = text("event_type")

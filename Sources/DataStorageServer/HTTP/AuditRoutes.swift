@@ -19,20 +19,30 @@ struct AuditRoutes: Sendable {
     let configuration: ServerConfiguration
     let metrics: ServerMetrics
 
+    /// Every path the server serves (with `/metrics`), and its methods: what is not here is 405.
+    static let methods: [String: [HTTPRequest.Method]] = [
+        "/api/v1/audit/events": [.get, .post], "/api/v1/audit/events/batch": [.post],
+        "/healthz": [.get], "/readyz": [.get], "/metrics": [.get],
+    ]
+
     func register(on router: Router<BasicRequestContext>) {
-        router.post("/api/v1/audit/events") { request, context in try await respond { try await createEvent(request, context) } }
-        router.post("/api/v1/audit/events/batch") { request, context in try await respond { try await createBatch(request, context) } }
-        router.get("/api/v1/audit/events") { request, _ in try await respond { try await queryEvents(request) } }
+        router.post("/api/v1/audit/events") { request, context in await respond(context) { try await createEvent(request, context) } }
+        router.post("/api/v1/audit/events/batch") { request, context in await respond(context) { try await createBatch(request, context) } }
+        router.get("/api/v1/audit/events") { request, context in await respond(context) { try await queryEvents(request) } }
         router.get("/healthz") { _, _ in try jsonResponse(.ok, HealthResponse(status: "healthy", timestamp: configuration.now())) }
         router.get("/readyz") { _, _ in await readiness() }
     }
 
-    /// Turns a ``Problem`` into its problem+json response.
-    private func respond(_ handler: () async throws -> Response) async throws -> Response {
+    /// Turns a ``Problem`` into its problem+json response, and anything else (the database
+    /// failing a query) into a logged 500 problem, never a bare status.
+    private func respond(_ context: BasicRequestContext, _ handler: () async throws -> Response) async -> Response {
         do {
             return try await handler()
         } catch let problem as Problem {
             return problem.response
+        } catch {
+            context.logger.error("audit request failed", metadata: ["error": "\(String(reflecting: error))"])
+            return Problem.storageUnavailable("the database failed the request: \(error)").response
         }
     }
 
@@ -131,9 +141,7 @@ struct AuditRoutes: Sendable {
         if let ip = event.actorIP, !Self.isIPAddress(ip) {
             validator.report("must be an IPv4 or IPv6 address, got '\(ip)'", at: "actor_ip")
         }
-        if let retention = event.retentionDays, !(1...2555).contains(retention) {
-            validator.report("must be between 1 and 2555, got \(retention)", at: "retention_days")
-        }
+        Self.reportNULCharacters(in: event, into: &validator)
         guard validator.violations.isEmpty else {
             metrics.validationFailures.increment()
             let prefix = index.map { "event at index \($0): " } ?? ""
@@ -151,6 +159,51 @@ struct AuditRoutes: Sendable {
             durationMs: event.durationMs, errorCode: event.errorCode, errorMessage: event.errorMessage,
             retentionDays: event.retentionDays ?? 2555, isSensitive: event.isSensitive ?? false, eventData: event.eventData,
             eventDate: StoredTime.utcDate(event.eventTimestamp))
+    }
+
+    /// PostgreSQL text and jsonb cannot hold NUL characters. They are refused here, with their
+    /// paths, rather than by the database, which would send the event to the dead-letter
+    /// queue and refuse it again at every replay.
+    static func reportNULCharacters(in event: AuditEventRequest, into validator: inout Validator) {
+        let strings: [(PathComponent, String?)] = [
+            ("version", event.version), ("event_type", event.eventType), ("event_action", event.eventAction),
+            ("actor_type", event.actorType), ("actor_id", event.actorID), ("actor_ip", event.actorIP),
+            ("resource_type", event.resourceType), ("resource_id", event.resourceID), ("correlation_id", event.correlationID),
+            ("namespace", event.namespace), ("cluster_id", event.clusterID), ("severity", event.severity),
+            ("error_code", event.errorCode), ("error_message", event.errorMessage),
+        ]
+        for (key, value) in strings where value?.contains("\0") == true {
+            validator.report("must not contain NUL characters", at: key)
+        }
+        let envelope = event.eventData
+        validator.nested("event_data") { validator in
+            for (key, value) in [("version", envelope.version), ("service", envelope.service), ("operation", envelope.operation), ("status", envelope.status)]
+            where value.contains("\0") {
+                validator.report("must not contain NUL characters", at: .key(key))
+            }
+            validator.nested("payload") { reportNULCharacters(in: envelope.payload, into: &$0) }
+            if let source = envelope.sourcePayload {
+                validator.nested("source_payload") { reportNULCharacters(in: source, into: &$0) }
+            }
+        }
+    }
+
+    private static func reportNULCharacters(in value: JSONValue, into validator: inout Validator) {
+        switch value {
+        case .string(let text) where text.contains("\0"):
+            validator.report("must not contain NUL characters", at: nil)
+        case .array(let items):
+            for (index, item) in items.enumerated() {
+                validator.nested(.index(index)) { reportNULCharacters(in: item, into: &$0) }
+            }
+        case .object(let members):
+            for (key, member) in members {
+                if key.contains("\0") { validator.report("member names must not contain NUL characters", at: nil) }
+                validator.nested(.key(key)) { reportNULCharacters(in: member, into: &$0) }
+            }
+        default:
+            break
+        }
     }
 
     static func isIPAddress(_ text: String) -> Bool {

@@ -1,0 +1,279 @@
+// bench-e2e: the DataStorage service measured end to end against PostgreSQL, each figure
+// printed next to its target. Run it through scripts/bench-e2e, which starts PostgreSQL.
+//
+//   bench-e2e measure POSTGRES_BASE_URL [EVENTS] [SOAK_SECONDS]
+//   bench-e2e serve POSTGRES_URL PORT          (the server under test, as a child process)
+
+import AsyncHTTPClient
+import Audit
+import DataStorageServer
+import Foundation
+import Logging
+import NIOCore
+import OpenAPICodegenAsyncHTTPClient
+import PostgresNIO
+import ServiceLifecycle
+
+let quiet = Logger(label: "bench-e2e") { _ in SwiftLogNoOpLogHandler() }
+let arguments = CommandLine.arguments
+
+struct BenchError: Error, CustomStringConvertible {
+    var description: String
+}
+
+func report(_ name: String, _ value: String, target: String, met: Bool) {
+    print("\(name.padding(toLength: 44, withPad: " ", startingAt: 0)) \(value.padding(toLength: 22, withPad: " ", startingAt: 0)) target \(target)  \(met ? "✓" : "✗ MISSED")")
+}
+
+func seconds(_ duration: Duration) -> Double {
+    Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+}
+
+/// A gateway-like event: 100 correlation IDs per 10,000 events, realistic payload size.
+func makeEvent(_ index: Int, correlations: Int) -> AuditEvent {
+    AuditEvent(
+        type: "gateway.signal.received", category: .gateway, action: "received", outcome: index % 7 == 0 ? .failure : .success,
+        correlationID: "rr-\(index % correlations)",
+        data: CommonEnvelope(service: "gateway", operation: "receive", status: "ok", payload: [
+            "fingerprint": .string("fp-\(index)"), "namespace": .string("payment"), "alert": .string("HighMemoryUsage"), "n": .int(index),
+        ]))
+}
+
+/// What the server stores for a request (the defaults it fills in), for COPY of the same rows.
+func storedRow(_ event: AuditEvent) -> StoredAuditEvent {
+    StoredAuditEvent(
+        eventID: event.eventID ?? UUID(), version: event.version, eventType: event.eventType, eventTimestamp: event.eventTimestamp,
+        eventCategory: event.eventCategory, eventAction: event.eventAction, eventOutcome: event.eventOutcome,
+        actorType: "service", actorID: "gateway-service", resourceType: "gateway", resourceID: event.correlationID,
+        correlationID: event.correlationID, severity: "info", retentionDays: 2555, isSensitive: false, eventData: event.eventData,
+        eventDate: String(RFC3339.format(event.eventTimestamp).prefix(10)))
+}
+
+/// COPY text format: tab-separated, `\N` for NULL, backslash escapes.
+func copyLine(_ values: [String?]) -> String {
+    values.map { value in
+        guard let value else { return "\\N" }
+        return value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\t", with: "\\t")
+            .replacingOccurrences(of: "\n", with: "\\n").replacingOccurrences(of: "\r", with: "\\r")
+    }.joined(separator: "\t") + "\n"
+}
+
+func withPostgres<T>(_ url: String, _ body: (PostgresClient) async throws -> T) async throws -> T {
+    let components = URLComponents(string: url)!
+    let client = PostgresClient(
+        configuration: .init(host: components.host!, port: components.port ?? 5432, username: components.user!, password: nil,
+                             database: String(components.path.dropFirst()), tls: .disable),
+        backgroundLogger: quiet)
+    return try await withThrowingTaskGroup(of: Void.self) { group in
+        group.addTask { await client.run() }
+        defer { group.cancelAll() }
+        return try await body(client)
+    }
+}
+
+/// Creates the schema through the repository (the same DDL the server runs).
+func migrate(_ url: String) async throws {
+    let repository = try PostgresAuditRepository(url: url, logger: quiet)
+    try await withThrowingTaskGroup(of: Void.self) { group in
+        group.addTask { try await repository.run() }
+        defer { group.cancelAll() }
+        try await repository.migrate()
+    }
+}
+
+/// Raw COPY of the rows in one statement; returns rows per second.
+func copy(_ rows: [StoredAuditEvent], into url: String) async throws -> Double {
+    let lines = try rows.map { copyLine(try PostgresAuditRepository.textValues($0)) }
+    return try await withPostgres(url) { client in
+        let clock = ContinuousClock()
+        let elapsed = try await clock.measure {
+            try await client.withConnection { connection in
+                try await connection.copyFrom(table: "audit_events", columns: PostgresAuditRepository.columns, logger: quiet) { writer in
+                    var buffer = ByteBuffer()
+                    for line in lines {
+                        buffer.writeString(line)
+                        if buffer.readableBytes > 1 << 20 {
+                            try await writer.write(buffer)
+                            buffer.clear()
+                        }
+                    }
+                    if buffer.readableBytes > 0 { try await writer.write(buffer) }
+                }
+            }
+        }
+        return Double(rows.count) / seconds(elapsed)
+    }
+}
+
+func count(_ url: String) async throws -> Int {
+    try await withPostgres(url) { client in
+        var total = 0
+        for try await value in try await client.query("SELECT COUNT(*) FROM audit_events", logger: quiet).decode(Int.self) { total = value }
+        return total
+    }
+}
+
+/// The server under test as a child process (its memory is measured on its own).
+final class ServerProcess {
+    let process = Process()
+    let log = FileManager.default.temporaryDirectory.appending(path: "bench-e2e-server-\(UUID().uuidString).log")
+    let port: Int
+
+    init(postgresURL: String, port: Int) throws {
+        self.port = port
+        FileManager.default.createFile(atPath: log.path, contents: nil)
+        process.executableURL = URL(fileURLWithPath: arguments[0])
+        process.arguments = ["serve", postgresURL, String(port)]
+        process.standardOutput = try FileHandle(forWritingTo: log)
+        process.standardError = process.standardOutput
+        try process.run()
+        for _ in 0..<300 {  // a benchmark harness may poll: at most 30 s for the server to listen
+            if (try? String(contentsOf: log, encoding: .utf8))?.contains("listening") == true { return }
+            usleep(100_000)
+        }
+        throw BenchError(description: "the server did not start: \((try? String(contentsOf: log, encoding: .utf8)) ?? "")")
+    }
+
+    /// Resident memory in MiB, from /proc.
+    var residentMiB: Double {
+        let status = (try? String(contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8)) ?? ""
+        let line = status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") } ?? ""
+        return (Double(line.split(separator: " ").dropFirst().first ?? "0") ?? 0) / 1024
+    }
+
+    func stop() {
+        process.interrupt()
+        process.waitUntilExit()
+    }
+}
+
+func client(port: Int, http: HTTPClient) -> Client {
+    Client(serverURL: URL(string: "http://127.0.0.1:\(port)")!, transport: AsyncHTTPClientTransport(client: http))
+}
+
+/// Events through BufferedStore → client → HTTP → server → PostgreSQL; returns events/s.
+func ingest(_ events: [AuditEvent], client: Client, producers: Int = 4) async throws -> Double {
+    let config = AuditConfig(bufferSize: events.count, batchSize: 1000, maxConcurrentBatches: 4)
+    let store = try BufferedStore(client: client, config: config, service: "gateway", logger: quiet)
+    let clock = ContinuousClock()
+    let start = clock.now
+    try await withThrowingTaskGroup(of: Void.self) { group in
+        group.addTask { try await store.run() }
+        try await withThrowingTaskGroup(of: Void.self) { stores in
+            for producer in 0..<producers {
+                stores.addTask { for index in stride(from: producer, to: events.count, by: producers) { try store.store(events[index]) } }
+            }
+            try await stores.waitForAll()
+        }
+        try await store.flush()
+        try await store.close()
+        try await group.waitForAll()
+    }
+    return Double(events.count) / seconds(start.duration(to: clock.now))
+}
+
+func measure(base: String, events eventCount: Int, soakSeconds: Int) async throws {
+    let http = HTTPClient(eventLoopGroup: .singletonMultiThreadedEventLoopGroup, configuration: AsyncHTTPClientTransport.failFastConfiguration())
+    defer { try? http.shutdown().wait() }
+    print("bench-e2e: \(ProcessInfo.processInfo.activeProcessorCount) cores, \(eventCount) events, soak \(soakSeconds) s, \(Date())")
+
+    // 1. Ingest against raw COPY of the same rows, same schema, same run.
+    let events = (0..<eventCount).map { makeEvent($0, correlations: max(1, eventCount / 100)) }
+    try await migrate(base + "/ingest")
+    let server = try ServerProcess(postgresURL: base + "/ingest", port: 18_181)
+    let ingestRate = try await ingest(events, client: client(port: server.port, http: http))
+    let ingested = try await count(base + "/ingest")
+    try await migrate(base + "/copy")
+    let copyRate = try await copy(events.map(storedRow), into: base + "/copy")
+    print("ingest: \(ingested) of \(eventCount) events stored")
+    report("end-to-end ingest (events/s)", String(format: "%.0f", ingestRate), target: "—", met: ingested == eventCount)
+    report("raw COPY, same rows (rows/s)", String(format: "%.0f", copyRate), target: "—", met: true)
+    report("ingest / COPY", String(format: "%.0f %%", 100 * ingestRate / copyRate), target: "≥ 60 %", met: ingestRate >= 0.6 * copyRate)
+
+    // 2. Query by correlation_id on 1M rows (COPYed in), through the HTTP API.
+    try await migrate(base + "/query")
+    let million = 1_000_000
+    for chunk in stride(from: 0, to: million, by: 100_000) {
+        _ = try await copy((chunk..<(chunk + 100_000)).map { storedRow(makeEvent($0, correlations: 10_000)) }, into: base + "/query")
+    }
+    try await withPostgres(base + "/query") { try await $0.query("ANALYZE audit_events", logger: quiet) }
+    let queryServer = try ServerProcess(postgresURL: base + "/query", port: 18_182)
+    let queryClient = client(port: queryServer.port, http: http)
+    var latencies: [Double] = []
+    let clock = ContinuousClock()
+    for index in 0..<1000 {
+        let correlation = "rr-\((index * 7919) % 10_000)"
+        var rows = 0
+        let elapsed = try await clock.measure {
+            guard case .ok(let page) = try await queryClient.queryAuditEvents(correlationID: correlation, limit: 50) else {
+                throw BenchError(description: "query for \(correlation) failed")
+            }
+            rows = page.pagination.total
+        }
+        guard rows == 100 else { throw BenchError(description: "\(correlation) matched \(rows) rows, expected 100") }
+        latencies.append(seconds(elapsed) * 1000)
+    }
+    latencies.sort()
+    queryServer.stop()
+    report("query by correlation_id, 1M rows: p50", String(format: "%.2f ms", latencies[latencies.count / 2]), target: "—", met: true)
+    report("query by correlation_id, 1M rows: p95", String(format: "%.2f ms", latencies[latencies.count * 95 / 100]), target: "≤ 10 ms",
+           met: latencies[latencies.count * 95 / 100] <= 10)
+
+    // 3. Bounded soak: a steady 2,000 events/s; the server's resident memory sampled every 10 s.
+    guard soakSeconds > 0 else {
+        server.stop()
+        return
+    }
+    let soakClient = client(port: server.port, http: http)
+    let store = try BufferedStore(client: soakClient, config: AuditConfig(bufferSize: 20_000), service: "gateway", logger: quiet)
+    var samples: [Double] = []
+    try await withThrowingTaskGroup(of: Void.self) { group in
+        group.addTask { try await store.run() }
+        let start = clock.now
+        var sent = 0
+        while start.duration(to: clock.now) < .seconds(soakSeconds) {
+            for _ in 0..<200 {
+                try store.store(makeEvent(eventCount + sent, correlations: 1000))
+                sent += 1
+            }
+            try await Task.sleep(for: .milliseconds(100))
+            if sent % 20_000 == 0 {
+                samples.append(server.residentMiB)
+                print(String(format: "  soak %3.0f s: server RSS %.1f MiB", seconds(start.duration(to: clock.now)), samples.last!))
+            }
+        }
+        try await store.close()
+        try await group.waitForAll()
+    }
+    server.stop()
+    // The first minute warms caches and pools; flat means the last minute stays within 10 % of the second.
+    let perMinute = max(1, samples.count * 60 / soakSeconds)
+    let early = samples.dropFirst(perMinute).prefix(perMinute)
+    let late = samples.suffix(perMinute)
+    let earlyMean = early.reduce(0, +) / Double(max(1, early.count))
+    let lateMean = late.reduce(0, +) / Double(max(1, late.count))
+    report("soak: server RSS, 2nd minute → last minute", String(format: "%.1f → %.1f MiB", earlyMean, lateMean), target: "≤ +10 %",
+           met: lateMean <= earlyMean * 1.10)
+}
+
+func serve(url: String, port: Int) async throws {
+    let repository = try PostgresAuditRepository(url: url, logger: quiet)
+    let directory = FileManager.default.temporaryDirectory.appending(path: "bench-e2e-dlq-\(port)").path
+    let server = try await DataStorageService(
+        configuration: ServerConfiguration(port: port, deadLetterDirectory: directory), repository: repository, logger: quiet
+    ) { _ in print("listening") }
+    let group = ServiceGroup(configuration: .init(
+        services: [.init(service: repository), .init(service: server)], gracefulShutdownSignals: [.sigint, .sigterm], logger: quiet))
+    try await group.run()
+}
+
+switch arguments.dropFirst().first {
+case "measure" where arguments.count >= 3:
+    try await measure(base: arguments[2], events: arguments.count > 3 ? Int(arguments[3])! : 100_000,
+                      soakSeconds: arguments.count > 4 ? Int(arguments[4])! : 300)
+case "serve" where arguments.count == 4:
+    try await serve(url: arguments[2], port: Int(arguments[3])!)
+default:
+    print("usage: bench-e2e measure POSTGRES_BASE_URL [EVENTS] [SOAK_SECONDS] | serve POSTGRES_URL PORT")
+    exit(2)
+}
