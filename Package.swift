@@ -105,7 +105,16 @@ let package = Package(
         ),
 
         // MARK: Executables
-        .executableTarget(name: "audit-demo", dependencies: ["OpenAPICodegen"]),
+        .executableTarget(
+            name: "audit-demo",
+            dependencies: [
+                "Audit", "DataStorageServer", "OpenAPICodegenAsyncHTTPClient",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
 
         // MARK: Tests
         .target(name: "TestSupport", path: "Tests/TestSupport"),
@@ -126,7 +135,7 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
-        .testTarget(name: "DataStorageClientTests", dependencies: ["DataStorageClient"]),
+        .testTarget(name: "DataStorageClientTests", dependencies: ["DataStorageClient"], exclude: ["Fixtures"]),
         .testTarget(
             name: "AuditTests",
             dependencies: [

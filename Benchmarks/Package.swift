@@ -24,10 +24,26 @@ let package = Package(
     dependencies: [
         .package(name: "swift-audit", path: ".."),
         .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     ],
     targets: [
         benchmarkTarget("GeneratorBenchmarks", measuring: "OpenAPICodegen"),
         benchmarkTarget("AuditBenchmarks", measuring: "Audit"),
+        // Client → HTTP → server → PostgreSQL, against raw COPY; run through scripts/bench-e2e.
+        .executableTarget(
+            name: "bench-e2e",
+            dependencies: [
+                .product(name: "Audit", package: "swift-audit"),
+                .product(name: "DataStorageServer", package: "swift-audit"),
+                .product(name: "OpenAPICodegenAsyncHTTPClient", package: "swift-audit"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "EndToEnd"
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -176,6 +176,22 @@ struct GeneratedModelTests {
         #expect(json.objectValue?["event_id"] == "E621E1F8-C36C-495A-93FC-0C247A3E6E5F")
     }
 
+    @Test("compatibility: a newer server's response (new fields, new enum values) decodes in this client")
+    func newerServer() async throws {
+        let fixture = try Data(contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appending(path: "Fixtures/query-response-from-a-newer-server.json"))
+        let transport = ScriptedTransport { _ in HTTPResponse(statusCode: 200, headers: ["Content-Type": "application/json"], body: fixture) }
+        let client = Client(serverURL: URL(string: "http://datastorage.test")!, transport: transport)
+        guard case .ok(let page) = try await client.queryAuditEvents(correlationID: "rr-2026-042") else {
+            Issue.record("expected the 200 page to decode")
+            return
+        }
+        let event = try #require(page.data.first)
+        #expect(event.eventCategory == .unknown("billing") && event.eventOutcome == .unknown("partial"))
+        #expect(event.eventData.payload == ["invoice": "INV-7"] && event.correlationID == "rr-2026-042")
+        #expect(page.pagination.total == 1 && !page.pagination.hasMore)
+    }
+
     @Test("a response with fields this client does not know still decodes")
     func forwardCompatible() throws {
         let text = #"{"event_id":"e621e1f8-c36c-495a-93fc-0c247a3e6e5f","event_timestamp":"2025-12-13T02:00:00Z","message":"ok","shard":7}"#
