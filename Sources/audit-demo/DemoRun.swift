@@ -44,7 +44,7 @@ struct DemoRun: Sendable {
         let gateway = SimulatedGateway()
         let where_ = server == nil ? serverURL.absoluteString : "\(serverURL.absoluteString) (in-process)"
         print("audit-demo: \(events.formatted()) events from \(producers) gateway producers → BufferedStore → HTTP → datastorage at \(where_)")
-        if chaos { print("chaos: the storage goes away for 3 s once a third of the events are written") }
+        if chaos { print("chaos: once a third of the events are written, the storage goes away for 3 s while the rest are sent") }
 
         var readServerMetrics: (@Sendable () async throws -> PrometheusText)?
         if server != nil {
@@ -55,13 +55,16 @@ struct DemoRun: Sendable {
         let clock = ContinuousClock()
         let start = clock.now
         var produced = Produced()
+        // Under --chaos the producers stop at a third until the storage is down, so that the
+        // rest of the events certainly meet the outage.
+        let outageStarted = chaos ? Gate() : nil
         try await withThrowingTaskGroup(of: Void.self) { background in
             background.addTask { try await store.run() }
             background.addTask { await progress.run() }
-            if chaos, let server {
-                background.addTask { try await Self.outage(server, after: events / 3, progress: progress) }
+            if let outageStarted, let server {
+                background.addTask { try await Self.outage(server, after: events / 3, progress: progress, started: outageStarted) }
             }
-            produced = try await produce(into: store, gateway: gateway)
+            produced = try await produce(into: store, gateway: gateway, pausingAtAThirdFor: outageStarted)
             try await store.flush()
             if chaos { try await progress.waitForEmptyJournal() }
             try await store.close()
@@ -88,7 +91,7 @@ struct DemoRun: Sendable {
     /// Producers split the events between them. `store()` never waits: when the buffer is
     /// full it drops the event (and counts it), and these producers, which must not lose
     /// any, back off for a millisecond and send it again.
-    private func produce(into store: BufferedStore, gateway: SimulatedGateway) async throws -> Produced {
+    private func produce(into store: BufferedStore, gateway: SimulatedGateway, pausingAtAThirdFor gate: Gate?) async throws -> Produced {
         try await withThrowingTaskGroup(of: Produced.self) { group in
             for producer in 0..<producers {
                 group.addTask {
@@ -97,6 +100,7 @@ struct DemoRun: Sendable {
                     produced.storeNanoseconds.reserveCapacity(events / producers + 1)
                     let clock = ContinuousClock()
                     for index in stride(from: producer, to: events, by: producers) {
+                        if index >= events / 3, let gate { await gate.wait() }
                         while true {
                             let event = gateway.event(index)
                             let id = event.eventID!
@@ -127,10 +131,11 @@ struct DemoRun: Sendable {
         }
     }
 
-    private static func outage(_ server: InProcessServer, after sent: Int, progress: Progress) async throws {
-        await progress.waitUntilWritten(sent)
+    private static func outage(_ server: InProcessServer, after written: Int, progress: Progress, started: Gate) async throws {
+        await progress.waitUntilWritten(written)
         server.repository.isDown = true
         progress.note("chaos: storage down; the server answers 202 and journals to its dead-letter queue")
+        started.open()
         try await Task.sleep(for: .seconds(3))
         server.repository.isDown = false
         progress.note("chaos: storage back; the journal replays")
@@ -209,6 +214,30 @@ struct DemoRun: Sendable {
     static func serverMetrics(_ transport: AsyncHTTPClientTransport, _ url: URL) async throws -> PrometheusText {
         let response = try await transport.send(HTTPRequest(method: .get, path: "/metrics"), serverURL: url, operationID: "metrics")
         return PrometheusText(text: String(decoding: response.body ?? Data(), as: UTF8.self))
+    }
+}
+
+/// Holds tasks until it opens, once.
+final class Gate: Sendable {
+    private let state = Mutex<(isOpen: Bool, waiting: [CheckedContinuation<Void, Never>])>((false, []))
+
+    func wait() async {
+        await withCheckedContinuation { continuation in
+            let isOpen = state.withLock { state in
+                if !state.isOpen { state.waiting.append(continuation) }
+                return state.isOpen
+            }
+            if isOpen { continuation.resume() }
+        }
+    }
+
+    func open() {
+        let waiting = state.withLock { state in
+            state.isOpen = true
+            defer { state.waiting = [] }
+            return state.waiting
+        }
+        waiting.forEach { $0.resume() }
     }
 }
 

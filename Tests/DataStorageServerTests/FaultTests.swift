@@ -103,10 +103,17 @@ final class DataStorageProcess {
         waitForExit(pid)
     }
 
-    /// SIGTERM: graceful shutdown; returns its exit status.
-    func terminate() -> Int32 {
+    /// SIGTERM: graceful shutdown; returns its wait status, or nil when it was still running
+    /// 20 s later (it is then killed).
+    func terminate() async -> Int32? {
         _ = Glibc.kill(pid, SIGTERM)
-        return waitForExit(pid)
+        var status: Int32 = 0
+        for _ in 0..<400 {
+            if waitpid(pid, &status, WNOHANG) == pid { return status }
+            try? await Task.sleep(for: .milliseconds(50))  // a child's exit has no async signal to await
+        }
+        kill()
+        return nil
     }
 }
 
@@ -211,6 +218,21 @@ struct FaultTests {
         }
     }
 
+    @Test("SIGTERM ends datastorage on PostgreSQL gracefully: exit 0, soon")
+    func gracefulExitOnPostgres() async throws {
+        let base = try #require(postgresURL, "run scripts/test, which starts PostgreSQL")
+        let directory = FileManager.default.temporaryDirectory.appending(path: "sigterm-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let port = try freePort()
+        let server = DataStorageProcess(arguments: [
+            "--port", String(port), "--storage", base, "--dlq-dir", directory, "--drain-seconds", "0",
+        ])
+        try await server.start()
+        let client = Client(serverURL: URL(string: "http://127.0.0.1:\(port)")!, transport: AsyncHTTPClientTransport())
+        #expect(try await client.checkReadiness().statusCode == 200)
+        #expect(await server.terminate() == 0)
+    }
+
     @Test("the server killed and restarted mid-stream: retries and idempotent IDs give an exact count")
     func serverKilled() async throws {
         let directory = FileManager.default.temporaryDirectory.appending(path: "killed-\(UUID().uuidString)").path
@@ -242,7 +264,7 @@ struct FaultTests {
             guard case .ok(let page) = try await client.queryAuditEvents(limit: 1000, offset: received.count), !page.data.isEmpty else { break }
             received += page.data
         }
-        #expect(server.terminate() == 0)
+        #expect(await server.terminate() == 0)
         #expect(received.count == sent.count)
         #expect(Set(received.map(\.eventID)) == Set(sent.compactMap(\.eventID)))
     }

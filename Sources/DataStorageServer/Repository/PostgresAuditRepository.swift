@@ -42,8 +42,14 @@ public final class PostgresAuditRepository: AuditRepository, Service {
         self.now = now
     }
 
-    /// Runs the connection pool, and creates next months' partitions once a day.
+    /// Runs the connection pool, and creates next months' partitions once a day, until a
+    /// graceful shutdown or cancellation. Run it before the services that use it, so that
+    /// their graceful shutdown completes before the pool closes.
     public func run() async throws {
+        await cancelWhenGracefulShutdown { await self.runPoolAndMaintenance() }
+    }
+
+    private func runPoolAndMaintenance() async {
         await withDiscardingTaskGroup { group in
             group.addTask { await self.client.run() }
             group.addTask {
