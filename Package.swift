@@ -1,4 +1,5 @@
 // swift-tools-version: 6.1
+import Foundation
 import PackageDescription
 
 let package = Package(
@@ -167,3 +168,9 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+// `SWIFT_AUDIT_DOCS=1 swift package generate-documentation` builds the DocC catalogs. The
+// plugin is added only then: every other build would compile its plugins for nothing.
+if ProcessInfo.processInfo.environment["SWIFT_AUDIT_DOCS"] != nil {
+    package.dependencies.append(.package(url: "https://github.com/swiftlang/swift-docc-plugin.git", from: "1.5.0"))
+}

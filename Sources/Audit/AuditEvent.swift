@@ -8,7 +8,7 @@ import Foundation
 public typealias AuditEvent = AuditEventRequest
 
 extension AuditEventRequest {
-    /// Creates an event ready to store: a fresh ``eventID`` (the server's idempotency
+    /// Creates an event ready to store: a fresh `eventID` (the server's idempotency
     /// key), version "1.0", retention 2555 days and `isSensitive` false.
     ///
     /// - Parameters:
@@ -19,6 +19,14 @@ extension AuditEventRequest {
     ///   - correlationID: Ties the events of one request or remediation together.
     ///   - data: The service, operation, status and details of the event.
     ///   - timestamp: When it happened; now by default. Encoded in UTC.
+    ///   - actorType: Who acted (`service`); the server uses `service` when absent.
+    ///   - actorID: Which one (`gateway-service`).
+    ///   - resourceType: What was acted on (`Signal`).
+    ///   - resourceID: Which one (a fingerprint, a CRD name).
+    ///   - namespace: The Kubernetes namespace, when there is one.
+    ///   - clusterID: The cluster, when there are several.
+    ///   - severity: `info`, `warning`, `error`…; the server uses `info` when absent.
+    ///   - durationMs: How long the action took, in milliseconds.
     public init(
         type: String,
         category: EventCategory,
