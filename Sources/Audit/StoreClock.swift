@@ -1,3 +1,5 @@
+import OpenAPICodegenRuntime
+
 /// The injected clock, type-erased so that ``BufferedStore`` is not generic over it.
 /// Tests pass a manual clock; timers, backoff and time-outs then take no real time.
 struct StoreClock: Sendable {
@@ -11,17 +13,9 @@ struct StoreClock: Sendable {
         elapsed = { origin.duration(to: clock.now) }
     }
 
-    /// `body`'s result, or nil when `timeout` passes first (`body` is then cancelled).
+    /// `body`'s result, or nil when `timeout` passes first on this clock (`body` is then cancelled).
     func withTimeout<T: Sendable>(_ timeout: Duration, _ body: @escaping @Sendable () async throws -> T) async throws -> T? {
-        try await withThrowingTaskGroup(of: T?.self) { group in
-            group.addTask { try await body() }
-            group.addTask {
-                try await self.sleep(timeout)
-                return nil
-            }
-            defer { group.cancelAll() }
-            return try await group.next()!
-        }
+        try await OpenAPICodegenRuntime.withTimeout(timeout, sleep: sleep, body)
     }
 }
 

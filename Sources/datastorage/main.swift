@@ -32,7 +32,7 @@ struct DataStorageCommand: AsyncParsableCommand {
     var drainSeconds = Double(ProcessInfo.processInfo.environment["DATASTORAGE_DRAIN_SECONDS"] ?? "") ?? 5
 
     @Option(help: "A file of accepted bearer tokens, one per line; /api routes then need one (env DATASTORAGE_AUTH_TOKEN_FILE).")
-    var authTokenFile = ProcessInfo.processInfo.environment["DATASTORAGE_AUTH_TOKEN_FILE"]
+    var authTokenFile: String?
 
     func validate() throws {
         guard storage.hasPrefix("sqlite:") || storage.hasPrefix("postgres://") || storage.hasPrefix("postgresql://") else {
@@ -53,7 +53,8 @@ struct DataStorageCommand: AsyncParsableCommand {
             repository = postgres
         }
         let configuration = ServerConfiguration(
-            host: host, port: port, maxBodyBytes: maxBodyBytes, maxBatch: maxBatch, authTokenFile: authTokenFile,
+            host: host, port: port, maxBodyBytes: maxBodyBytes, maxBatch: maxBatch,
+            authTokenFile: authTokenFile ?? ProcessInfo.processInfo.environment["DATASTORAGE_AUTH_TOKEN_FILE"],
             deadLetterDirectory: dlqDir, shutdownDrainDelay: .milliseconds(Int64(drainSeconds * 1000)))
         let server = try await DataStorageService(configuration: configuration, repository: repository, logger: logger) { port in
             logger.info("datastorage listening", metadata: ["port": "\(port)"])

@@ -166,8 +166,8 @@ final class LogRecorder: Sendable {
             set { metadata[key] = newValue }
         }
 
-        func log(level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?, source: String, file: String, function: String, line: UInt) {
-            recorder.append(Record(level: level, message: message.description, metadata: self.metadata.merging(metadata ?? [:]) { $1 }))
+        func log(event: LogEvent) {
+            recorder.append(Record(level: event.level, message: event.message.description, metadata: metadata.merging(event.metadata ?? [:]) { $1 }))
         }
     }
 }

@@ -1,3 +1,5 @@
+import OpenAPICodegenRuntime
+
 /// The server's injected clock, type-erased so that the server types are not generic over
 /// it. Tests pass a manual clock; drain delays, replay intervals and time-outs then take no
 /// real time.
@@ -12,16 +14,8 @@ struct ServerClock: Sendable {
         try await sleepFor(duration)
     }
 
-    /// `body`'s result, or nil when `timeout` passes first (`body` is then cancelled).
+    /// `body`'s result, or nil when `timeout` passes first on this clock (`body` is then cancelled).
     func withTimeout<T: Sendable>(_ timeout: Duration, _ body: @escaping @Sendable () async throws -> T) async throws -> T? {
-        try await withThrowingTaskGroup(of: T?.self) { group in
-            group.addTask { try await body() }
-            group.addTask {
-                try await self.sleep(timeout)
-                return nil
-            }
-            defer { group.cancelAll() }
-            return try await group.next()!
-        }
+        try await OpenAPICodegenRuntime.withTimeout(timeout, sleep: sleepFor, body)
     }
 }

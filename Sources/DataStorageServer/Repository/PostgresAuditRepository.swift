@@ -278,7 +278,7 @@ public final class PostgresAuditRepository: AuditRepository, Service {
     }
 
     public func ping() async throws {
-        try await withinTimeout("ping") { try await self.client.query("SELECT 1", logger: self.logger) }
+        try await withinTimeout("ping") { _ = try await self.client.query("SELECT 1", logger: self.logger) }
     }
 }
 
