@@ -15,6 +15,8 @@ final class SwitchableRepository: AuditRepository {
 
     private struct State {
         var down = false
+        /// Events the "database" refuses outright, as it would a value it cannot store.
+        var refused: Set<UUID> = []
         var holding = false
         var held: [CheckedContinuation<Void, Never>] = []
         var heldWaiters: [CheckedContinuation<Void, Never>] = []
@@ -28,6 +30,11 @@ final class SwitchableRepository: AuditRepository {
     var isDown: Bool {
         get { state.withLock { $0.down } }
         set { state.withLock { $0.down = newValue } }
+    }
+
+    var refused: Set<UUID> {
+        get { state.withLock { $0.refused } }
+        set { state.withLock { $0.refused = newValue } }
     }
 
     /// From now on inserts wait until ``release()``.
@@ -65,6 +72,7 @@ final class SwitchableRepository: AuditRepository {
             if !wait { continuation.resume() }
         }
         guard !isDown else { throw Unavailable() }
+        if events.contains(where: { refused.contains($0.eventID) }) { throw AuditRepositoryRejection(reason: "value too long") }
         try await base.insert(events)
     }
 
@@ -210,6 +218,29 @@ struct DeadLetterQueueTests {
         try await queue.shutdown()
     }
 
+    @Test("a record the database refuses outright is set aside in a rejected file; the rest replays")
+    func refusedRecord() async throws {
+        let directory = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let events = (0..<3).map { stored($0) }
+        let metrics = ServerMetrics()
+        let queue = try await DeadLetterQueue(directory: directory, logger: quiet, metrics: metrics)
+        for event in events { try await queue.append([event]) }
+        try await withRepository(.sqlite) { (base: any AuditRepository) async throws in
+            let repository = SwitchableRepository(base)
+            repository.refused = [events[1].eventID]
+            #expect(try await queue.replay(into: repository) == 2)
+            #expect(Set(try await base.query(AuditQuery()).events.map(\.eventID)) == [events[0].eventID, events[2].eventID])
+        }
+        #expect(await queue.depth == 0)
+        let rejected = try #require(FileManager.default.contentsOfDirectory(atPath: directory).first { $0.hasPrefix("rejected-") })
+        let (records, damage) = JournalFormat.read(try Data(contentsOf: URL(fileURLWithPath: directory + "/" + rejected)))
+        #expect(damage == nil && records.count == 1)
+        #expect(try JSONDecoder().decode([StoredAuditEvent].self, from: records[0].payload).map(\.eventID) == [events[1].eventID])
+        #expect(exposition(metrics).contains("datastorage_dlq_rejected_total 1"))
+        try await queue.shutdown()
+    }
+
     @Test("replay stops at a failed insert, keeps the segment, and resumes where it stopped")
     func resumes() async throws {
         let directory = temporaryDirectory()
@@ -287,6 +318,25 @@ struct ServerDeadLetterTests {
                 // The client retrying a 202'd batch (which it must not, but might) stores nothing twice.
                 #expect(try await client.createAuditEventsBatch(body: batch).statusCode == 201)
                 #expect(try await count(base) == 5)
+            }
+        }
+    }
+
+    @Test("events the database refuses outright get 400, and are not journalled")
+    func refusedByDatabase() async throws {
+        let directory = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try await withRepository(.sqlite) { base in
+            let repository = SwitchableRepository(base)
+            try await serve(repository, ServerConfiguration(port: 0, deadLetterDirectory: directory)) { client, _ in
+                let refused = event(0)
+                repository.refused = [refused.eventID!]
+                guard case .badRequest(let problem) = try await client.createAuditEvent(body: refused) else {
+                    Issue.record("expected 400")
+                    return
+                }
+                #expect(problem.type.hasSuffix("rejected-by-database"))
+                #expect(segments(in: directory).isEmpty)
             }
         }
     }

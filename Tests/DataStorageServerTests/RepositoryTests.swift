@@ -181,6 +181,16 @@ struct RepositoryTests {
         }
     }
 
+    @Test("PostgreSQL: a value the table cannot hold is a rejection, not an outage")
+    func rejection() async throws {
+        try await withRepository(.postgres) { (repository: any AuditRepository) async throws in
+            var tooLong = stored(0)
+            tooLong.version = String(repeating: "9", count: 11)  // event_version is VARCHAR(10)
+            await #expect(throws: AuditRepositoryRejection.self) { try await repository.insert([stored(1), tooLong]) }
+            #expect(try await repository.query(AuditQuery()).total == 0)
+        }
+    }
+
     @Test("PostgreSQL: writes land whatever the month, the DEFAULT partition catching the rest")
     func partitions() async throws {
         try await withRepository(.postgres) { repository in

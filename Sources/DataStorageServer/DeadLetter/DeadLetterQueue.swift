@@ -194,22 +194,21 @@ public actor DeadLetterQueue {
         while var segment = sealed.first {
             let (records, damage) = readSegment(segment.id)
             for record in records.dropFirst(segment.replayedRecords) {
-                let events: [StoredAuditEvent]
                 do {
-                    events = try JSONDecoder().decode([StoredAuditEvent].self, from: record.payload)
-                } catch {
-                    // The checksum matched, so these are bytes this server wrote and cannot read
-                    // back: an incompatible contract change. Keep the file for an operator.
-                    logger.error("dead-letter record does not decode; keeping its segment", metadata: [
-                        "segment": "\(path(segment.id))", "error": "\(error)"])
-                    throw DeadLetterQueueError(operation: "decode", path: path(segment.id), reason: "\(error)")
+                    let events = try JSONDecoder().decode([StoredAuditEvent].self, from: record.payload)
+                    try await repository.insert(events)
+                    committed += events.count
+                    metrics.deadLetterReplayed.increment(by: Int64(events.count))
+                } catch let error as DecodingError {
+                    // The checksum matched, so this server wrote these bytes: an incompatible
+                    // contract change since. Retrying cannot help.
+                    try quarantine(record, from: segment.id, reason: "does not decode: \(error)")
+                } catch let rejection as AuditRepositoryRejection {
+                    try quarantine(record, from: segment.id, reason: rejection.reason)
                 }
-                try await repository.insert(events)
                 segment.replayedRecords += 1
                 sealed[0] = segment
-                committed += events.count
-                depth -= events.count
-                metrics.deadLetterReplayed.increment(by: Int64(events.count))
+                depth -= record.eventCount
                 metrics.deadLetterDepth.record(depth)
             }
             if let damage {
@@ -227,6 +226,23 @@ public actor DeadLetterQueue {
                 "segment": "\(path(segment.id))", "events": "\(segment.eventCount)", "remaining": "\(depth)"])
         }
         return committed
+    }
+
+    /// Sets aside a record that can never be stored (replaying it would fail forever and hold
+    /// up every later segment): appended, fsynced, to `rejected-<segment>.dlq` for an operator.
+    private func quarantine(_ record: JournalFormat.Record, from id: UInt64, reason: String) throws {
+        let path = directory + "/rejected-" + Self.segmentName(id).dropFirst("segment-".count)
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { throw DeadLetterQueueError(operation: "create", path: path, errno: errno) }
+        defer { close(descriptor) }
+        let size = lseek(descriptor, 0, SEEK_END)
+        var failure = size == 0 ? Self.writeAll(JournalFormat.magic, to: descriptor) : 0
+        if failure == 0 { failure = Self.writeAll(JournalFormat.frame(eventCount: record.eventCount, payload: record.payload), to: descriptor) }
+        if failure == 0, fsync(descriptor) != 0 { failure = errno }
+        guard failure == 0 else { throw DeadLetterQueueError(operation: "append to", path: path, errno: failure) }
+        metrics.deadLetterRejected.increment(by: Int64(record.eventCount))
+        logger.error("journalled events cannot be stored; they are set aside, not replayed", metadata: [
+            "file": "\(path)", "events": "\(record.eventCount)", "reason": "\(reason)"])
     }
 
     // MARK: Files

@@ -89,6 +89,9 @@ struct AuditRoutes: Sendable {
             metrics.writeDuration.recordNanoseconds(elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
             metrics.eventsWritten.increment(by: Int64(events.count))
             return .stored
+        } catch let rejection as AuditRepositoryRejection {
+            metrics.validationFailures.increment()
+            throw Problem.badRequest("rejected-by-database", "\(rejection)")
         } catch {
             databaseError = error
         }

@@ -15,6 +15,7 @@ final class ServerMetrics: Sendable {
     static let deadLetterEnqueuedName = "datastorage_dlq_enqueued_total"
     static let deadLetterReplayedName = "datastorage_dlq_replayed_total"
     static let deadLetterDamagedSegmentsName = "datastorage_dlq_damaged_segments_total"
+    static let deadLetterRejectedName = "datastorage_dlq_rejected_total"
 
     let registry = PrometheusCollectorRegistry()
     let writeDuration: Metrics.Timer
@@ -26,6 +27,8 @@ final class ServerMetrics: Sendable {
     let deadLetterReplayed: Metrics.Counter
     /// Segments whose tail was torn or corrupt and skipped.
     let deadLetterDamagedSegments: Metrics.Counter
+    /// Journalled events the database refuses outright, set aside in `rejected-*.dlq` files.
+    let deadLetterRejected: Metrics.Counter
     /// One counter per status code, made on first use.
     private let requestsByStatus = Mutex<[Int: Metrics.Counter]>([:])
     private let factory: PrometheusMetricsFactory
@@ -39,6 +42,7 @@ final class ServerMetrics: Sendable {
         deadLetterEnqueued = Metrics.Counter(label: Self.deadLetterEnqueuedName, factory: factory)
         deadLetterReplayed = Metrics.Counter(label: Self.deadLetterReplayedName, factory: factory)
         deadLetterDamagedSegments = Metrics.Counter(label: Self.deadLetterDamagedSegmentsName, factory: factory)
+        deadLetterRejected = Metrics.Counter(label: Self.deadLetterRejectedName, factory: factory)
     }
 
     func countRequest(status: Int) {

@@ -20,6 +20,17 @@ public protocol AuditRepository: Sendable {
     func migrate() async throws
 }
 
+/// The database refused the events themselves (a value it cannot store), not for want of
+/// being reachable: writing them again can never succeed, so they are neither journalled
+/// for replay nor retried.
+public struct AuditRepositoryRejection: Error, CustomStringConvertible {
+    public var reason: String
+
+    public init(reason: String) { self.reason = reason }
+
+    public var description: String { "the database refuses these events: \(reason)" }
+}
+
 /// Filters of `GET /api/v1/audit/events`, already checked; all combine with AND.
 public struct AuditQuery: Sendable, Hashable {
     public var eventType: String?

@@ -155,7 +155,16 @@ public final class PostgresAuditRepository: AuditRepository, Service {
 
     public func insert(_ events: [StoredAuditEvent]) async throws {
         guard !events.isEmpty else { return }
-        try await withinTimeout("insert") { try await self.insertRows(events) }
+        do {
+            try await withinTimeout("insert") { try await self.insertRows(events) }
+        } catch let error as PostgresTransactionError {
+            // SQLSTATE classes 22 (data exception) and 23 (integrity violation): the rows
+            // themselves are wrong. Anything else is the database being unavailable.
+            guard let refusal = error.closureError as? PSQLError, let state = refusal.serverInfo?[.sqlState],
+                state.hasPrefix("22") || state.hasPrefix("23")
+            else { throw error }
+            throw AuditRepositoryRejection(reason: "\(refusal.serverInfo?[.message] ?? "refused") (SQLSTATE \(state))")
+        }
     }
 
     private func insertRows(_ events: [StoredAuditEvent]) async throws {
