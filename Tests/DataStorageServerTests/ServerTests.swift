@@ -283,6 +283,16 @@ struct ServerTests {
         }
     }
 
+    @Test("every datastorage metric the README names is one the server exposes, and all are documented")
+    func readmeMetricNames() throws {
+        let readme = try String(contentsOf: packageRoot.appending(path: "README.md"), encoding: .utf8)
+        let start = try #require(readme.range(of: "## Running `datastorage`"))
+        let rest = readme[start.upperBound...]
+        let section = rest[..<(rest.range(of: "\n## ")?.lowerBound ?? rest.endIndex)]
+        let named = Set(section.matches(of: /\b(datastorage_[a-z_]+)\b/).map { String($0.output.1) })
+        #expect(named == Set(ServerMetrics.allNames))
+    }
+
     @Test("healthz and readyz")
     func health() async throws {
         try await withServer { client, _ in

@@ -16,6 +16,11 @@ final class ServerMetrics: Sendable {
     static let deadLetterReplayedName = "datastorage_dlq_replayed_total"
     static let deadLetterDamagedSegmentsName = "datastorage_dlq_damaged_segments_total"
     static let deadLetterRejectedName = "datastorage_dlq_rejected_total"
+    /// Every metric the server exposes, for documentation checks.
+    static let allNames = [
+        writeDurationName, eventsWrittenName, validationFailuresName, httpRequestsName, deadLetterDepthName,
+        deadLetterEnqueuedName, deadLetterReplayedName, deadLetterDamagedSegmentsName, deadLetterRejectedName,
+    ]
 
     let registry = PrometheusCollectorRegistry()
     let writeDuration: Metrics.Timer
