@@ -184,15 +184,6 @@ func measure(base: String, events eventCount: Int, soakSeconds: Int) async throw
 
     // 1. Ingest against raw COPY of the same rows, same schema, same run.
     let events = (0..<eventCount).map { makeEvent($0, correlations: max(1, eventCount / 100)) }
-    do {  // TEMPORARY profiling
-        let body = try StreamingJSONEncoder().encode(Array(events.prefix(1000)))
-        let clock = ContinuousClock()
-        var decoded: [AuditEventRequest] = []
-        let decode = try clock.measure { decoded = try JSONDecoder().decode([AuditEventRequest].self, from: body) }
-        let rows = decoded.map { storedRow($0) }
-        let prep = try clock.measure { for row in rows { _ = try PostgresAuditRepository.textValues(row) } }
-        print("PROFILE decode 1000: \(decode), textValues 1000: \(prep)")
-    }
     try await migrate(base + "/ingest")
     let server = try ServerProcess(postgresURL: base + "/ingest")
     let ingestRate = try await ingest(events, client: client(port: server.port, http: http))

@@ -2,6 +2,7 @@ import DataStorageClient
 import Foundation
 import Hummingbird
 import NIOCore
+import OpenAPICodegenRuntime
 
 /// An RFC 7807 problem the server answers with, as `application/problem+json`.
 struct Problem: Error {
@@ -40,5 +41,5 @@ struct Problem: Error {
 func jsonResponse(_ status: HTTPResponse.Status, _ body: some Encodable) throws -> Response {
     Response(
         status: status, headers: [.contentType: "application/json"],
-        body: ResponseBody(byteBuffer: ByteBuffer(bytes: try JSONEncoder().encode(body))))
+        body: ResponseBody(byteBuffer: ByteBuffer(bytes: try StreamingJSONEncoder().encode(body))))
 }
