@@ -179,7 +179,16 @@ func ingest(_ events: [AuditEvent], client: Client, producers: Int = 4) async th
 
 func measure(base: String, events eventCount: Int, soakSeconds: Int) async throws {
     let http = HTTPClient(eventLoopGroup: .singletonMultiThreadedEventLoopGroup, configuration: AsyncHTTPClientTransport.failFastConfiguration())
-    defer { try? http.shutdown().wait() }
+    do {
+        try await measure(base: base, events: eventCount, soakSeconds: soakSeconds, http: http)
+        try await http.shutdown()
+    } catch {
+        try? await http.shutdown()
+        throw error
+    }
+}
+
+func measure(base: String, events eventCount: Int, soakSeconds: Int, http: HTTPClient) async throws {
     print("bench-e2e: \(ProcessInfo.processInfo.activeProcessorCount) cores, \(eventCount) events, soak \(soakSeconds) s, \(Date())")
 
     // 1. Ingest against raw COPY of the same rows, same schema, same run.

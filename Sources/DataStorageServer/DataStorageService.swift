@@ -14,6 +14,7 @@ public struct DataStorageService: Service {
     private let configuration: ServerConfiguration
     private let repository: any AuditRepository
     private let deadLetters: DeadLetterQueue?
+    private let metrics: ServerMetrics
     private let logger: Logger
     private let clock: ServerClock
     private let onServerRunning: @Sendable (Int) async -> Void
@@ -41,8 +42,6 @@ public struct DataStorageService: Service {
             deadLetters = nil
         }
     }
-
-    private let metrics: ServerMetrics
 
     /// Migrates the database, then serves until a graceful shutdown or cancellation.
     public func run() async throws {
