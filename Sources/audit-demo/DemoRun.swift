@@ -41,6 +41,11 @@ struct DemoRun: Sendable {
         let store = try BufferedStore(
             client: client, config: .recommended(for: "gateway"), service: "gateway", logger: logger,
             metricsFactory: PrometheusMetricsFactory(registry: registry))
+        do {
+            try await DataStorageProber(client: client, timeout: .seconds(5)).probe()
+        } catch {
+            throw DemoError(description: "DataStorage at \(serverURL.absoluteString) is not ready: \(error)")
+        }
         let gateway = SimulatedGateway()
         let where_ = server == nil ? serverURL.absoluteString : "\(serverURL.absoluteString) (in-process)"
         print("audit-demo: \(events.formatted()) events from \(producers) gateway producers → BufferedStore → HTTP → datastorage at \(where_)")

@@ -25,7 +25,7 @@ final class Progress: Sendable {
         let interval: Duration = isTerminal ? .milliseconds(200) : .seconds(1)
         var last = (time: start, written: 0.0)
         while !stopped.load(ordering: .relaxed) {
-            try? await Task.sleep(for: interval)
+            do { try await Task.sleep(for: interval) } catch { break }  // cancelled: the run failed
             let now = clock.now
             let store = PrometheusText(text: DemoRun.exposition(registry))
             let written = store.value("audit_events_written_total")
@@ -35,6 +35,8 @@ final class Progress: Sendable {
             var line = String(format: "stored %@ of %@  written %@  dropped %@  %@ events/s",
                               Int(store.value("audit_events_buffered_total")).formatted(), total.formatted(), Int(written).formatted(),
                               Int(store.value("audit_events_dropped_total")).formatted(), Int(rate).formatted())
+            let failed = Int(store.value("audit_batches_failed_total"))
+            if failed > 0 { line += "  failed batches \(failed.formatted()) (DataStorage unreachable?)" }
             if let server = try? await serverMetrics?(), server.value("datastorage_dlq_enqueued_total") > 0 {
                 line += "  journal \(Int(server.value("datastorage_dlq_depth")).formatted())"
             }
@@ -63,7 +65,7 @@ final class Progress: Sendable {
     /// Returns once the store has written `count` events.
     func waitUntilWritten(_ count: Int) async {
         while PrometheusText(text: DemoRun.exposition(registry)).value("audit_events_written_total") < Double(count), !stopped.load(ordering: .relaxed) {
-            try? await Task.sleep(for: .milliseconds(20))
+            do { try await Task.sleep(for: .milliseconds(20)) } catch { return }
         }
     }
 

@@ -23,6 +23,16 @@ struct DemoTests {
         #expect(output.contains(#"audit_events_written_total{service="gateway"} 6000"#))
     }
 
+    @Test("an unreachable server is a clear error and a non-zero exit, not a hang")
+    func unreachable() throws {
+        let log = FileManager.default.temporaryDirectory.appending(path: "audit-demo-\(UUID().uuidString).log").path
+        defer { unlink(log) }
+        let url = "http://127.0.0.1:\(try freePort())"
+        let status = waitForExit(try spawnProcess(Self.executable, ["--events", "100", "--datastorage-url", url], outputFile: log))
+        #expect(status != 0)
+        #expect(((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").contains("DataStorage at \(url) is not ready"))
+    }
+
     @Test("bad flags are refused with a message, not a crash")
     func badFlags() throws {
         let log = FileManager.default.temporaryDirectory.appending(path: "audit-demo-\(UUID().uuidString).log").path
