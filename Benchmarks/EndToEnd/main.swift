@@ -39,16 +39,6 @@ func makeEvent(_ index: Int, correlations: Int) -> AuditEvent {
         ]))
 }
 
-/// What the server stores for a request (the defaults it fills in), for COPY of the same rows.
-func storedRow(_ event: AuditEvent) -> StoredAuditEvent {
-    StoredAuditEvent(
-        eventID: event.eventID ?? UUID(), version: event.version, eventType: event.eventType, eventTimestamp: event.eventTimestamp,
-        eventCategory: event.eventCategory, eventAction: event.eventAction, eventOutcome: event.eventOutcome,
-        actorType: "service", actorID: "gateway-service", resourceType: "gateway", resourceID: event.correlationID,
-        correlationID: event.correlationID, severity: "info", retentionDays: 2555, isSensitive: false, eventData: event.eventData,
-        eventDate: String(RFC3339.format(event.eventTimestamp).prefix(10)))
-}
-
 /// COPY text format: tab-separated, `\N` for NULL, backslash escapes.
 func copyLine(_ values: [String?]) -> String {
     values.map { value in
@@ -207,7 +197,7 @@ func measure(base: String, events eventCount: Int, soakSeconds: Int, http: HTTPC
                  writes, 1000 * sample("datastorage_write_duration_seconds_sum") / max(writes, 1),
                  sample("datastorage_write_duration_seconds_sum"), Double(eventCount) / ingestRate))
     try await migrate(base + "/copy")
-    let copyRate = try await copy(events.map(storedRow), into: base + "/copy")
+    let copyRate = try await copy(events.map(StoredAuditEvent.init(accepting:)), into: base + "/copy")
     print("ingest: \(ingested) of \(eventCount) events stored")
     report("end-to-end ingest (events/s)", String(format: "%.0f", ingestRate), target: "—", met: ingested == eventCount)
     report("raw COPY, same rows (rows/s)", String(format: "%.0f", copyRate), target: "—", met: true)
@@ -217,7 +207,7 @@ func measure(base: String, events eventCount: Int, soakSeconds: Int, http: HTTPC
     try await migrate(base + "/query")
     let million = 1_000_000
     for chunk in stride(from: 0, to: million, by: 100_000) {
-        _ = try await copy((chunk..<(chunk + 100_000)).map { storedRow(makeEvent($0, correlations: 10_000)) }, into: base + "/query")
+        _ = try await copy((chunk..<(chunk + 100_000)).map { StoredAuditEvent(accepting: makeEvent($0, correlations: 10_000)) }, into: base + "/query")
     }
     _ = try await withPostgres(base + "/query") { try await $0.query("ANALYZE audit_events", logger: quiet) }
     let queryServer = try ServerProcess(postgresURL: base + "/query")

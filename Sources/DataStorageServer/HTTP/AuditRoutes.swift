@@ -151,17 +151,7 @@ struct AuditRoutes: Sendable {
             let fields = Dictionary(validator.violations.map { ($0.jsonPath, $0.message) }, uniquingKeysWith: { first, _ in first })
             throw Problem.validation(prefix + validator.violations.map(\.description).joined(separator: "; "), fieldErrors: fields)
         }
-        return StoredAuditEvent(
-            eventID: event.eventID ?? UUID(), version: event.version, eventType: event.eventType,
-            eventTimestamp: event.eventTimestamp, eventCategory: event.eventCategory, eventAction: event.eventAction,
-            eventOutcome: event.eventOutcome, actorType: event.actorType ?? "service",
-            actorID: event.actorID ?? "\(event.eventCategory.rawValue)-service", actorIP: event.actorIP,
-            resourceType: event.resourceType ?? event.eventCategory.rawValue, resourceID: event.resourceID ?? event.correlationID,
-            correlationID: event.correlationID, parentEventID: event.parentEventID, parentEventDate: event.parentEventDate,
-            namespace: event.namespace, clusterID: event.clusterID, severity: event.severity ?? "info",
-            durationMs: event.durationMs, errorCode: event.errorCode, errorMessage: event.errorMessage,
-            retentionDays: event.retentionDays ?? 2555, isSensitive: event.isSensitive ?? false, eventData: event.eventData,
-            eventDate: StoredTime.utcDate(event.eventTimestamp))
+        return StoredAuditEvent(accepting: event)
     }
 
     /// PostgreSQL text and jsonb cannot hold NUL characters. They are refused here, with their

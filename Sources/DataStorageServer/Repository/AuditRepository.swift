@@ -58,6 +58,25 @@ public struct DetailFilter: Sendable, Hashable {
     }
 }
 
+extension StoredAuditEvent {
+    /// The event as the server stores an accepted request: an ID when it has none, and the
+    /// defaults for what it leaves out (actor and resource from the category and correlation
+    /// ID, severity `info`, retention 2555 days, not sensitive).
+    public init(accepting event: AuditEventRequest) {
+        self.init(
+            eventID: event.eventID ?? UUID(), version: event.version, eventType: event.eventType,
+            eventTimestamp: event.eventTimestamp, eventCategory: event.eventCategory, eventAction: event.eventAction,
+            eventOutcome: event.eventOutcome, actorType: event.actorType ?? "service",
+            actorID: event.actorID ?? "\(event.eventCategory.rawValue)-service", actorIP: event.actorIP,
+            resourceType: event.resourceType ?? event.eventCategory.rawValue, resourceID: event.resourceID ?? event.correlationID,
+            correlationID: event.correlationID, parentEventID: event.parentEventID, parentEventDate: event.parentEventDate,
+            namespace: event.namespace, clusterID: event.clusterID, severity: event.severity ?? "info",
+            durationMs: event.durationMs, errorCode: event.errorCode, errorMessage: event.errorMessage,
+            retentionDays: event.retentionDays ?? 2555, isSensitive: event.isSensitive ?? false, eventData: event.eventData,
+            eventDate: StoredTime.utcDate(event.eventTimestamp))
+    }
+}
+
 /// Time as stored and compared.
 enum StoredTime {
     /// Microseconds since 1970, so ordering is numeric and exact.
