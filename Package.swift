@@ -162,7 +162,7 @@ let package = Package(
         .testTarget(
             name: "KubernautModelTests",
             dependencies: ["OpenAPICodegenRuntime", "Audit"],
-            exclude: ["openapi-codegen.yaml"],
+            exclude: ["openapi-codegen.yaml", "kubernaut-event-data.yaml"],
             plugins: ["OpenAPICodegenPlugin"]
         ),
     ],

@@ -44,11 +44,17 @@ public struct CodegenConfiguration: Sendable, Hashable {
                 } else {
                     diagnostics.append(Diagnostic(.error, "accessModifier must be public, package or internal, not '\(value)'", at: pair.value.location))
                 }
-            case "operations":
-                if let items = pair.value.sequence {
-                    configuration.options.operations = items.compactMap { $0.scalar?.value }
-                } else {
-                    diagnostics.append(Diagnostic(.error, "operations must be a list of operationIds", at: pair.value.location))
+            case "operations", "tags", "paths":
+                let items = pair.value.sequence ?? []
+                let entries = items.compactMap { item in item.scalar.map { FilterEntry($0.value, at: item.location) } }
+                guard pair.value.sequence != nil, entries.count == items.count else {
+                    diagnostics.append(Diagnostic(.error, "\(key) must be a list of strings", at: pair.value.location))
+                    continue
+                }
+                switch key {
+                case "operations": configuration.options.filter.operations = entries
+                case "tags": configuration.options.filter.tags = entries
+                default: configuration.options.filter.paths = entries
                 }
             case "jsonWriters":
                 if case .bool(let value)? = pair.value.resolvedScalar {
@@ -57,7 +63,7 @@ public struct CodegenConfiguration: Sendable, Hashable {
                     diagnostics.append(Diagnostic(.error, "jsonWriters must be true or false", at: pair.value.location))
                 }
             default:
-                diagnostics.append(Diagnostic(.error, "unknown configuration key '\(key)'; expected spec, accessModifier, operations or jsonWriters", at: pair.key.location))
+                diagnostics.append(Diagnostic(.error, "unknown configuration key '\(key)'; expected spec, accessModifier, operations, tags, paths or jsonWriters", at: pair.key.location))
             }
         }
         if !diagnostics.isEmpty { throw CodegenError(diagnostics: diagnostics) }

@@ -28,8 +28,9 @@ public struct GeneratorPipeline: Sendable {
         let loaded = try loader.load(path: path)
         let sourceName = URL(fileURLWithPath: path).lastPathComponent
         let (module, translationDiagnostics) = translator.translate(loaded.document, sourceName: sourceName)
-        let files = renderer.render(module)
         let diagnostics = (loaded.diagnostics + translationDiagnostics).sorted { ($0.location, $0.message) < ($1.location, $1.message) }
+        if diagnostics.contains(where: { $0.severity == .error }) { throw CodegenError(diagnostics: diagnostics) }
+        let files = renderer.render(module)
         return Output(files: files, diagnostics: diagnostics, sourceFiles: loaded.sourceFiles)
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import OpenAPICodegenRuntime
+import Synchronization
 import Testing
 
 /// Runs code generated from features.yaml: the behaviour that type-checking alone cannot show.
@@ -33,10 +34,32 @@ struct UnionTests {
         }
     }
 
-    @Test("anyOf takes the first variant that matches")
+    @Test("anyOf keeps every variant that matches, and encodes them back into one object")
     func anyOf() throws {
-        #expect(try decode(Flexible.self, #"{"radius": 1, "label": "c"}"#) == .circle(Circle(radius: 1, label: "c")))
-        #expect(try decode(Flexible.self, #"{"label": "l"}"#) == .label(Label(label: "l")))
+        let both = try decode(Flexible.self, #"{"radius": 1, "label": "c"}"#)
+        #expect(both.circle == Circle(radius: 1, label: "c"))
+        #expect(both.label == Label(label: "c"))
+        let onlyLabel = try decode(Flexible.self, #"{"label": "l"}"#)
+        #expect(onlyLabel.circle == nil && onlyLabel.label == Label(label: "l"))
+        #expect(try encode(both) == ["radius": 1, "label": "c"])
+        #expect(throws: DecodingError.self) { try decode(Flexible.self, #"{"label": 5}"#) }
+    }
+
+    @Test("anyOf of inline objects loses no member of either variant on a round trip")
+    func anyOfInline() throws {
+        let value = try decode(InlineAnyOf.self, #"{"a": "x", "b": 2, "c": true}"#)
+        #expect(value.variant1?.a == "x")
+        #expect(value.variant2?.b == 2)
+        #expect(try encode(value) == ["a": "x", "b": 2])
+        #expect(throws: EncodingError.self) { try JSONEncoder().encode(InlineAnyOf()) }
+    }
+
+    @Test("a oneOf variant written inline is a nested type that decodes and encodes")
+    func inlineVariant() throws {
+        let inline = try decode(InlineVariants.self, #"{"kind": "inline", "size": 3}"#)
+        #expect(inline == .variant1(InlineVariants.Variant1(kind: .inline, size: 3)))
+        #expect(try encode(inline) == ["kind": "inline", "size": 3])
+        #expect(try decode(InlineVariants.self, #"{"radius": 2}"#) == .circle(Circle(radius: 2)))
     }
 
     @Test("a union validates the variant it holds")
@@ -125,5 +148,128 @@ struct JSONWriterTests {
         try Self.sameJSON(Shape.circle(Circle(radius: 1.5, label: "c")))
         try Self.sameJSON(Scalar.string("s"))
         try Self.sameJSON(Scalar.int(3))
+    }
+}
+
+@Suite("Enums and member rules")
+struct EnumAndMemberTests {
+    @Test("an enum of mixed kinds decodes each listed value as written, and keeps others")
+    func mixedEnum() throws {
+        #expect(try decode(Mixed.self, "1") == ._1)
+        #expect(try decode(Mixed.self, #""two""#) == .two)
+        #expect(try decode(Mixed.self, "true") == .true)
+        #expect(try decode(Mixed.self, #""1""#) == .unknown("1"), "the string \"1\" is not the number 1")
+        #expect(try encode(Mixed._1) == 1)
+        #expect(try encode(Mixed.two) == "two")
+        #expect(throws: ValidationError.self) { try Mixed.unknown(3).validate() }
+    }
+
+    @Test("additionalProperties constraints are checked for every extra member")
+    func additionalConstraints() throws {
+        let limited = try decode(Limited.self, #"{"ok": "abc", "long": "abcdef", "labels": {"a": "b", "big": "abcdef"}}"#)
+        #expect(limited.labels == ["a": "b", "big": "abcdef"])
+        #expect {
+            try limited.validate()
+        } throws: { error in
+            (error as? ValidationError)?.violations.map(\.jsonPath) == ["$.labels.big", "$.long"]
+        }
+        #expect(throws: Never.self) { try decode(Limited.self, #"{"ok": "abc"}"#).validate() }
+    }
+
+    @Test("additionalProperties: false refuses a member the schema does not name, by name")
+    func closedObject() throws {
+        #expect(try decode(Closed.self, #"{"name": "x"}"#) == Closed(name: "x"))
+        #expect {
+            try decode(Closed.self, #"{"name": "x", "extra": 1}"#)
+        } throws: { error in
+            "\(error)".contains("member 'extra' is not allowed")
+        }
+    }
+}
+
+@Suite("date-time wherever it sits")
+struct DateTimeTests {
+    static let first = Date(timeIntervalSince1970: 1_735_689_600)
+    static let second = Date(timeIntervalSince1970: 1_735_689_600.5)
+
+    @Test("in maps, arrays of arrays, aliases, unions and extra members, dates are RFC 3339 both ways")
+    func everywhere() throws {
+        let json = #"{"by_name": {"a": "2025-01-01T00:00:00Z"}, "grid": [["2025-01-01T00:00:00Z"], ["2025-01-01T00:00:00.5Z"]], "stamps": ["2025-01-01T00:00:00.5Z"], "when": "2025-01-01T00:00:00Z", "extra": "2025-01-01T00:00:00+01:00"}"#
+        let timeline = try decode(Timeline.self, json)
+        #expect(timeline.byName == ["a": Self.first])
+        #expect(timeline.grid == [[Self.first], [Self.second]])
+        #expect(timeline.stamps == [Self.second])
+        #expect(timeline.when == .date(Self.first))
+        #expect(timeline.additionalProperties == ["extra": Self.first.addingTimeInterval(-3600)])
+        // Foundation's default date strategy would write seconds since 2001; these must be text.
+        #expect(try encode(timeline) == [
+            "by_name": ["a": "2025-01-01T00:00:00Z"], "grid": [["2025-01-01T00:00:00Z"], ["2025-01-01T00:00:00.5Z"]],
+            "stamps": ["2025-01-01T00:00:00.5Z"], "when": "2025-01-01T00:00:00Z", "extra": "2024-12-31T23:00:00Z",
+        ])
+        #expect(try decode(Timeline.self, #"{"when": 7}"#).when == .int(7))
+        #expect(throws: DecodingError.self) { try decode(Timeline.self, #"{"grid": [["yesterday"]]}"#) }
+    }
+
+    @Test("direct JSON writers write the same dates")
+    func writers() throws {
+        let timeline = Timeline(byName: ["a": Self.first], grid: [[Self.second]], stamps: [Self.first], when: .date(Self.second))
+        try JSONWriterTests.sameJSON(timeline)
+    }
+}
+
+/// The client's requests compared with the exact bytes expected on the wire, and its
+/// responses read back, through a transport that records what it is given.
+@Suite("Client requests on the wire")
+struct WireTests {
+    final class Recorder: Sendable {
+        let requests = Mutex<[HTTPRequest]>([])
+        let response: HTTPResponse
+
+        init(_ response: HTTPResponse) { self.response = response }
+
+        var client: Client {
+            Client(serverURL: URL(string: "http://localhost")!, transport: InMemoryTransport { request, _ in
+                self.requests.withLock { $0.append(request) }
+                return self.response
+            })
+        }
+
+        var last: HTTPRequest? { requests.withLock { $0.last } }
+    }
+
+    @Test("an array path parameter is comma-separated; 2XX and default without a body are cases with the status")
+    func arrayPathAndBodilessRanges() async throws {
+        let noContent = Recorder(HTTPResponse(statusCode: 204))
+        #expect(try await noContent.client.getItems(ids: [1, 2, 30]) == .success(statusCode: 204, body: nil))
+        #expect(noContent.last?.path == "/items/1,2,30")
+        let failure = Recorder(HTTPResponse(statusCode: 503, body: Data("down".utf8)))
+        #expect(try await failure.client.getItems(ids: [7]) == .default(statusCode: 503, body: Data("down".utf8)))
+    }
+
+    @Test("object, delimited, header and cookie parameters are spelled as their styles say")
+    func parameterStyles() async throws {
+        let recorder = Recorder(HTTPResponse(statusCode: 204))
+        let output = try await recorder.client.search(
+            point: Point(x: 1, y: 2), filter: .init(kind: "a b", limit: 5), page: Page(number: 3, size: 10),
+            box: Point(x: 4, y: 5), words: ["red", "blue"], codes: [1, 2], since: DateTimeTests.first, mode: .two,
+            xTrace: ["t1", "t2"], xOrigin: Point(x: 8, y: 9), session: "s=1", prefs: ["a", "b"])
+        #expect(output == .noContent)
+        let request = try #require(recorder.last)
+        #expect(request.path == "/search/;point=x,1,y,2"
+            + "?filter%5Bkind%5D=a%20b&filter%5Blimit%5D=5&number=3&size=10&box=x,4,y,5&words=red%20blue&codes=1|2"
+            + "&since=2025-01-01T00%3A00%3A00Z&mode=two")
+        #expect(request.headers["X-Trace"] == "t1,t2")
+        #expect(request.headers["X-Origin"] == "x=8,y=9")
+        #expect(request.headers["Cookie"] == "session=s%3D1; prefs=a,b")
+    }
+
+    @Test("a whole date-time body is sent and read as RFC 3339 text")
+    func dateBodies() async throws {
+        let recorder = Recorder(HTTPResponse(
+            statusCode: 200, headers: ["Content-Type": "application/json"], body: Data(#"{"server": "2025-01-01T00:00:00.5Z"}"#.utf8)))
+        let output = try await recorder.client.stamp(body: DateTimeTests.first)
+        #expect(recorder.last?.body.map { String(decoding: $0, as: UTF8.self) } == #""2025-01-01T00:00:00Z""#)
+        #expect(recorder.last?.headers["Content-Type"] == "application/json")
+        #expect(output == .ok(["server": DateTimeTests.second]))
     }
 }

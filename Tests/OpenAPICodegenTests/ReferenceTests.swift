@@ -25,13 +25,14 @@ struct ReferenceTests {
         let empty = try TestPaths.temporaryDirectory().appending(path: "empty.yaml")
         try "openapi: 3.1.0\ninfo: {title: Empty, version: '1'}\npaths: {}\n".write(to: empty, atomically: true, encoding: .utf8)
         #expect(try generate(empty).keys.sorted() == FileLayout.fileNames.sorted())
-        #expect(try generate(TestPaths.sharedSpecs.appending(path: "kubernaut-data-storage-v1.yaml")).keys.sorted() == FileLayout.fileNames.sorted())
+        #expect(try generate(TestPaths.features).keys.sorted() == FileLayout.fileNames.sorted())
     }
 
     @Test("output is byte-identical from run to run")
     func deterministic() throws {
-        let spec = TestPaths.sharedSpecs.appending(path: "kubernaut-data-storage-v1.yaml")
-        #expect(try generate(spec) == generate(spec))
+        for spec in [TestPaths.features, TestPaths.kubernautShaped] {
+            #expect(try generate(spec) == generate(spec))
+        }
     }
 
     @Test("the access modifier and operation filter from the configuration apply")

@@ -14,9 +14,14 @@ enum TestPaths {
     }()
 
     static let fixtures = packageRoot.appending(path: "Tests/OpenAPICodegenTests/Fixtures")
-    /// The shared public specs, beside the project (`../shared/specs`).
+    /// The shared public specs, beside the project (`../shared/specs`): an extra corpus that
+    /// a clone need not have. Tests of it are skipped, and say so, when it is absent.
     static let sharedSpecs = packageRoot.deletingLastPathComponent().appending(path: "shared/specs")
+    static let sharedCorpusPresent = FileManager.default.fileExists(atPath: sharedSpecs.appending(path: "kubernaut-data-storage-v1.yaml").path)
     static let contract = packageRoot.appending(path: "openapi/datastorage.yaml")
+    /// Specs written for this repository that the plugin-built test targets use.
+    static let kubernautShaped = packageRoot.appending(path: "Tests/KubernautModelTests/kubernaut-event-data.yaml")
+    static let features = packageRoot.appending(path: "Tests/GeneratedCodeTests/features.yaml")
 
     /// The directory the test binary was built into: the CLI and module files live there too.
     static let buildDirectory: URL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()

@@ -183,6 +183,10 @@ final class LoadSession {
     }
 
     func int(_ node: Node, _ field: String) -> Int? {
+        if case .double(let value)? = node.resolvedScalar, value >= 0, value == value.rounded(), value < 1e15 {
+            diagnostics.warning("\(label(field)) is an integer; '\(node)' is read as \(Int(value))", at: node.location)
+            return Int(value)
+        }
         guard case .int(let value)? = node.resolvedScalar, value >= 0 else {
             diagnostics.error("\(label(field)) must be a non-negative integer, found '\(node)'", at: node.location)
             return nil

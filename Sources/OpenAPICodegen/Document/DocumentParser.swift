@@ -22,8 +22,12 @@ extension LoadSession {
         }
         for pair in pairs {
             switch pair.key.scalar?.value {
-            case "openapi", "swagger", "components", "servers", "security", "tags", "externalDocs", "jsonSchemaDialect":
+            case "openapi", "swagger", "components", "tags", "externalDocs", "jsonSchemaDialect":
                 break
+            case "servers":
+                diagnostics.warning("'servers' is not generated; pass the server URL to the client", at: pair.key.location)
+            case "security":
+                diagnostics.warning("'security' is not generated; add an authentication middleware to the client", at: pair.key.location)
             case "info":
                 title = pair.value["title"].flatMap { string($0, "info.title") } ?? title
             case "paths":
@@ -32,17 +36,13 @@ extension LoadSession {
                     operations += parsePathItem(template, path.value, file: path.value.location.file)
                 }
             case "webhooks":
-                if version == .v3_0 {
-                    diagnostics.error("'webhooks' is an OpenAPI 3.1 field, but this document declares OpenAPI 3.0", at: pair.key.location)
-                } else {
-                    diagnostics.warning("webhooks are not generated", at: pair.key.location)
-                }
+                diagnostics.warning("webhooks are not generated" + (version == .v3_0 ? " ('webhooks' is an OpenAPI 3.1 field; this document declares 3.0)" : ""), at: pair.key.location)
             default:
                 unsupported(pair.key, in: "the document")
             }
         }
         parsePendingSchemas()
-        return OpenAPIDocument(version: version, title: title, schemas: namedSchemas, operations: operations)
+        return OpenAPIDocument(version: version, sourcePath: path, title: title, schemas: namedSchemas, operations: operations)
     }
 
     private func readVersion(_ root: Node) -> Bool {
@@ -82,7 +82,9 @@ extension LoadSession {
                 if let operation = parseOperation(key, template, pair.value, file: file, shared: shared) {
                     operations.append(operation)
                 }
-            } else if !["parameters", "summary", "description", "servers", "$ref"].contains(key) {
+            } else if key == "servers" {
+                diagnostics.warning("'servers' of a path item is not generated; the client sends every path to its one server URL", at: pair.key.location)
+            } else if !["parameters", "summary", "description", "$ref"].contains(key) {
                 unsupported(pair.key, in: "path item '\(template)'")
             }
         }
@@ -93,7 +95,7 @@ extension LoadSession {
         guard let pairs = mapping(node, "\(method) \(path)") else { return nil }
         var operation = Operation(
             operationID: nil, method: method.uppercased(), path: path, summary: nil, description: nil, deprecated: false,
-            parameters: [], requestBody: nil, responses: [], location: node.location)
+            tags: [], parameters: [], requestBody: nil, responses: [], location: node.location)
         var own: [Parameter] = []
         for pair in pairs {
             switch pair.key.scalar?.value {
@@ -104,7 +106,12 @@ extension LoadSession {
             case "parameters": own = parseParameters(pair.value, file: file)
             case "requestBody": operation.requestBody = parseRequestBody(pair.value, file: file)
             case "responses": operation.responses = parseResponses(pair.value, file: file)
-            case "tags", "security", "servers", "externalDocs": break
+            case "tags": operation.tags = (sequence(pair.value, "tags") ?? []).compactMap { string($0, "tag") }
+            case "externalDocs": break
+            case "security":
+                diagnostics.warning("'security' of an operation is not generated; add an authentication middleware to the client", at: pair.key.location)
+            case "servers":
+                diagnostics.warning("'servers' of an operation is not generated; the client sends it to its one server URL", at: pair.key.location)
             case "callbacks": diagnostics.warning("callbacks are not generated", at: pair.key.location)
             default: unsupported(pair.key, in: "operation '\(method.uppercased()) \(path)'")
             }
@@ -134,8 +141,9 @@ extension LoadSession {
         }
         var parameter = Parameter(
             name: name, location: place, required: place == .path, description: nil, deprecated: false,
-            schema: .inline(SchemaObject(location: item.location)), explode: place == .query || place == .cookie,
-            sourceLocation: item.location)
+            schema: .inline(SchemaObject(location: item.location)), style: .default(for: place),
+            explode: place == .query || place == .cookie, sourceLocation: item.location)
+        var explodeWritten = false
         var hasSchema = false
         for pair in pairs {
             switch pair.key.scalar?.value {
@@ -151,12 +159,16 @@ extension LoadSession {
             case "schema":
                 parameter.schema = parseSchema(pair.value, file: file)
                 hasSchema = true
-            case "explode": parameter.explode = bool(pair.value, "explode") ?? parameter.explode
+            case "explode":
+                parameter.explode = bool(pair.value, "explode") ?? parameter.explode
+                explodeWritten = true
             case "style":
-                let style = string(pair.value, "style") ?? ""
-                let supported = place == .query ? ["form"] : ["simple"]
-                if !supported.contains(style) {
-                    diagnostics.warning("style '\(style)' of parameter '\(name)' is not supported; it is sent as \(supported[0])", at: pair.value.location)
+                let text = string(pair.value, "style") ?? ""
+                let fallback = ParameterStyle.default(for: place)
+                if let style = ParameterStyle(rawValue: text), style.isAllowed(in: place) {
+                    parameter.style = style
+                } else {
+                    diagnostics.warning("style '\(text)' is not allowed for \(place.rawValue) parameter '\(name)'; it is sent as \(fallback.rawValue)", at: pair.value.location)
                 }
             case "content":
                 diagnostics.warning("parameter '\(name)' uses 'content', which is not supported; it is sent as a string", at: pair.key.location)
@@ -164,14 +176,12 @@ extension LoadSession {
                 unsupported(pair.key, in: "parameter '\(name)'")
             }
         }
+        // `explode` defaults to true for form and false for every other style.
+        if !explodeWritten { parameter.explode = parameter.style == .form }
         if !hasSchema {
             var schema = SchemaObject(location: item.location)
             schema.types = [.string]
             parameter.schema = .inline(schema)
-        }
-        if place == .cookie {
-            diagnostics.warning("cookie parameter '\(name)' is not supported and is skipped", at: item.location)
-            return nil
         }
         return parameter
     }
@@ -220,6 +230,9 @@ extension LoadSession {
                 case "links": diagnostics.warning("links are not generated", at: field.key.location)
                 default: unsupported(field.key, in: "response \(text)")
                 }
+            }
+            if response.description == nil {
+                diagnostics.warning("response \(text) has no 'description', which OpenAPI requires; read without one", at: item.location)
             }
             responses.append(response)
         }

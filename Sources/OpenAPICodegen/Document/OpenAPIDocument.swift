@@ -5,6 +5,8 @@ import YAML
 public struct OpenAPIDocument: Sendable {
     /// `3.0` or `3.1`, from the `openapi` field.
     public var version: OpenAPIVersion
+    /// The root file's absolute path.
+    public var sourcePath: String
     public var title: String
     /// Named schemas: the root's `components/schemas` in order, then referenced ones as found.
     public var schemas: [NamedSchema]
@@ -26,6 +28,7 @@ public struct Operation: Sendable {
     public var summary: String?
     public var description: String?
     public var deprecated: Bool
+    public var tags: [String]
     public var parameters: [Parameter]
     public var requestBody: RequestBody?
     public var responses: [Response]
@@ -44,9 +47,29 @@ public struct Parameter: Sendable {
     public var description: String?
     public var deprecated: Bool
     public var schema: Schema
+    /// `style` as written or defaulted (`form` for query and cookie, `simple` otherwise).
+    public var style: ParameterStyle
     /// `explode` as written or defaulted (true for `form`, false otherwise).
     public var explode: Bool
     public var sourceLocation: SourceLocation
+}
+
+/// How a parameter is spelled (`style`), with the places each style may be used.
+public enum ParameterStyle: String, Sendable, Hashable, CaseIterable {
+    case simple, label, matrix, form, spaceDelimited, pipeDelimited, deepObject
+
+    static func `default`(for location: ParameterLocation) -> ParameterStyle {
+        location == .query || location == .cookie ? .form : .simple
+    }
+
+    func isAllowed(in location: ParameterLocation) -> Bool {
+        switch self {
+        case .simple: location == .path || location == .header
+        case .label, .matrix: location == .path
+        case .form: location == .query || location == .cookie
+        case .spaceDelimited, .pipeDelimited, .deepObject: location == .query
+        }
+    }
 }
 
 public struct RequestBody: Sendable {

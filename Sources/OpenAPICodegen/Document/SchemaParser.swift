@@ -11,8 +11,7 @@ extension LoadSession {
 
     /// Keywords that carry documentation only.
     static let documentationKeywords: Set<String> = [
-        "example", "examples", "externalDocs", "xml", "readOnly", "writeOnly", "$comment", "$schema", "$id", "$defs",
-        "$anchor", "contentEncoding", "contentMediaType",
+        "example", "examples", "externalDocs", "xml", "$comment", "$schema", "$id", "$defs", "$anchor",
     ]
 
     func parseSchema(_ node: Node, file: String) -> Schema {
@@ -25,6 +24,11 @@ extension LoadSession {
         }
         if let reference = node["$ref"] {
             guard let text = string(reference, "$ref") else { return .inline(SchemaObject(location: node.location)) }
+            for pair in pairs {
+                guard let key = pair.key.scalar?.value, key != "$ref", !key.hasPrefix("x-") else { continue }
+                // 3.0 ignores every sibling of $ref; 3.1 allows them, but the generator uses the referenced type as is.
+                diagnostics.warning("'\(key)' beside '$ref' is not applied; the referenced schema is used as it is", at: pair.key.location)
+            }
             return schemaReference(text, from: file, at: reference.location)
         }
         var schema = SchemaObject(location: node.location)
@@ -34,8 +38,7 @@ extension LoadSession {
                 continue
             }
             if version == .v3_0, Self.keywordsOnlyIn31.contains(key) {
-                diagnostics.error("'\(key)' is an OpenAPI 3.1 keyword, but this document declares OpenAPI 3.0", at: pair.key.location)
-                continue
+                diagnostics.warning("'\(key)' is an OpenAPI 3.1 keyword, but this document declares OpenAPI 3.0; read as 3.1 reads it", at: pair.key.location)
             }
             parseKeyword(key, pair.value, into: &schema, file: file, keyNode: pair.key)
         }
@@ -110,8 +113,7 @@ extension LoadSession {
         var names: [Node] = []
         if let items = value.sequence {
             if version == .v3_0 {
-                diagnostics.error("'type' must be a single type name in OpenAPI 3.0; a list of types needs OpenAPI 3.1", at: value.location)
-                return
+                diagnostics.warning("'type' is a single type name in OpenAPI 3.0; a list of types is OpenAPI 3.1, read as 3.1 reads it", at: value.location)
             }
             names = items
         } else {
@@ -125,7 +127,7 @@ extension LoadSession {
             }
             if type == .null {
                 if version == .v3_0 {
-                    diagnostics.error("type 'null' needs OpenAPI 3.1; in 3.0 write nullable: true", at: name.location)
+                    diagnostics.warning("type 'null' is OpenAPI 3.1; in 3.0 write nullable: true (read as nullable)", at: name.location)
                 }
                 schema.nullable = true
             } else {
@@ -143,8 +145,9 @@ extension LoadSession {
             if isMinimum { schema.exclusiveMinimumFlag = true } else { schema.exclusiveMaximumFlag = true }
             return
         }
-        if case .bool? = value.resolvedScalar {
-            diagnostics.error("'\(key)' is a number in OpenAPI 3.1, not a boolean", at: value.location)
+        if case .bool(let exclusive)? = value.resolvedScalar {
+            diagnostics.warning("'\(key)' is a number in OpenAPI 3.1; the boolean is the 3.0 spelling, read as 3.0 reads it", at: value.location)
+            if exclusive, isMinimum { schema.exclusiveMinimumFlag = true } else if exclusive { schema.exclusiveMaximumFlag = true }
             return
         }
         guard let bound = number(value, key, exclusive: true) else { return }

@@ -47,26 +47,29 @@ struct ClientRenderer {
             if !queryParameters.isEmpty {
                 body.line("var query = QueryBuilder()")
                 for parameter in queryParameters {
-                    let explode = parameter.explode ? "" : ", explode: false"
-                    let isArray: Bool
-                    if case .array = parameter.type { isArray = true } else { isArray = false }
-                    body.line("query.append(\(SwiftLiteral.string(parameter.wireName)), \(SwiftNaming.escaped(parameter.swiftName))\(isArray ? explode : ""))")
+                    body.line("query.append(\(SwiftLiteral.string(parameter.wireName)), \(parameterValue(parameter))\(styleArguments(parameter)))")
                 }
             }
             let path = pathExpression(operation) + (queryParameters.isEmpty ? "" : " + query.queryString")
             let standardMethods = ["GET", "PUT", "POST", "DELETE", "OPTIONS", "HEAD", "PATCH", "TRACE"]
             let method = standardMethods.contains(operation.httpMethod)
                 ? "." + operation.httpMethod.lowercased() : "HTTPMethod(rawValue: \(SwiftLiteral.string(operation.httpMethod)))"
-            body.line("var request = HTTPRequest(method: \(method), path: \(path))")
+            let setsHeadersOrBody = operation.body != nil || !operation.acceptedContentTypes.isEmpty
+                || operation.parameters.contains { $0.location == .header || $0.location == .cookie }
+            body.line("\(setsHeadersOrBody ? "var" : "let") request = HTTPRequest(method: \(method), path: \(path))")
             for parameter in operation.parameters where parameter.location == .header {
-                body.line("request.headers.setParameter(\(SwiftLiteral.string(parameter.wireName)), \(SwiftNaming.escaped(parameter.swiftName)))")
+                let explode = parameter.shape == .object && parameter.explode ? ", explode: true" : ""
+                body.line("request.headers.setParameter(\(SwiftLiteral.string(parameter.wireName)), \(parameterValue(parameter))\(explode))")
+            }
+            for parameter in operation.parameters where parameter.location == .cookie {
+                body.line("request.headers.appendCookie(\(SwiftLiteral.string(parameter.wireName)), \(SwiftNaming.escaped(parameter.swiftName)))")
             }
             if !operation.acceptedContentTypes.isEmpty {
                 body.line("request.headers[\"Accept\"] = \(SwiftLiteral.string(operation.acceptedContentTypes.joined(separator: ", ")))")
             }
             if let requestBody = operation.body {
-                let value = requestBody.isRequired ? "body" : "body"
-                let encode = requestBody.encoding == .json ? "try core.encodeJSON(\(value), operationID: operationID)" : value
+                let value = declarations.isDateTime(requestBody.type) ? "DateTimeCoded(body)" : "body"
+                let encode = requestBody.encoding == .json ? "try core.encodeJSON(\(value), operationID: operationID)" : "body"
                 if requestBody.isRequired {
                     body.line("request.headers[\"Content-Type\"] = \(SwiftLiteral.string(requestBody.contentType))")
                     body.line("request.body = \(encode)")
@@ -92,13 +95,32 @@ struct ClientRenderer {
     }
 
     private func pathExpression(_ operation: OperationDeclaration) -> String {
-        let parts = operation.path.map { part in
+        let parts = operation.path.map { part -> String in
             switch part {
-            case .literal(let text): SwiftLiteral.string(text)
-            case .parameter(let name): "PercentEncoding.encode(\(SwiftNaming.escaped(name)).parameterText)"
+            case .literal(let text): return SwiftLiteral.string(text)
+            case .parameter(let name):
+                guard let parameter = operation.parameters.first(where: { $0.swiftName == name }) else { return SwiftLiteral.string("") }
+                return "PathParameter.encode(\(SwiftLiteral.string(parameter.wireName)), \(parameterValue(parameter))\(styleArguments(parameter)))"
             }
         }
         return parts.isEmpty ? "\"/\"" : parts.joined(separator: " + ")
+    }
+
+    /// The argument, or for an object parameter its members read through the core.
+    private func parameterValue(_ parameter: ParameterDeclaration) -> String {
+        let name = SwiftNaming.escaped(parameter.swiftName)
+        return parameter.shape == .object ? "try core.parameterObject(\(name), operationID: operationID)" : name
+    }
+
+    /// `, style: .x, explode: y`, leaving out what the runtime defaults to for that place.
+    private func styleArguments(_ parameter: ParameterDeclaration) -> String {
+        guard parameter.shape != .scalar || parameter.location == .path else { return "" }
+        let defaultStyle: ParameterStyle = parameter.location == .path ? .simple : .form
+        let defaultExplode = parameter.location == .path ? false : true
+        var arguments = ""
+        if parameter.style != defaultStyle { arguments += ", style: .\(parameter.style.rawValue)" }
+        if parameter.shape != .scalar, parameter.explode != defaultExplode { arguments += ", explode: \(parameter.explode)" }
+        return arguments
     }
 
     // MARK: Operations namespaces
@@ -184,12 +206,14 @@ struct ClientRenderer {
 
     private func construction(_ response: ResponseCaseDeclaration) -> String {
         let name = "." + SwiftNaming.escaped(response.swiftName)
-        var value: String
-        switch response.body?.decoding {
-        case .json?: value = "try core.decodeJSON(\(response.body!.type).self, from: response, operationID: operationID)"
-        case .text?: value = "core.decodeText(from: response)"
-        case .raw?: value = "response.body ?? Data()"
-        case nil: value = "response.body"
+        let value: String
+        switch response.body {
+        case (let type, .json)? where declarations.isDateTime(type):
+            value = "try core.decodeJSON(DateTimeCoded<\(type)>.self, from: response, operationID: operationID).value"
+        case (let type, .json)?: value = "try core.decodeJSON(\(type).self, from: response, operationID: operationID)"
+        case (_, .text)?: value = "core.decodeText(from: response)"
+        case (_, .raw)?: value = "response.body ?? Data()"
+        case nil: value = "body: response.body"
         }
         switch response.status {
         case .code: return response.body == nil ? name : "\(name)(\(value))"

@@ -11,32 +11,43 @@ struct DeclarationRenderer {
     }
 
     let generatedTypes: [String: GeneratedKind]
+    /// Generated types that are JSON objects (structs), by qualified name.
+    let objectTypes: Set<String>
     /// Type aliases by qualified name.
     let aliases: [String: TypeUsage]
     /// Whether structs and unions get `writeJSON(to:)`.
     let jsonWriters: Bool
 
-    init(accessModifier: String, jsonWriters: Bool, declarations: [Declaration]) {
-        access = accessModifier == "internal" ? "" : accessModifier + " "
-        self.jsonWriters = jsonWriters
+    init(module: TranslatedModule) {
+        access = module.accessModifier == "internal" ? "" : module.accessModifier + " "
+        jsonWriters = module.jsonWriters
         var kinds: [String: GeneratedKind] = [:]
+        var objects: Set<String> = []
         var aliases: [String: TypeUsage] = [:]
-        Self.collectTypes(declarations, prefix: "", into: &kinds, aliases: &aliases)
+        Self.collectTypes(module.schemas, prefix: "", into: &kinds, objects: &objects, aliases: &aliases)
+        for operation in module.operations {
+            Self.collectTypes(operation.nestedTypes, prefix: "Operations.\(operation.namespace)", into: &kinds, objects: &objects, aliases: &aliases)
+        }
         generatedTypes = kinds
+        objectTypes = objects
         self.aliases = aliases
     }
 
-    private static func collectTypes(_ declarations: [Declaration], prefix: String, into kinds: inout [String: GeneratedKind], aliases: inout [String: TypeUsage]) {
+    private static func collectTypes(
+        _ declarations: [Declaration], prefix: String, into kinds: inout [String: GeneratedKind], objects: inout Set<String>,
+        aliases: inout [String: TypeUsage]
+    ) {
         for declaration in declarations {
             let qualified = prefix.isEmpty ? declaration.name : "\(prefix).\(declaration.name)"
             switch declaration {
             case .typeAlias(let alias): aliases[qualified] = alias.target
-            case .structure(let structure):
+            case .structure:
                 kinds[qualified] = .writable
-                collectTypes(structure.nestedTypes, prefix: qualified, into: &kinds, aliases: &aliases)
+                objects.insert(qualified)
             case .oneOf: kinds[qualified] = .writable
             case .openEnum(let enumeration): kinds[qualified] = .openEnum(rawType: enumeration.rawType)
             }
+            collectTypes(declaration.nestedTypes, prefix: qualified, into: &kinds, objects: &objects, aliases: &aliases)
         }
     }
 
@@ -44,6 +55,35 @@ struct DeclarationRenderer {
     func resolved(_ type: TypeUsage, depth: Int = 0) -> TypeUsage {
         guard case .named(let name) = type, let target = aliases[name], depth < 32 else { return type }
         return resolved(target, depth: depth + 1)
+    }
+
+    /// Whether `type` is made of `Date`s (a date, or arrays and maps of them), which are
+    /// coded as RFC 3339 text through `DateTimeCoded` wherever they sit.
+    func isDateTime(_ type: TypeUsage) -> Bool {
+        switch resolved(type) {
+        case .named(let name): name == "Date"
+        case .array(let element): isDateTime(element)
+        case .dictionary(let value): isDateTime(value)
+        }
+    }
+
+    /// Whether values of `type` are JSON objects, whose members several anyOf variants can share.
+    func isObject(_ type: TypeUsage) -> Bool {
+        switch resolved(type) {
+        case .named(let name): objectTypes.contains(name) || name == "JSONObject"
+        case .dictionary: true
+        case .array: false
+        }
+    }
+
+    /// `Foo(from: decoder)`, or through `DateTimeCoded` for dates.
+    func decodeExpression(_ type: TypeUsage, from decoder: String = "decoder") -> String {
+        isDateTime(type) ? "DateTimeCoded<\(type)>(from: \(decoder)).value" : "\(type)(from: \(decoder))"
+    }
+
+    /// `value.encode(to: encoder)`, or through `DateTimeCoded` for dates.
+    func encodeExpression(_ type: TypeUsage, value: String = "value") -> String {
+        isDateTime(type) ? "DateTimeCoded(\(value)).encode(to: encoder)" : "\(value).encode(to: encoder)"
     }
 
     /// Whether `type` is a generated type, which validates itself.
@@ -96,8 +136,11 @@ struct DeclarationRenderer {
                 for property in structure.properties where !property.checks.isEmpty {
                     renderChecks(property, into: &validation)
                 }
-                if let additional = structure.additionalProperties, isValidatable(additional) {
-                    validation.line("validator.validateEach(self.additionalProperties, at: \"additionalProperties\")")
+                if !structure.additionalPropertyChecks.isEmpty, let additional = structure.additionalProperties {
+                    // Sorted, so violations come in the same order every time.
+                    validation.block("for (name, value) in self.additionalProperties.sorted(by: { $0.key < $1.key })") { loop in
+                        renderChecks(structure.additionalPropertyChecks, on: "value", type: additional, at: ".key(name)", depth: 0, into: &loop)
+                    }
                 }
             }
             if jsonWriters {
@@ -179,24 +222,29 @@ struct DeclarationRenderer {
                 let key = "forKey: .\(SwiftNaming.escaped(property.swiftName))"
                 let present = !property.isOptional && property.defaultValue == nil
                 var expression: String
-                switch property.coding {
-                case .dateTime: expression = present ? "try container.decodeDateTime(\(key))" : "try container.decodeDateTimeIfPresent(\(key))"
-                case .dateTimeArray: expression = present ? "try container.decodeDateTimes(\(key))" : "try container.decodeDateTimesIfPresent(\(key))"
-                case .standard where property.isBoxed:
+                if isDateTime(property.type) {
+                    expression = present ? "try container.decodeDateTime(\(key))" : "try container.decodeDateTimeIfPresent(\(key))"
+                } else if property.isBoxed {
                     // `.map(Indirect.init)` gives no type context, so the type is spelled out.
                     expression = present
                         ? "try container.decode(\(property.type).self, \(key))" : "try container.decodeIfPresent(\(property.type).self, \(key))"
-                case .standard:
+                } else {
                     expression = present ? "try container.decodeValue(\(key))" : "try container.decodeValueIfPresent(\(key))"
                 }
                 if let fallback = property.defaultValue { expression += " ?? \(fallback)" }
                 let target = storageName(property) ?? SwiftNaming.escaped(property.swiftName)
                 body.line("self.\(target) = \(storedExpression(property, property.isBoxed ? "(\(expression))" : expression))")
             }
+            let known = structure.properties.map { SwiftLiteral.string($0.wireName) }.joined(separator: ", ")
             if let additional = structure.additionalProperties {
-                let known = structure.properties.map { SwiftLiteral.string($0.wireName) }.joined(separator: ", ")
                 body.line("let members = try decoder.container(keyedBy: DynamicCodingKey.self)")
-                body.line("self.additionalProperties = try members.decodeAdditionalProperties(\(additional).self, excluding: [\(known)])")
+                if isDateTime(additional) {
+                    body.line("self.additionalProperties = try members.decodeAdditionalProperties(DateTimeCoded<\(additional)>.self, excluding: [\(known)]).mapValues(\\.value)")
+                } else {
+                    body.line("self.additionalProperties = try members.decodeAdditionalProperties(\(additional).self, excluding: [\(known)])")
+                }
+            } else if structure.rejectsUnknownMembers {
+                body.line("try decoder.container(keyedBy: DynamicCodingKey.self).rejectMembers(excluding: [\(known)])")
             }
         }
     }
@@ -209,16 +257,22 @@ struct DeclarationRenderer {
             for property in structure.properties {
                 let key = "forKey: .\(SwiftNaming.escaped(property.swiftName))"
                 let value = valueExpression(property)
-                let omitWhenNil = property.isOptional && (!property.isRequired || property.coding != .standard)
-                switch property.coding {
-                case .dateTime: body.line(omitWhenNil ? "try container.encodeDateTimeIfPresent(\(value), \(key))" : "try container.encodeDateTime(\(value), \(key))")
-                case .dateTimeArray: body.line(omitWhenNil ? "try container.encodeDateTimesIfPresent(\(value), \(key))" : "try container.encodeDateTimes(\(value), \(key))")
-                case .standard: body.line(omitWhenNil ? "try container.encodeValueIfPresent(\(value), \(key))" : "try container.encodeValue(\(value), \(key))")
+                // Required members are written even when nil (as null); optional ones are left out.
+                let omitWhenNil = property.isOptional && !property.isRequired
+                if !isDateTime(property.type) {
+                    body.line(omitWhenNil ? "try container.encodeValueIfPresent(\(value), \(key))" : "try container.encodeValue(\(value), \(key))")
+                } else if omitWhenNil {
+                    body.line("try container.encodeDateTimeIfPresent(\(value), \(key))")
+                } else if property.isOptional {
+                    body.line("try container.encodeValue(\(value).map(DateTimeCoded.init), \(key))")
+                } else {
+                    body.line("try container.encodeDateTime(\(value), \(key))")
                 }
             }
-            if structure.additionalProperties != nil {
+            if let additional = structure.additionalProperties {
                 body.line("var members = encoder.container(keyedBy: DynamicCodingKey.self)")
-                body.line("try members.encodeAdditionalProperties(self.additionalProperties)")
+                let values = isDateTime(additional) ? "self.additionalProperties.mapValues(DateTimeCoded.init)" : "self.additionalProperties"
+                body.line("try members.encodeAdditionalProperties(\(values))")
             }
         }
     }
@@ -292,8 +346,9 @@ struct DeclarationRenderer {
         case .named(let name):
             switch generatedTypes[name] {
             case .writable?: writer.line("try \(value).writeJSON(to: output)")
-            case .openEnum(let rawType)?:
-                writer.line(rawType == "Int" ? "output.writeInteger(\(value).rawValue)" : "output.writeString(\(value).rawValue)")
+            case .openEnum("Int")?: writer.line("output.writeInteger(\(value).rawValue)")
+            case .openEnum("String")?: writer.line("output.writeString(\(value).rawValue)")
+            case .openEnum?: writer.line("try output.writeJSON(\(value).rawValue)")
             case nil: writer.line("try output.writeEncodable(\(value))")
             }
         case .array(let element):
@@ -358,7 +413,7 @@ struct DeclarationRenderer {
         let item = "item\(depth)"
         writer.block("validator.nested(\(component))") { nested in
             nested.line("validator in")
-            switch type {
+            switch resolved(type) {
             case .dictionary(let valueType):
                 nested.block("for (key\(depth), \(item)) in \(value)") { loop in
                     renderChecks(inner, on: item, type: valueType, at: ".key(key\(depth))", depth: depth + 1, into: &loop)
@@ -368,7 +423,7 @@ struct DeclarationRenderer {
                     renderChecks(inner, on: item, type: element, at: ".index(index\(depth))", depth: depth + 1, into: &loop)
                 }
             case .named:
-                // An alias to a collection: its element type is not visible here, so only nested values are checked.
+                // Checks on elements of something that is not a collection: the translator never asks for these.
                 nested.line("_ = validator")
             }
         }
@@ -408,6 +463,10 @@ struct DeclarationRenderer {
     // MARK: Unions
 
     private func render(_ union: OneOfDeclaration, into writer: inout CodeWriter) {
+        if union.keepsEveryMatch {
+            renderEveryMatch(union, into: &writer)
+            return
+        }
         writer.documentation(union.documentation)
         writer.deprecation(union.isDeprecated)
         let keyword = union.isIndirect ? "indirect enum" : "enum"
@@ -455,15 +514,89 @@ struct DeclarationRenderer {
                 body.line("")
                 renderWriteJSON(union, into: &body)
             }
+            for nested in union.nestedTypes {
+                body.line("")
+                render(nested, into: &body)
+            }
         }
     }
 
-    private func decodeExpression(_ type: TypeUsage) -> String {
-        type == .date ? "RFC3339.decode(from: decoder)" : "\(type)(from: decoder)"
-    }
-
-    private func encodeExpression(_ type: TypeUsage) -> String {
-        type == .date ? "RFC3339.encode(value, to: encoder)" : "value.encode(to: encoder)"
+    /// `anyOf` without a discriminator: JSON can match several variants at once, and each
+    /// keeps its own reading of it (as swift-openapi-generator does), so nothing is lost
+    /// when the value is encoded again.
+    private func renderEveryMatch(_ union: OneOfDeclaration, into writer: inout CodeWriter) {
+        writer.documentation(union.documentation)
+        writer.deprecation(union.isDeprecated)
+        let conformances = "Codable, Hashable, Sendable, Validatable" + (jsonWriters ? ", JSONWritable" : "")
+        let members = union.cases.map { (name: SwiftNaming.escaped($0.swiftName), type: $0.type) }
+        writer.block("\(access)struct \(union.name): \(conformances)") { body in
+            for member in members {
+                body.documentation("The value read as `\(member.type)`, when the JSON matches that variant.")
+                if union.isIndirect {
+                    // A variant that contains this type is boxed, as recursive struct members are.
+                    body.block("\(access)var \(member.name): \(member.type)?") { accessor in
+                        accessor.line("get { _\(member.name)?.value }")
+                        accessor.line("set { _\(member.name) = newValue.map(Indirect.init) }")
+                    }
+                    body.line("private var _\(member.name): Indirect<\(member.type)>?")
+                } else {
+                    body.line("\(access)var \(member.name): \(member.type)?")
+                }
+            }
+            body.line("")
+            body.documentation("Creates a value from the variants it matches; at least one must be given to encode it.")
+            body.block("\(access)init(\(members.map { "\($0.name): \($0.type)? = nil" }.joined(separator: ", ")))") { initializer in
+                for member in members { initializer.line("self.\(member.name) = \(member.name)") }
+            }
+            body.line("")
+            body.block("\(access)init(from decoder: any Decoder) throws") { decode in
+                decode.line("var failures: [String] = []")
+                for member in members {
+                    decode.line("do { self.\(member.name) = try \(decodeExpression(member.type)) } catch { failures.append(\"\\(error)\") }")
+                }
+                decode.block("guard \(members.map { "self.\($0.name) == nil" }.joined(separator: " && ")) else") { found in found.line("return") }
+                decode.line("throw DecodingError.dataCorrupted(DecodingError.Context(codingPath: decoder.codingPath, debugDescription: \"\(union.name) matches none of its variants: \\(failures)\"))")
+            }
+            body.line("")
+            body.block("\(access)func encode(to encoder: any Encoder) throws") { encode in
+                // Object variants write their members into one JSON object; a value of any
+                // other kind is written whole, so only the first present one is.
+                let objects = members.filter { isObject($0.type) }
+                let others = members.filter { !isObject($0.type) }
+                if !objects.isEmpty {
+                    encode.line("var wroteObject = false")
+                    for member in objects {
+                        encode.block("if let value = self.\(member.name)") { present in
+                            present.line("try \(encodeExpression(member.type))")
+                            present.line("wroteObject = true")
+                        }
+                    }
+                    encode.line("if wroteObject { return }")
+                }
+                for member in others {
+                    encode.block("if let value = self.\(member.name)") { present in
+                        present.line("try \(encodeExpression(member.type))")
+                        present.line("return")
+                    }
+                }
+                encode.line("throw EncodingError.invalidValue(self, EncodingError.Context(codingPath: encoder.codingPath, debugDescription: \"\(union.name) holds no variant\"))")
+            }
+            body.line("")
+            body.block("\(access)func collectViolations(into validator: inout Validator)") { validation in
+                validation.line("if \(members.map { "self.\($0.name) == nil" }.joined(separator: " && ")) { validator.report(\"matches none of its variants\", at: nil) }")
+                for member in members where isValidatable(member.type) {
+                    validation.line("if let value = self.\(member.name) { value.collectViolations(into: &validator) }")
+                }
+            }
+            if jsonWriters {
+                body.line("")
+                body.block("\(access)func writeJSON(to output: JSONOutput) throws") { write in write.line("try output.writeEncodable(self)") }
+            }
+            for nested in union.nestedTypes {
+                body.line("")
+                render(nested, into: &body)
+            }
+        }
     }
 
     private func renderDiscriminatedCoding(_ union: OneOfDeclaration, property: String, into writer: inout CodeWriter) {

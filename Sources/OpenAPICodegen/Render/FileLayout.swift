@@ -42,9 +42,7 @@ public struct Renderer: Sendable {
     public init() {}
 
     public func render(_ module: TranslatedModule) -> [GeneratedFile] {
-        let declarations = DeclarationRenderer(
-            accessModifier: module.accessModifier, jsonWriters: module.jsonWriters,
-            declarations: module.schemas + module.operations.flatMap(\.nestedTypes))
+        let declarations = DeclarationRenderer(module: module)
         let client = ClientRenderer(module: module, declarations: declarations)
         var clientWriter = CodeWriter()
         client.renderClient(into: &clientWriter)

@@ -15,9 +15,7 @@ enum DeclarationLinking {
         for declaration in declarations {
             let qualified = prefix.isEmpty ? declaration.name : "\(prefix).\(declaration.name)"
             index[qualified] = declaration
-            if case .structure(let structure) = declaration {
-                collect(structure.nestedTypes, prefix: qualified, into: &index)
-            }
+            collect(declaration.nestedTypes, prefix: qualified, into: &index)
         }
     }
 
@@ -36,7 +34,8 @@ enum DeclarationLinking {
             structure.nestedTypes = structure.nestedTypes.map { resolveDiscriminators($0, index: index) }
             return .structure(structure)
         case .oneOf(var union):
-            guard let wireName = union.discriminatorProperty else { return declaration }
+            union.nestedTypes = union.nestedTypes.map { resolveDiscriminators($0, index: index) }
+            guard let wireName = union.discriminatorProperty else { return .oneOf(union) }
             for position in union.cases.indices {
                 guard case .structure(let payload)? = target(of: union.cases[position].type, index: index)?.declaration,
                     let property = payload.properties.first(where: { $0.wireName == wireName })
@@ -92,6 +91,7 @@ enum DeclarationLinking {
         switch declaration {
         case .oneOf(var union):
             union.isIndirect = cyclic.contains(qualified)
+            union.nestedTypes = union.nestedTypes.map { breakCycles($0, prefix: qualified, index: index, cyclic: cyclic) }
             return .oneOf(union)
         case .structure(var structure):
             structure.nestedTypes = structure.nestedTypes.map { breakCycles($0, prefix: qualified, index: index, cyclic: cyclic) }

@@ -26,6 +26,9 @@ public indirect enum TypeUsage: Hashable, Sendable, CustomStringConvertible {
     static let date = TypeUsage.named("Date")
     static let jsonValue = TypeUsage.named("JSONValue")
     static let data = TypeUsage.named("Data")
+
+    /// Built-in types the runtime can spell as parameter text (`ParameterValue`).
+    static let parameterScalars: Set<String> = ["String", "Int", "Int32", "Int64", "Double", "Float", "Bool", "UUID", "Date"]
 }
 
 /// A check from the schema, applied to a value by generated `collectViolations(into:)`.
@@ -42,14 +45,6 @@ public indirect enum ValueCheck: Hashable, Sendable {
     case each([ValueCheck])
 }
 
-/// How a property moves to and from JSON.
-public enum PropertyCoding: Hashable, Sendable {
-    case standard
-    /// RFC 3339 text, independent of the decoder's date strategy.
-    case dateTime
-    case dateTimeArray
-}
-
 public struct PropertyDeclaration: Hashable, Sendable {
     public var swiftName: String
     public var wireName: String
@@ -62,7 +57,6 @@ public struct PropertyDeclaration: Hashable, Sendable {
     public var defaultValue: String?
     public var documentation: String?
     public var isDeprecated: Bool
-    public var coding: PropertyCoding
     /// Stored behind `Indirect` because the type contains its owner.
     public var isBoxed: Bool
     public var checks: [ValueCheck]
@@ -75,6 +69,10 @@ public struct StructDeclaration: Hashable, Sendable {
     public var properties: [PropertyDeclaration]
     /// Extra members are kept in `additionalProperties: [String: T]`.
     public var additionalProperties: TypeUsage?
+    /// Checks every extra member's value must pass (`additionalProperties: {maxLength: 5}`).
+    public var additionalPropertyChecks: [ValueCheck] = []
+    /// `additionalProperties: false`: a member the spec does not name is a decoding error.
+    public var rejectsUnknownMembers = false
     public var nestedTypes: [Declaration]
 }
 
@@ -82,19 +80,20 @@ public struct StructDeclaration: Hashable, Sendable {
 public struct EnumDeclaration: Hashable, Sendable {
     public struct Case: Hashable, Sendable {
         public var swiftName: String
-        /// The raw value as a Swift literal (`"success"` or `42`).
+        /// The raw value as a Swift literal (`"success"`, `42`, or `.int(1)` for a `JSONValue` raw type).
         public var literal: String
     }
 
     public var name: String
     public var documentation: String?
     public var isDeprecated: Bool
-    /// `String` or `Int`.
+    /// `String`, `Int`, or `JSONValue` for values of mixed kinds (`[1, "two"]`).
     public var rawType: String
     public var cases: [Case]
 }
 
-/// `oneOf`/`anyOf`: one case per variant.
+/// `oneOf`/`anyOf`: one case per variant, or for `anyOf` without a discriminator, one
+/// optional member per variant, since JSON may match several and each keeps its value.
 public struct OneOfDeclaration: Hashable, Sendable {
     public struct Case: Hashable, Sendable {
         public var swiftName: String
@@ -116,9 +115,14 @@ public struct OneOfDeclaration: Hashable, Sendable {
     public var cases: [Case]
     /// The wire name of the discriminator property, if there is one.
     public var discriminatorProperty: String?
-    /// `oneOf` requires exactly one variant to match; `anyOf` takes the first.
+    /// `oneOf` requires exactly one variant to match; `anyOf` keeps every variant that matches.
     public var requiresSingleMatch: Bool
     public var isIndirect: Bool
+    /// Types declared for inline variants.
+    public var nestedTypes: [Declaration] = []
+
+    /// Rendered as a struct of optional values, one per variant, rather than an enum.
+    public var keepsEveryMatch: Bool { !requiresSingleMatch && discriminatorProperty == nil }
 }
 
 public struct TypeAliasDeclaration: Hashable, Sendable {
@@ -142,16 +146,37 @@ public indirect enum Declaration: Hashable, Sendable {
         case .typeAlias(let declaration): declaration.name
         }
     }
+
+    /// Declarations nested inside this one, for inline schemas.
+    public var nestedTypes: [Declaration] {
+        switch self {
+        case .structure(let declaration): declaration.nestedTypes
+        case .oneOf(let declaration): declaration.nestedTypes
+        case .openEnum, .typeAlias: []
+        }
+    }
 }
 
 // MARK: Client
+
+/// What kind of value a parameter holds, which decides how its style spells it.
+public enum ParameterShape: Hashable, Sendable {
+    /// A string, number, boolean, date, UUID or open enum.
+    case scalar
+    /// An array of scalars.
+    case array
+    /// An object (a generated struct or a map), sent member by member.
+    case object
+}
 
 public struct ParameterDeclaration: Hashable, Sendable {
     public var swiftName: String
     public var wireName: String
     public var location: ParameterLocation
     public var type: TypeUsage
+    public var shape: ParameterShape
     public var isRequired: Bool
+    public var style: ParameterStyle
     public var explode: Bool
     public var documentation: String?
 }

@@ -24,14 +24,19 @@ extension SchemaTranslator {
         var parameters: [ParameterDeclaration] = []
         for parameter in operation.parameters {
             var type = typeUsage(for: parameter.schema, suggestedName: parameter.name, scope: &scope).type
-            if !isParameterEncodable(type) {
+            var shape = parameterShape(type, schema: parameter.schema)
+            if shape == .object, parameter.location == .cookie {
+                diagnostics.warning("cookie parameter '\(parameter.name)' is an object, which the form style cannot spell in a cookie; it is sent as a String", at: parameter.sourceLocation)
+                shape = nil
+            }
+            if shape == nil {
                 diagnostics.warning("parameter '\(parameter.name)' has a type that cannot be sent as text; it is sent as a String", at: parameter.sourceLocation)
                 type = .string
             }
             parameters.append(ParameterDeclaration(
                 swiftName: argumentNames.allocate(SwiftNaming.memberName(parameter.name)), wireName: parameter.name,
-                location: parameter.location, type: type, isRequired: parameter.required, explode: parameter.explode,
-                documentation: parameter.description))
+                location: parameter.location, type: type, shape: shape ?? .scalar, isRequired: parameter.required,
+                style: parameter.style, explode: parameter.explode, documentation: parameter.description))
         }
         var path: [PathPart] = []
         for segment in Self.pathSegments(operation.path) {
@@ -81,27 +86,38 @@ extension SchemaTranslator {
         return segments
     }
 
-    private func isParameterEncodable(_ type: TypeUsage) -> Bool {
+    /// How a parameter of this type is sent, or nil when no style can spell it.
+    private func parameterShape(_ type: TypeUsage, schema: Schema) -> ParameterShape? {
+        let object = unwrapped(schema)
+        func isScalar(_ type: TypeUsage, _ schema: Schema?) -> Bool {
+            guard case .named(let name) = type else { return false }
+            return TypeUsage.parameterScalars.contains(name) || schema.map(isOpenEnum) == true
+        }
         switch type {
         case .named(let name):
-            if ["String", "Int", "Int32", "Int64", "Double", "Float", "Bool", "UUID", "Date"].contains(name) { return true }
-            return isOpenEnum(name)
+            if isScalar(type, schema) { return .scalar }
+            if name == "JSONObject" { return .object }
+            guard let object else { return nil }
+            let isObject = !object.properties.isEmpty || !object.allOf.isEmpty || object.types == [.object]
+            return isObject && object.oneOf.isEmpty && object.anyOf.isEmpty ? .object : nil
         case .array(let element):
-            if case .array = element { return false }
-            return isParameterEncodable(element)
-        case .dictionary:
-            return false
+            return isScalar(element, object?.items) ? .array : nil
+        case .dictionary(let value):
+            guard case .schema(let values)? = object?.additionalProperties else { return nil }
+            return isScalar(value, values) ? .object : nil
         }
     }
 
-    private func isOpenEnum(_ qualifiedName: String) -> Bool {
-        if let key = topLevelNames.first(where: { $0.value == qualifiedName })?.key, let named = schemasByKey[key] {
-            guard var object = inlineObject(named.schema) else { return false }
-            if let single = Self.singleWrappedMember(&object), let inner = inlineObject(single) { object = inner }
-            return object.enumValues.map { enumRawType(object, values: $0) != nil } ?? false
-        }
-        // Nested enums are declared from inline parameter schemas; only enums are declarable there.
-        return qualifiedName.hasPrefix("Operations.")
+    /// The inline definition behind a schema, through `$ref`s and single-member wrappers.
+    private func unwrapped(_ schema: Schema) -> SchemaObject? {
+        guard var object = inlineObject(schema) else { return nil }
+        if let single = Self.singleWrappedMember(&object) { return inlineObject(single) }
+        return object
+    }
+
+    private func isOpenEnum(_ schema: Schema) -> Bool {
+        guard let object = unwrapped(schema), let values = object.enumValues else { return false }
+        return enumRawType(object, values: values) != nil
     }
 
     static func isJSON(_ contentType: String) -> Bool {

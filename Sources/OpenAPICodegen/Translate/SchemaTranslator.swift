@@ -92,25 +92,30 @@ final class SchemaTranslator {
                 defaultValue: defaultValue,
                 documentation: Self.inlineDescription(property.schema),
                 isDeprecated: Self.isDeprecated(property.schema),
-                coding: type == .date ? .dateTime : type == .array(.date) ? .dateTimeArray : .standard,
                 isBoxed: false,
                 checks: checks(for: property.schema)))
         }
         var additional: TypeUsage?
+        var additionalChecks: [ValueCheck] = []
         switch shape.additional {
-        case .schema(let values)?: additional = typeUsage(for: values, suggestedName: "AdditionalProperty", scope: &scope).type
+        case .schema(let values)?:
+            additional = typeUsage(for: values, suggestedName: "AdditionalProperty", scope: &scope).type
+            additionalChecks = checks(for: values)
         case .any?: additional = .jsonValue
         default: additional = nil
         }
         return StructDeclaration(
             name: name, documentation: object.description, isDeprecated: object.deprecated, properties: properties,
-            additionalProperties: additional, nestedTypes: scope.declarations)
+            additionalProperties: additional, additionalPropertyChecks: additionalChecks,
+            rejectsUnknownMembers: shape.additional == nil && shape.isClosed, nestedTypes: scope.declarations)
     }
 
     private struct ObjectShape {
         var properties: [Property] = []
         var required: Set<String> = []
         var additional: AdditionalProperties?
+        /// Some schema in the flattened set says `additionalProperties: false`.
+        var isClosed = false
     }
 
     /// Merges `allOf` members into one set of properties: members first, in order, then
@@ -127,6 +132,7 @@ final class SchemaTranslator {
             }
             shape.required.formUnion(other.required)
             if let additional = other.additional { shape.additional = additional }
+            shape.isClosed = shape.isClosed || other.isClosed
         }
         for member in object.allOf {
             if case .reference(let key, _) = member {
@@ -144,7 +150,8 @@ final class SchemaTranslator {
         var own = ObjectShape(properties: object.properties, required: Set(object.required))
         switch object.additionalProperties {
         case .schema, .any: own.additional = object.additionalProperties
-        case .unspecified, .forbidden: own.additional = nil
+        case .unspecified: own.additional = nil
+        case .forbidden: own.isClosed = true
         }
         merge(own)
         return shape
@@ -170,9 +177,15 @@ final class SchemaTranslator {
         var cases: [EnumDeclaration.Case] = []
         for value in values {
             guard let scalar = value.scalar, value.resolvedScalar != .null, seen.insert(scalar.value).inserted else { continue }
-            let literal = rawType == "Int" ? scalar.value : SwiftLiteral.string(scalar.value)
+            func literal(_ value: Node) -> String {
+                switch rawType {
+                case "Int": return scalar.value
+                case "String": return SwiftLiteral.string(scalar.value)
+                default: return SwiftLiteral.jsonValue(value)
+                }
+            }
             let preferred = scalar.value.isEmpty ? "empty" : SwiftNaming.memberName(scalar.value)
-            cases.append(EnumDeclaration.Case(swiftName: names.allocate(preferred), literal: literal))
+            cases.append(EnumDeclaration.Case(swiftName: names.allocate(preferred), literal: literal(value)))
         }
         return cases
     }
@@ -208,12 +221,13 @@ final class SchemaTranslator {
                 cases.append(OneOfDeclaration.Case(
                     swiftName: caseNames.allocate(Self.caseName(for: type)), type: type, discriminatorValues: [], discriminatorAccess: nil))
             }
-            reportAmbiguousVariants(members)
+            // anyOf keeps every variant that matches, so only oneOf has anything to be ambiguous about.
+            if !object.oneOf.isEmpty { reportAmbiguousVariants(members) }
         }
         return OneOfDeclaration(
             name: name, documentation: object.description, isDeprecated: object.deprecated, cases: cases,
             discriminatorProperty: object.discriminator?.propertyName, requiresSingleMatch: !object.oneOf.isEmpty,
-            isIndirect: false)
+            isIndirect: false, nestedTypes: scope.declarations)
     }
 
     private static func caseName(for type: TypeUsage) -> String {

@@ -1,16 +1,75 @@
+import YAML
+
+/// One entry of a configuration filter, with where it is written (for an unknown entry's error).
+public struct FilterEntry: Sendable, Hashable, ExpressibleByStringLiteral {
+    public var value: String
+    public var location: SourceLocation?
+
+    public init(_ value: String, at location: SourceLocation? = nil) {
+        self.value = value
+        self.location = location
+    }
+
+    public init(stringLiteral value: String) { self.init(value) }
+}
+
+/// Which operations to generate: those matching any given filter; all when none is given.
+public struct OperationFilter: Sendable, Hashable {
+    /// `operationId`s.
+    public var operations: [FilterEntry]?
+    /// Tags: an operation with any of them.
+    public var tags: [FilterEntry]?
+    /// Path templates as written (`/items/{id}`): every operation on them.
+    public var paths: [FilterEntry]?
+
+    public init(operations: [FilterEntry]? = nil, tags: [FilterEntry]? = nil, paths: [FilterEntry]? = nil) {
+        self.operations = operations
+        self.tags = tags
+        self.paths = paths
+    }
+
+    var isEmpty: Bool { operations == nil && tags == nil && paths == nil }
+
+    func includes(_ operation: Operation) -> Bool {
+        isEmpty || operations?.contains { $0.value == operation.operationID } == true
+            || tags?.contains { operation.tags.contains($0.value) } == true || paths?.contains { $0.value == operation.path } == true
+    }
+
+    /// An error for each entry that names nothing in the document: a typo must not silently generate less.
+    func unknownEntries(in document: OpenAPIDocument, diagnostics: DiagnosticCollector) {
+        let checks: [(entries: [FilterEntry]?, kind: String, known: Set<String>)] = [
+            (operations, "operationId", Set(document.operations.compactMap(\.operationID))),
+            (tags, "tag", Set(document.operations.flatMap(\.tags))),
+            (paths, "path", Set(document.operations.map(\.path))),
+        ]
+        for check in checks {
+            for entry in check.entries ?? [] where !check.known.contains(entry.value) {
+                diagnostics.error(
+                    "the configuration names \(check.kind) '\(entry.value)', which no operation in the spec has",
+                    at: entry.location ?? SourceLocation(file: document.sourcePath, line: 1, column: 1))
+            }
+        }
+    }
+}
+
 /// What to generate, beyond the spec itself.
 public struct TranslationOptions: Sendable, Hashable {
     /// `public`, `package` or `internal`.
     public var accessModifier: String
+    /// Which operations to generate.
+    public var filter: OperationFilter
     /// Operation IDs to generate; nil for all.
-    public var operations: [String]?
+    public var operations: [String]? {
+        get { filter.operations?.map(\.value) }
+        set { filter.operations = newValue?.map { FilterEntry($0) } }
+    }
     /// Also generate `writeJSON(to:)` on models: request bodies encode several times
     /// faster, for about a tenth more compile time. Worth it for hot paths.
     public var jsonWriters: Bool
 
     public init(accessModifier: String = "public", operations: [String]? = nil, jsonWriters: Bool = false) {
         self.accessModifier = accessModifier
-        self.operations = operations
+        self.filter = OperationFilter(operations: operations?.map { FilterEntry($0) })
         self.jsonWriters = jsonWriters
     }
 }
@@ -27,10 +86,8 @@ public struct Translator: Sendable {
     public func translate(_ document: OpenAPIDocument, sourceName: String) -> (module: TranslatedModule, diagnostics: [Diagnostic]) {
         let diagnostics = DiagnosticCollector()
         let translator = SchemaTranslator(document: document, diagnostics: diagnostics)
-        var operations = document.operations
-        if let selected = options.operations {
-            operations = operations.filter { selected.contains($0.operationID ?? "") }
-        }
+        options.filter.unknownEntries(in: document, diagnostics: diagnostics)
+        let operations = document.operations.filter(options.filter.includes)
         let schemas = translator.translateSchemas()
         var translatedOperations = translator.translateOperations(operations)
         let linkedSchemas = DeclarationLinking.link(schemas)

@@ -129,16 +129,21 @@ extension SchemaTranslator {
         }
     }
 
-    /// `String` or `Int` for enums the generator makes open enums of; nil otherwise.
+    /// The raw type of the open enum an `enum` becomes: `Int` or `String` when every value is
+    /// of that kind (and the schema's type agrees), `JSONValue` for mixed scalars such as
+    /// `[1, "two"]`, and nil (no enum; the values are only documentation) for objects or arrays.
     func enumRawType(_ object: SchemaObject, values: [Node]) -> String? {
         let nonNull = values.filter { $0.resolvedScalar != .null }
-        if object.types.contains(.integer) || (!nonNull.isEmpty && nonNull.allSatisfy { if case .int? = $0.resolvedScalar { true } else { false } }) {
-            if object.types.contains(.string) { return "String" }
-            return nonNull.allSatisfy({ if case .int? = $0.resolvedScalar { true } else { false } }) ? "Int" : nil
+        guard nonNull.allSatisfy({ $0.scalar != nil }) else { return nil }
+        let allIntegers = !nonNull.isEmpty && nonNull.allSatisfy { if case .int? = $0.resolvedScalar { true } else { false } }
+        let allStrings = nonNull.allSatisfy { if case .string? = $0.resolvedScalar { true } else { false } }
+        switch object.types {
+        case [.string]: return "String"
+        case [.integer]: return allIntegers ? "Int" : "JSONValue"
+        case []: return allIntegers ? "Int" : allStrings ? "String" : "JSONValue"
+        case let types where types.count > 1: return "JSONValue"
+        // Booleans, numbers, objects and arrays keep their plain type; the values are documentation.
+        default: return nil
         }
-        if object.types.isEmpty || object.types == [.string] {
-            return nonNull.allSatisfy({ $0.scalar != nil }) ? "String" : nil
-        }
-        return nil
     }
 }

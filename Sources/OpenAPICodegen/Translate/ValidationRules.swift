@@ -1,3 +1,5 @@
+import YAML
+
 /// Spec constraints → ``ValueCheck``s for generated `collectViolations(into:)`.
 extension SchemaTranslator {
     func checks(for schema: Schema, depth: Int = 0) -> [ValueCheck] {
@@ -73,5 +75,16 @@ enum SwiftLiteral {
             }
         }
         return result + "\""
+    }
+
+    /// A `JSONValue` literal for a scalar node (`.int(1)`, `.string("two")`).
+    static func jsonValue(_ node: Node) -> String {
+        switch node.resolvedScalar {
+        case .int(let value)?: ".int(\(value))"
+        case .double(let value)? where value.isFinite: ".double(\(value))"
+        case .bool(let value)?: ".bool(\(value))"
+        case .null?: ".null"
+        default: ".string(\(string(node.scalar?.value ?? "")))"
+        }
     }
 }

@@ -20,6 +20,14 @@ extension KeyedDecodingContainer where Key == DynamicCodingKey {
         }
         return result
     }
+
+    /// Throws for a member not named in `known`: the schema says `additionalProperties: false`.
+    public func rejectMembers(excluding known: Set<String>) throws {
+        for key in allKeys where !known.contains(key.stringValue) {
+            throw DecodingError.dataCorruptedError(
+                forKey: key, in: self, debugDescription: "member '\(key.stringValue)' is not allowed (additionalProperties: false)")
+        }
+    }
 }
 
 extension KeyedEncodingContainer where Key == DynamicCodingKey {

@@ -21,6 +21,22 @@ extension OpenEnum {
     }
 }
 
+/// Enums whose listed values are of mixed kinds (`enum: [1, "two"]`) keep the JSON value
+/// itself as their raw value; the standard library codes only String and number raw values.
+extension OpenEnum where RawValue == JSONValue {
+    public init(from decoder: any Decoder) throws {
+        let raw = try JSONValue(from: decoder)
+        guard let value = Self(rawValue: raw) else {
+            throw DecodingError.dataCorrupted(DecodingError.Context(codingPath: decoder.codingPath, debugDescription: "'\(raw)' is not a value of \(Self.self)"))
+        }
+        self = value
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        try rawValue.encode(to: encoder)
+    }
+}
+
 /// A generated `oneOf`/`anyOf` whose variant is chosen by a discriminator member.
 public protocol DiscriminatedUnion: Sendable {
     /// The discriminator value that selects the variant this value holds.

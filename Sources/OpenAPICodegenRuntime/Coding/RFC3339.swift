@@ -152,8 +152,66 @@ public enum RFC3339 {
     }
 }
 
+/// A value made of RFC 3339 `date-time`s: a `Date`, or arrays and string-keyed maps of them,
+/// nested to any depth. Generated code codes these through ``DateTimeCoded``, so a date is
+/// RFC 3339 text wherever it sits, whatever the coder's date strategy.
+public protocol DateTimeCodable {
+    init(dateTimeFrom decoder: any Decoder) throws
+    func encodeDateTime(to encoder: any Encoder) throws
+}
+
+extension Date: DateTimeCodable {
+    public init(dateTimeFrom decoder: any Decoder) throws { self = try RFC3339.decode(from: decoder) }
+    public func encodeDateTime(to encoder: any Encoder) throws { try RFC3339.encode(self, to: encoder) }
+}
+
+extension Array: DateTimeCodable where Element: DateTimeCodable {
+    public init(dateTimeFrom decoder: any Decoder) throws {
+        var container = try decoder.unkeyedContainer()
+        var elements: [Element] = []
+        if let count = container.count { elements.reserveCapacity(count) }
+        while !container.isAtEnd {
+            elements.append(try container.decode(DateTimeCoded<Element>.self).value)
+        }
+        self = elements
+    }
+
+    public func encodeDateTime(to encoder: any Encoder) throws {
+        var container = encoder.unkeyedContainer()
+        for element in self { try container.encode(DateTimeCoded(element)) }
+    }
+}
+
+extension Dictionary: DateTimeCodable where Key == String, Value: DateTimeCodable {
+    public init(dateTimeFrom decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: DynamicCodingKey.self)
+        var members: [String: Value] = [:]
+        for key in container.allKeys {
+            members[key.stringValue] = try container.decode(DateTimeCoded<Value>.self, forKey: key).value
+        }
+        self = members
+    }
+
+    public func encodeDateTime(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: DynamicCodingKey.self)
+        for name in keys.sorted() { try container.encode(DateTimeCoded(self[name]!), forKey: DynamicCodingKey(name)) }
+    }
+}
+
+/// Codes a ``DateTimeCodable`` value as RFC 3339 text: a whole body, a union variant, a map value.
+public struct DateTimeCoded<Value: DateTimeCodable>: Codable {
+    public var value: Value
+
+    public init(_ value: Value) { self.value = value }
+    public init(from decoder: any Decoder) throws { value = try Value(dateTimeFrom: decoder) }
+    public func encode(to encoder: any Encoder) throws { try value.encodeDateTime(to: encoder) }
+}
+
+extension DateTimeCoded: Sendable where Value: Sendable {}
+
 extension KeyedDecodingContainer {
-    /// Decodes an RFC 3339 `date-time` string, whatever the decoder's date strategy.
+    /// Decodes an RFC 3339 `date-time` string, whatever the decoder's date strategy. (The
+    /// common case, without the generic version's nested decoder.)
     public func decodeDateTime(forKey key: Key) throws -> Date {
         let text = try decode(String.self, forKey: key)
         guard let date = RFC3339.parse(text) else {
@@ -162,48 +220,30 @@ extension KeyedDecodingContainer {
         return date
     }
 
+    /// Decodes RFC 3339 `date-time` text (or arrays and maps of it), whatever the decoder's date strategy.
+    @inlinable
+    public func decodeDateTime<Value: DateTimeCodable>(forKey key: Key) throws -> Value {
+        try decode(DateTimeCoded<Value>.self, forKey: key).value
+    }
+
     /// Like ``decodeDateTime(forKey:)``, but absent keys and nulls give nil.
-    public func decodeDateTimeIfPresent(forKey key: Key) throws -> Date? {
-        guard contains(key), !(try decodeNil(forKey: key)) else { return nil }
-        return try decodeDateTime(forKey: key)
-    }
-
-    /// Decodes an array of RFC 3339 `date-time` strings.
-    public func decodeDateTimes(forKey key: Key) throws -> [Date] {
-        try decode([String].self, forKey: key).map { text in
-            guard let date = RFC3339.parse(text) else {
-                throw DecodingError.dataCorruptedError(forKey: key, in: self, debugDescription: "'\(text)' is not an RFC 3339 date-time")
-            }
-            return date
-        }
-    }
-
-    /// Like ``decodeDateTimes(forKey:)``, but absent keys and nulls give nil.
-    public func decodeDateTimesIfPresent(forKey key: Key) throws -> [Date]? {
-        guard contains(key), !(try decodeNil(forKey: key)) else { return nil }
-        return try decodeDateTimes(forKey: key)
+    @inlinable
+    public func decodeDateTimeIfPresent<Value: DateTimeCodable>(forKey key: Key) throws -> Value? {
+        try decodeIfPresent(DateTimeCoded<Value>.self, forKey: key)?.value
     }
 }
 
 extension KeyedEncodingContainer {
-    /// Encodes a date as an RFC 3339 string in UTC.
-    public mutating func encodeDateTime(_ date: Date, forKey key: Key) throws {
-        try encode(RFC3339.format(date), forKey: key)
-    }
-
-    /// Encodes a date as an RFC 3339 string in UTC, and nothing when it is nil.
-    public mutating func encodeDateTimeIfPresent(_ date: Date?, forKey key: Key) throws {
-        if let date { try encodeDateTime(date, forKey: key) }
-    }
-
     /// Encodes dates as RFC 3339 strings in UTC.
-    public mutating func encodeDateTimes(_ dates: [Date], forKey key: Key) throws {
-        try encode(dates.map(RFC3339.format), forKey: key)
+    @inlinable
+    public mutating func encodeDateTime<Value: DateTimeCodable>(_ value: Value, forKey key: Key) throws {
+        try encode(DateTimeCoded(value), forKey: key)
     }
 
-    /// Encodes dates as RFC 3339 strings in UTC, and nothing when nil.
-    public mutating func encodeDateTimesIfPresent(_ dates: [Date]?, forKey key: Key) throws {
-        if let dates { try encodeDateTimes(dates, forKey: key) }
+    /// Encodes dates as RFC 3339 strings in UTC, and nothing when the value is nil.
+    @inlinable
+    public mutating func encodeDateTimeIfPresent<Value: DateTimeCodable>(_ value: Value?, forKey key: Key) throws {
+        if let value { try encodeDateTime(value, forKey: key) }
     }
 }
 

@@ -57,6 +57,25 @@ public struct ClientCore: Sendable {
         }
     }
 
+    /// Reads an object parameter's members (deepObject, form or simple objects).
+    public func parameterObject(_ value: some Encodable, operationID: String) throws(ClientError) -> ParameterObject {
+        do {
+            return try ParameterObject(value)
+        } catch {
+            throw .encoding(operationID: operationID, underlying: error)
+        }
+    }
+
+    /// Reads an optional object parameter's members; nil when it is absent.
+    public func parameterObject(_ value: (some Encodable)?, operationID: String) throws(ClientError) -> ParameterObject? {
+        guard let value else { return nil }
+        do {
+            return try ParameterObject(value)
+        } catch {
+            throw .encoding(operationID: operationID, underlying: error)
+        }
+    }
+
     /// Decodes a JSON response body as the type the spec documents for its status.
     public func decodeJSON<T: Decodable>(_ type: T.Type, from response: HTTPResponse, operationID: String) throws(ClientError) -> T {
         do {

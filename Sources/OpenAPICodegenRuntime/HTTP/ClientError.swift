@@ -3,7 +3,7 @@
 /// A documented or undocumented status code is never an error: it is a case of the
 /// operation's `Output`. These cases cover what happens around it.
 public enum ClientError: Error, Sendable, CustomStringConvertible {
-    /// The request body could not be encoded. Retrying will not help.
+    /// The request body or a parameter could not be encoded. Retrying will not help.
     case encoding(operationID: String, underlying: any Error)
     /// No response arrived: connection refused, reset, timeout. Usually worth retrying.
     case transport(operationID: String, underlying: any Error)
@@ -21,7 +21,7 @@ public enum ClientError: Error, Sendable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .encoding(let id, let error): "\(id): cannot encode the request body: \(error)"
+        case .encoding(let id, let error): "\(id): cannot encode the request: \(error)"
         case .transport(let id, let error): "\(id): no response from the server: \(error)"
         case .middleware(let id, let error): "\(id): a client middleware failed: \(error)"
         case .decoding(let id, let status, let error): "\(id): cannot decode the \(status) response body: \(error)"

@@ -15,6 +15,19 @@ extension Float: ParameterValue { public var parameterText: String { String(self
 extension Bool: ParameterValue { public var parameterText: String { self ? "true" : "false" } }
 extension UUID: ParameterValue { public var parameterText: String { uuidString.lowercased() } }
 extension Date: ParameterValue { public var parameterText: String { RFC3339.format(self) } }
+extension JSONValue: ParameterValue {
+    /// Scalars as their JSON text without quotes; arrays and objects as JSON.
+    public var parameterText: String {
+        switch self {
+        case .null: "null"
+        case .bool(let value): value.parameterText
+        case .int(let value): String(value)
+        case .double(let value): String(value)
+        case .string(let value): value
+        case .array, .object: (try? StreamingJSONEncoder().encode(self)).map { String(decoding: $0, as: UTF8.self) } ?? ""
+        }
+    }
+}
 
 /// Percent-encoding for URL parts (RFC 3986): only unreserved characters stay as they are.
 public enum PercentEncoding {
@@ -43,6 +56,71 @@ public enum PercentEncoding {
     }
 }
 
+/// How a parameter is spelled, as OpenAPI's `style` names it (RFC 6570 forms).
+public enum ParameterStyle: Sendable, Hashable {
+    /// Path and header default: `a,b` / `k,v` (exploded objects: `k=v`).
+    case simple
+    /// Path: `.a.b`.
+    case label
+    /// Path: `;name=a,b` (exploded: `;name=a;name=b`).
+    case matrix
+    /// Query and cookie default: `name=a&name=b` / `name=a,b`.
+    case form
+    /// Query arrays: `name=a%20b`.
+    case spaceDelimited
+    /// Query arrays: `name=a|b`.
+    case pipeDelimited
+    /// Query objects: `name[key]=value`.
+    case deepObject
+}
+
+/// The members of an object parameter, in a stable (sorted) order, read from any `Encodable`.
+public struct ParameterObject: Sendable {
+    public let members: [(name: String, value: JSONValue)]
+
+    /// Reads the value's JSON members; a value that is not a JSON object is an encoding error.
+    public init(_ value: some Encodable) throws {
+        guard case .object(let members) = try JSONValue(encoding: value) else {
+            throw EncodingError.invalidValue(value, EncodingError.Context(codingPath: [], debugDescription: "an object parameter must encode as a JSON object"))
+        }
+        self.members = members.sorted { $0.key < $1.key }.map { (name: $0.key, value: $0.value) }
+    }
+}
+
+/// Path parameters in the `simple`, `label` and `matrix` styles.
+public enum PathParameter {
+    public static func encode(_ name: String, _ value: some ParameterValue, style: ParameterStyle = .simple) -> String {
+        let text = PercentEncoding.encode(value.parameterText)
+        switch style {
+        case .label: return "." + text
+        case .matrix: return ";" + PercentEncoding.encode(name) + "=" + text
+        default: return text
+        }
+    }
+
+    public static func encode(_ name: String, _ values: [some ParameterValue], style: ParameterStyle = .simple, explode: Bool = false) -> String {
+        let texts = values.map { PercentEncoding.encode($0.parameterText) }
+        switch style {
+        case .label: return "." + texts.joined(separator: explode ? "." : ",")
+        case .matrix:
+            let key = PercentEncoding.encode(name)
+            return explode ? texts.map { ";\(key)=\($0)" }.joined() : ";\(key)=" + texts.joined(separator: ",")
+        default: return texts.joined(separator: ",")
+        }
+    }
+
+    public static func encode(_ name: String, _ object: ParameterObject, style: ParameterStyle = .simple, explode: Bool = false) -> String {
+        let pairs = object.members.map { (PercentEncoding.encode($0.name), PercentEncoding.encode($0.value.parameterText)) }
+        let joined = explode ? pairs.map { "\($0.0)=\($0.1)" } : pairs.flatMap { [$0.0, $0.1] }
+        switch style {
+        case .label: return "." + joined.joined(separator: explode ? "." : ",")
+        case .matrix:
+            return explode ? joined.map { ";" + $0 }.joined() : ";\(PercentEncoding.encode(name))=" + joined.joined(separator: ",")
+        default: return joined.joined(separator: ",")
+        }
+    }
+}
+
 /// Builds a query string in OpenAPI's `form` style.
 public struct QueryBuilder: Sendable {
     private var items: [String] = []
@@ -55,14 +133,43 @@ public struct QueryBuilder: Sendable {
         items.append(PercentEncoding.encode(name) + "=" + PercentEncoding.encode(value.parameterText))
     }
 
-    /// Adds an array: `name=a&name=b` when exploded (the default), `name=a,b` otherwise.
-    public mutating func append(_ name: String, _ values: [some ParameterValue]?, explode: Bool = true) {
+    /// Adds an array: `name=a&name=b` when exploded (the default), otherwise one item joined
+    /// by the style's delimiter: `,` (form), `%20` (spaceDelimited) or `|` (pipeDelimited).
+    public mutating func append(_ name: String, _ values: [some ParameterValue]?, style: ParameterStyle = .form, explode: Bool = true) {
         guard let values, !values.isEmpty else { return }
         if explode {
             for value in values { append(name, value) }
         } else {
-            let joined = values.map { PercentEncoding.encode($0.parameterText) }.joined(separator: ",")
+            let delimiter = style == .spaceDelimited ? "%20" : style == .pipeDelimited ? "|" : ","
+            let joined = values.map { PercentEncoding.encode($0.parameterText) }.joined(separator: delimiter)
             items.append(PercentEncoding.encode(name) + "=" + joined)
+        }
+    }
+
+    /// Adds an object: `key=value&…` (form, exploded), `name=key,value,…` (form), or
+    /// `name[key]=value&…` (deepObject, nested objects as `name[a][b]`).
+    public mutating func append(_ name: String, _ object: ParameterObject?, style: ParameterStyle = .form, explode: Bool = true) {
+        guard let object else { return }
+        switch style {
+        case .deepObject:
+            for member in object.members { appendDeep(PercentEncoding.encode(name), member.name, member.value) }
+        case _ where explode:
+            for member in object.members { items.append(PercentEncoding.encode(member.name) + "=" + PercentEncoding.encode(member.value.parameterText)) }
+        default:
+            let joined = object.members.flatMap { [PercentEncoding.encode($0.name), PercentEncoding.encode($0.value.parameterText)] }
+            items.append(PercentEncoding.encode(name) + "=" + joined.joined(separator: ","))
+        }
+    }
+
+    private mutating func appendDeep(_ prefix: String, _ key: String, _ value: JSONValue) {
+        let name = prefix + "%5B" + PercentEncoding.encode(key) + "%5D"
+        switch value {
+        case .object(let members):
+            for (member, inner) in members.sorted(by: { $0.key < $1.key }) { appendDeep(name, member, inner) }
+        case .array(let elements):
+            for element in elements { items.append(name + "=" + PercentEncoding.encode(element.parameterText)) }
+        default:
+            items.append(name + "=" + PercentEncoding.encode(value.parameterText))
         }
     }
 
@@ -82,5 +189,28 @@ extension HTTPHeaders {
     public mutating func setParameter(_ name: String, _ values: [some ParameterValue]?) {
         guard let values else { return }
         self[name] = values.map(\.parameterText).joined(separator: ",")
+    }
+
+    /// Sets an object header parameter: `k,v,k2,v2`, or `k=v,k2=v2` when exploded.
+    public mutating func setParameter(_ name: String, _ object: ParameterObject?, explode: Bool = false) {
+        guard let object else { return }
+        let pairs = object.members.map { (name: $0.name, text: $0.value.parameterText) }
+        self[name] = (explode ? pairs.map { "\($0.name)=\($0.text)" } : pairs.flatMap { [$0.name, $0.text] }).joined(separator: ",")
+    }
+
+    /// Adds a cookie parameter (`form` style) to the `Cookie` header: `name=value`, arrays as `name=a,b`.
+    public mutating func appendCookie(_ name: String, _ value: (some ParameterValue)?) {
+        guard let value else { return }
+        appendCookieText(name, PercentEncoding.encode(value.parameterText))
+    }
+
+    public mutating func appendCookie(_ name: String, _ values: [some ParameterValue]?) {
+        guard let values else { return }
+        appendCookieText(name, values.map { PercentEncoding.encode($0.parameterText) }.joined(separator: ","))
+    }
+
+    private mutating func appendCookieText(_ name: String, _ text: String) {
+        let pair = PercentEncoding.encode(name) + "=" + text
+        self["Cookie"] = self["Cookie"].map { $0 + "; " + pair } ?? pair
     }
 }
