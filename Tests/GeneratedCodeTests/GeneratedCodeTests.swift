@@ -272,4 +272,112 @@ struct WireTests {
         #expect(recorder.last?.headers["Content-Type"] == "application/json")
         #expect(output == .ok(["server": DateTimeTests.second]))
     }
+
+    @Test("multipart/form-data: one part per member, a boundary in Content-Type that delimits every part")
+    func multipart() async throws {
+        let recorder = Recorder(HTTPResponse(statusCode: 204))
+        let body = Operations.Upload.Body(title: "Q3 report", count: 2, tags: ["a", "b"], file: Data([0, 1, 2]), meta: Point(x: 1, y: 2))
+        #expect(try await recorder.client.upload(body: body) == .noContent)
+        let request = try #require(recorder.last)
+        let contentType = try #require(request.headers["Content-Type"])
+        #expect(contentType.hasPrefix("multipart/form-data; boundary="))
+        let boundary = String(contentType.dropFirst("multipart/form-data; boundary=".count))
+        #expect(!boundary.isEmpty)
+        func part(_ name: String, _ type: String, _ content: String, filename: String? = nil) -> String {
+            "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"" + (filename.map { "; filename=\"\($0)\"" } ?? "")
+                + "\r\nContent-Type: \(type)\r\n\r\n\(content)\r\n"
+        }
+        let text = "text/plain; charset=utf-8"
+        let expected = part("title", text, "Q3 report") + part("count", text, "2") + part("tags", text, "a") + part("tags", text, "b")
+            + part("file", "application/octet-stream", "\u{0}\u{1}\u{2}", filename: "file") + part("meta", "application/json", #"{"x":1,"y":2}"#)
+            + "--\(boundary)--\r\n"
+        #expect(request.body == Data(expected.utf8))
+    }
+
+    @Test("form-urlencoded and text bodies")
+    func formAndText() async throws {
+        let recorder = Recorder(HTTPResponse(statusCode: 204))
+        #expect(try await recorder.client.login(body: .init(user: "ann lee", scopes: ["read", "write"])) == .noContent)
+        #expect(recorder.last?.headers["Content-Type"] == "application/x-www-form-urlencoded")
+        #expect(recorder.last?.body == Data("scopes=read&scopes=write&user=ann+lee".utf8))
+        #expect(try await recorder.client.login() == .noContent)
+        #expect(recorder.last?.body == nil, "an optional body left out sends nothing")
+
+        let echo = Recorder(HTTPResponse(statusCode: 200, headers: ["Content-Type": "text/plain"], body: Data("stored: hi".utf8)))
+        #expect(try await echo.client.putNote(body: "hi ✓") == .ok("stored: hi"))
+        #expect(echo.last?.body == Data("hi ✓".utf8))
+        #expect(echo.last?.headers["Content-Type"] == "text/plain")
+    }
+
+    @Test("servers are typed URLs, the first one the client's default; a value outside the listed ones is an error")
+    func servers() throws {
+        #expect(try Servers.production() == URL(string: "https://eu.api.example.com/v1"))
+        #expect(try Servers.production(region: "us", version: "v2") == URL(string: "https://us.api.example.com/v2"))
+        #expect(try Servers.localDevelopment() == URL(string: "http://localhost:8080"))
+        #expect(throws: ServerURLError.notAllowed(variable: "region", value: "mars", allowed: ["eu", "us"])) { try Servers.production(region: "mars") }
+        let client = try Client(transport: InMemoryTransport { _, _ in HTTPResponse(statusCode: 204) })
+        #expect(client.core.serverURL == URL(string: "https://eu.api.example.com/v1"))
+    }
+
+    @Test("each operation gets the credentials of its own security requirement, and only those")
+    func security() async throws {
+        let recorder = Recorder(HTTPResponse(statusCode: 204))
+        let client = Client(
+            serverURL: URL(string: "http://localhost")!,
+            transport: InMemoryTransport { request, _ in
+                recorder.requests.withLock { $0.append(request) }
+                return recorder.response
+            },
+            middlewares: [
+                SecuritySchemes.bearer(StaticTokenProvider(token: "tok")),
+                SecuritySchemes.basic(username: "ann", password: "pw"),
+                SecuritySchemes.key(StaticTokenProvider(token: "k1")),
+                SecuritySchemes.queryKey(StaticTokenProvider(token: "q 1")),
+                SecuritySchemes.cookieKey(StaticTokenProvider(token: "c1")),
+            ])
+        _ = try await client.getItems(ids: [1])
+        #expect(recorder.last?.headers["Authorization"] == "Bearer tok", "the document's security applies")
+        #expect(recorder.last?.headers["X-API-Key"] == nil)
+
+        _ = try await client.getSecure()
+        #expect(recorder.last?.headers["X-API-Key"] == "k1", "the first alternative the client can satisfy")
+        #expect(recorder.last?.headers["Authorization"] == nil, "no credential of another alternative")
+
+        _ = try await client.getPublic(other: "x")
+        #expect(recorder.last?.headers.fields.isEmpty == true, "security: [] sends nothing")
+        #expect(recorder.last?.path == "/public?other=x")
+
+        _ = try await client.getKeyed()
+        #expect(recorder.last?.path == "/keyed?api_key=q%201")
+        #expect(recorder.last?.headers["Cookie"] == "sid=c1")
+        #expect(recorder.last?.headers["Authorization"] == nil)
+
+        let basicOnly = Client(
+            serverURL: URL(string: "http://localhost")!, transport: recorder.client.core.transport,
+            middlewares: [SecuritySchemes.basic(username: "ann", password: "pw")])
+        _ = try await basicOnly.getSecure()
+        #expect(recorder.last?.headers["Authorization"] == "Basic YW5uOnB3", "the second alternative when only it can be satisfied")
+    }
+
+    @Test("response headers are typed members of their case; a required one missing is a decoding error")
+    func responseHeaders() async throws {
+        let ok = Recorder(HTTPResponse(
+            statusCode: 200, headers: ["Content-Type": "application/json", "X-Rate-Limit": "10", "X-Tags": "a, b"],
+            body: Data(#"{"x": 1, "y": 2}"#.utf8)))
+        #expect(try await ok.client.getSecure() == .ok(Point(x: 1, y: 2), headers: .init(xRateLimit: 10, xTags: ["a", "b"])))
+        let refused = Recorder(HTTPResponse(statusCode: 429, headers: ["Retry-After": "30"]))
+        #expect(try await refused.client.getSecure() == .clientError(statusCode: 429, body: nil, headers: .init(retryAfter: 30)))
+        let missing = Recorder(HTTPResponse(statusCode: 200, headers: ["Content-Type": "application/json"], body: Data(#"{"x": 1, "y": 2}"#.utf8)))
+        await #expect {
+            try await missing.client.getSecure()
+        } throws: { error in
+            "\(error)".contains("the required header 'X-Rate-Limit' is missing")
+        }
+        let wrong = Recorder(HTTPResponse(statusCode: 200, headers: ["X-Rate-Limit": "ten"], body: Data(#"{"x": 1, "y": 2}"#.utf8)))
+        await #expect {
+            try await wrong.client.getSecure()
+        } throws: { error in
+            "\(error)".contains("header 'X-Rate-Limit': 'ten' is not a valid Int")
+        }
+    }
 }

@@ -12,6 +12,9 @@ extension LoadSession {
         guard readVersion(root) else { return nil }
         var title = "API"
         var operations: [Operation] = []
+        var rootSecurity: SecurityRequirements?
+        var servers: [Server] = []
+        let schemes = root["components"]?["securitySchemes"].map(parseSecuritySchemes) ?? []
         // Root component schemas are registered first, so they keep their own names.
         if let components = root["components"], let schemas = components["schemas"] {
             for pair in mapping(schemas, "components.schemas") ?? [] {
@@ -25,15 +28,15 @@ extension LoadSession {
             case "openapi", "swagger", "components", "tags", "externalDocs", "jsonSchemaDialect":
                 break
             case "servers":
-                diagnostics.warning("'servers' is not generated; pass the server URL to the client", at: pair.key.location)
+                servers = parseServers(pair.value)
             case "security":
-                diagnostics.warning("'security' is not generated; add an authentication middleware to the client", at: pair.key.location)
+                rootSecurity = parseSecurity(pair.value, schemes: schemes)
             case "info":
                 title = pair.value["title"].flatMap { string($0, "info.title") } ?? title
             case "paths":
                 for path in mapping(pair.value, "paths") ?? [] {
                     guard let template = string(path.key, "path") else { continue }
-                    operations += parsePathItem(template, path.value, file: path.value.location.file)
+                    operations += parsePathItem(template, path.value, file: path.value.location.file, schemes: schemes)
                 }
             case "webhooks":
                 diagnostics.warning("webhooks are not generated" + (version == .v3_0 ? " ('webhooks' is an OpenAPI 3.1 field; this document declares 3.0)" : ""), at: pair.key.location)
@@ -42,7 +45,12 @@ extension LoadSession {
             }
         }
         parsePendingSchemas()
-        return OpenAPIDocument(version: version, sourcePath: path, title: title, schemas: namedSchemas, operations: operations)
+        for index in operations.indices where operations[index].security == nil {
+            operations[index].security = rootSecurity
+        }
+        return OpenAPIDocument(
+            version: version, sourcePath: path, title: title, schemas: namedSchemas, operations: operations,
+            securitySchemes: schemes, servers: servers)
     }
 
     private func readVersion(_ root: Node) -> Bool {
@@ -72,14 +80,14 @@ extension LoadSession {
 
     // MARK: Paths and operations
 
-    private func parsePathItem(_ template: String, _ node: Node, file: String) -> [Operation] {
+    private func parsePathItem(_ template: String, _ node: Node, file: String, schemes: [SecurityScheme]) -> [Operation] {
         guard let (item, file) = dereference(node, file: file), let pairs = mapping(item, "path item '\(template)'") else { return [] }
         let shared = item["parameters"].map { parseParameters($0, file: file) } ?? []
         var operations: [Operation] = []
         for pair in pairs {
             guard let key = pair.key.scalar?.value else { continue }
             if Self.httpMethods.contains(key) {
-                if let operation = parseOperation(key, template, pair.value, file: file, shared: shared) {
+                if let operation = parseOperation(key, template, pair.value, file: file, shared: shared, schemes: schemes) {
                     operations.append(operation)
                 }
             } else if key == "servers" {
@@ -91,11 +99,11 @@ extension LoadSession {
         return operations
     }
 
-    private func parseOperation(_ method: String, _ path: String, _ node: Node, file: String, shared: [Parameter]) -> Operation? {
+    private func parseOperation(_ method: String, _ path: String, _ node: Node, file: String, shared: [Parameter], schemes: [SecurityScheme]) -> Operation? {
         guard let pairs = mapping(node, "\(method) \(path)") else { return nil }
         var operation = Operation(
             operationID: nil, method: method.uppercased(), path: path, summary: nil, description: nil, deprecated: false,
-            tags: [], parameters: [], requestBody: nil, responses: [], location: node.location)
+            tags: [], parameters: [], requestBody: nil, responses: [], security: nil, location: node.location)
         var own: [Parameter] = []
         for pair in pairs {
             switch pair.key.scalar?.value {
@@ -109,7 +117,7 @@ extension LoadSession {
             case "tags": operation.tags = (sequence(pair.value, "tags") ?? []).compactMap { string($0, "tag") }
             case "externalDocs": break
             case "security":
-                diagnostics.warning("'security' of an operation is not generated; add an authentication middleware to the client", at: pair.key.location)
+                operation.security = parseSecurity(pair.value, schemes: schemes)
             case "servers":
                 diagnostics.warning("'servers' of an operation is not generated; the client sends it to its one server URL", at: pair.key.location)
             case "callbacks": diagnostics.warning("callbacks are not generated", at: pair.key.location)
@@ -204,8 +212,12 @@ extension LoadSession {
         (mapping(node, "content") ?? []).compactMap { pair in
             guard let type = string(pair.key, "media type") else { return nil }
             let schema = pair.value["schema"].map { parseSchema($0, file: file) }
-            for entry in pair.value.mapping ?? [] where !["schema", "example", "examples", "encoding"].contains(entry.key.scalar?.value ?? "") {
-                unsupported(entry.key, in: "media type '\(type)'")
+            for entry in pair.value.mapping ?? [] where !["schema", "example", "examples"].contains(entry.key.scalar?.value ?? "") {
+                if entry.key.scalar?.value == "encoding" {
+                    diagnostics.warning("'encoding' of media type '\(type)' is not applied; each part gets its default content type", at: entry.key.location)
+                } else {
+                    unsupported(entry.key, in: "media type '\(type)'")
+                }
             }
             return MediaType(contentType: type, schema: schema)
         }
@@ -226,7 +238,7 @@ extension LoadSession {
                 switch field.key.scalar?.value {
                 case "description": response.description = string(field.value, "description")
                 case "content": response.content = parseContent(field.value, file: file)
-                case "headers": diagnostics.warning("response headers are not generated", at: field.key.location)
+                case "headers": response.headers = parseHeaders(field.value, file: file)
                 case "links": diagnostics.warning("links are not generated", at: field.key.location)
                 default: unsupported(field.key, in: "response \(text)")
                 }
@@ -239,6 +251,34 @@ extension LoadSession {
         return responses
     }
 
+    private func parseHeaders(_ node: Node, file: String) -> [Header] {
+        (mapping(node, "headers") ?? []).compactMap { pair in
+            guard let name = string(pair.key, "header name") else { return nil }
+            // RFC 9110 leaves Content-Type to the body; OpenAPI says to ignore it here.
+            guard name.lowercased() != "content-type" else { return nil }
+            guard let (item, file) = dereference(pair.value, file: file), let fields = mapping(item, "header '\(name)'") else { return nil }
+            var header = Header(name: name, required: false, description: nil, schema: .inline(SchemaObject(location: item.location)), location: item.location)
+            var hasSchema = false
+            for field in fields {
+                switch field.key.scalar?.value {
+                case "required": header.required = bool(field.value, "required") ?? false
+                case "description": header.description = string(field.value, "description")
+                case "schema":
+                    header.schema = parseSchema(field.value, file: file)
+                    hasSchema = true
+                case "deprecated", "example", "examples", "style", "explode": break
+                default: unsupported(field.key, in: "header '\(name)'")
+                }
+            }
+            if !hasSchema {
+                var schema = SchemaObject(location: item.location)
+                schema.types = [.string]
+                header.schema = .inline(schema)
+            }
+            return header
+        }
+    }
+
     static func responseStatus(_ text: String) -> ResponseStatus? {
         if text == "default" { return .default }
         if text.count == 3, let digit = text.first?.wholeNumberValue, (1...5).contains(digit), text.uppercased().hasSuffix("XX") {
@@ -246,5 +286,79 @@ extension LoadSession {
         }
         if let code = Int(text), (100...599).contains(code) { return .code(code) }
         return nil
+    }
+
+    // MARK: Security and servers
+
+    private func parseSecuritySchemes(_ node: Node) -> [SecurityScheme] {
+        var schemes: [SecurityScheme] = []
+        for pair in mapping(node, "securitySchemes") ?? [] {
+            guard let name = string(pair.key, "security scheme name"),
+                let (item, _) = dereference(pair.value, file: pair.value.location.file), item.mapping != nil
+            else { continue }
+            let type = item["type"].flatMap { string($0, "type") } ?? ""
+            let description = item["description"].flatMap { string($0, "description") }
+            switch type {
+            case "http":
+                let scheme = (item["scheme"].flatMap { string($0, "scheme") } ?? "").lowercased()
+                if scheme == "bearer" || scheme == "basic" {
+                    schemes.append(SecurityScheme(name: name, kind: scheme == "bearer" ? .bearer : .basic, description: description))
+                } else {
+                    diagnostics.warning("HTTP authentication scheme '\(scheme)' of '\(name)' is not generated; only bearer and basic are", at: item.location)
+                }
+            case "apiKey":
+                guard let keyName = item["name"].flatMap({ string($0, "name") }),
+                    let place = item["in"].flatMap({ string($0, "in") }).flatMap(ParameterLocation.init(rawValue:)), place != .path
+                else {
+                    diagnostics.error("apiKey scheme '\(name)' needs 'name' and 'in' (header, query or cookie)", at: item.location)
+                    continue
+                }
+                schemes.append(SecurityScheme(name: name, kind: .apiKey(name: keyName, location: place), description: description))
+            case "oauth2", "openIdConnect":
+                // The flows themselves are the application's business; the token they yield travels as a bearer token.
+                schemes.append(SecurityScheme(name: name, kind: .bearer, description: description ?? "\(type): its access token is sent as a bearer token."))
+            default:
+                diagnostics.warning("security scheme '\(name)' of type '\(type)' is not generated", at: item.location)
+            }
+        }
+        return schemes
+    }
+
+    private func parseSecurity(_ node: Node, schemes: [SecurityScheme]) -> SecurityRequirements {
+        let known = Set(schemes.map(\.name))
+        return (sequence(node, "security") ?? []).compactMap { alternative -> [String]? in
+            guard let pairs = mapping(alternative, "security requirement") else { return nil }
+            var names: [String] = []
+            for pair in pairs {
+                guard let name = string(pair.key, "security scheme name") else { continue }
+                guard known.contains(name) else {
+                    diagnostics.warning("security requirement names '\(name)', which is not a generated scheme of components/securitySchemes; that alternative is dropped", at: pair.key.location)
+                    return nil
+                }
+                names.append(name)
+            }
+            return names
+        }
+    }
+
+    private func parseServers(_ node: Node) -> [Server] {
+        (sequence(node, "servers") ?? []).compactMap { item -> Server? in
+            guard let url = item["url"].flatMap({ string($0, "url") }) else {
+                diagnostics.error("a server needs a 'url'", at: item.location)
+                return nil
+            }
+            var server = Server(url: url, description: item["description"].flatMap { string($0, "description") }, variables: [])
+            for pair in item["variables"].flatMap({ mapping($0, "variables") }) ?? [] {
+                guard let name = string(pair.key, "variable name") else { continue }
+                guard let defaultValue = pair.value["default"].flatMap({ string($0, "default") }) else {
+                    diagnostics.error("server variable '\(name)' needs a 'default'", at: pair.value.location)
+                    continue
+                }
+                let allowed = pair.value["enum"].flatMap { sequence($0, "enum") }?.compactMap { string($0, "enum value") }
+                server.variables.append(Server.Variable(
+                    name: name, defaultValue: defaultValue, allowed: allowed, description: pair.value["description"].flatMap { string($0, "description") }))
+            }
+            return server
+        }
     }
 }

@@ -12,6 +12,45 @@ public struct OpenAPIDocument: Sendable {
     public var schemas: [NamedSchema]
     /// Operations in document order (paths, then methods in the order written).
     public var operations: [Operation]
+    /// `components/securitySchemes` in document order.
+    public var securitySchemes: [SecurityScheme]
+    /// `servers`, in order; the first is the client's default.
+    public var servers: [Server]
+}
+
+/// One way of authenticating, from `components/securitySchemes`.
+public struct SecurityScheme: Sendable, Hashable {
+    public enum Kind: Sendable, Hashable {
+        /// `http` with `bearer`, and `oauth2`/`openIdConnect`, whose tokens travel the same way.
+        case bearer
+        /// `http` with `basic`.
+        case basic
+        /// `apiKey` in a header, the query or a cookie, under `name`.
+        case apiKey(name: String, location: ParameterLocation)
+    }
+
+    public var name: String
+    public var kind: Kind
+    public var description: String?
+}
+
+/// Which schemes a request needs: any one alternative, each naming every scheme it needs.
+/// Empty means none is needed (`security: []`).
+public typealias SecurityRequirements = [[String]]
+
+/// A `servers` entry: a URL template with its variables.
+public struct Server: Sendable, Hashable {
+    public struct Variable: Sendable, Hashable {
+        public var name: String
+        public var defaultValue: String
+        /// The allowed values, when the spec lists them.
+        public var allowed: [String]?
+        public var description: String?
+    }
+
+    public var url: String
+    public var description: String?
+    public var variables: [Variable]
 }
 
 /// The OpenAPI minor line of a document.
@@ -32,6 +71,8 @@ public struct Operation: Sendable {
     public var parameters: [Parameter]
     public var requestBody: RequestBody?
     public var responses: [Response]
+    /// The operation's own `security`, or else the document's; nil when neither says.
+    public var security: SecurityRequirements?
     public var location: SourceLocation
 }
 
@@ -101,11 +142,27 @@ public enum ResponseStatus: Sendable, Hashable, Comparable {
     }
 
     public static func < (lhs: ResponseStatus, rhs: ResponseStatus) -> Bool { lhs.sortKey < rhs.sortKey }
+
+    /// A single status code, rather than a range or `default`.
+    public var isCode: Bool {
+        if case .code = self { true } else { false }
+    }
 }
 
 public struct Response: Sendable {
     public var status: ResponseStatus
     public var description: String?
     public var content: [MediaType]
+    /// Documented response headers, in document order.
+    public var headers: [Header] = []
+    public var location: SourceLocation
+}
+
+/// A response header: `simple` style text, typed by its schema.
+public struct Header: Sendable {
+    public var name: String
+    public var required: Bool
+    public var description: String?
+    public var schema: Schema
     public var location: SourceLocation
 }

@@ -21,9 +21,75 @@ struct ClientRenderer {
             body.block("\(access)init(serverURL: URL, transport: any ClientTransport, middlewares: [any ClientMiddleware] = [])") { initializer in
                 initializer.line("self.core = ClientCore(serverURL: serverURL, transport: transport, middlewares: middlewares)")
             }
+            if let first = module.servers.first {
+                body.line("")
+                body.documentation("Creates a client for the spec's first server, `\(first.template)`, with its variables' defaults.")
+                body.block("\(access)init(transport: any ClientTransport, middlewares: [any ClientMiddleware] = []) throws(ServerURLError)") { initializer in
+                    initializer.line("self.init(serverURL: try Servers.\(SwiftNaming.escaped(first.swiftName))(), transport: transport, middlewares: middlewares)")
+                }
+            }
             for operation in module.operations {
                 body.line("")
                 renderMethod(operation, into: &body)
+            }
+        }
+    }
+
+    /// `Servers`: one function per absolute server URL, its variables as arguments with their defaults.
+    func renderServers(into writer: inout CodeWriter) {
+        guard !module.servers.isEmpty else { return }
+        writer.line("")
+        writer.documentation("The servers the spec lists; the first is ``Client/init(transport:middlewares:)``'s.")
+        writer.block("\(access)enum Servers") { body in
+            for (index, server) in module.servers.enumerated() {
+                if index > 0 { body.line("") }
+                var documentation = [server.documentation, "`\(server.template)`"].compactMap { $0 }.joined(separator: "\n\n")
+                for variable in server.variables {
+                    documentation += "\n- \(variable.swiftName): \(variable.documentation ?? variable.wireName)"
+                        + (variable.allowed.map { " (one of \($0.joined(separator: ", ")))" } ?? "")
+                }
+                body.documentation(documentation)
+                let arguments = server.variables.map { "\(SwiftNaming.escaped($0.swiftName)): String = \(SwiftLiteral.string($0.defaultValue))" }
+                body.block("\(access)static func \(SwiftNaming.escaped(server.swiftName))(\(arguments.joined(separator: ", "))) throws(ServerURLError) -> URL") { function in
+                    let variables = server.variables.map { variable in
+                        "(\(SwiftLiteral.string(variable.wireName)), \(SwiftNaming.escaped(variable.swiftName)), "
+                            + (variable.allowed.map { "[" + $0.map(SwiftLiteral.string).joined(separator: ", ") + "]" } ?? "nil") + ")"
+                    }
+                    function.line("try ServerURL.resolve(\(SwiftLiteral.string(server.template))" + (variables.isEmpty ? ")" : ", [\(variables.joined(separator: ", "))])"))
+                }
+            }
+        }
+    }
+
+    /// `SecuritySchemes`: for each scheme, a factory of the middleware that sends its credential
+    /// the way the spec says (header name, query or cookie), applied only where operations need it.
+    func renderSecuritySchemes(into writer: inout CodeWriter) {
+        guard !module.securitySchemes.isEmpty else { return }
+        writer.line("")
+        writer.documentation("The spec's security schemes, each as the client middleware that sends its credential.")
+        writer.block("\(access)enum SecuritySchemes") { body in
+            var names = NameAllocator(reserved: [])
+            for (index, scheme) in module.securitySchemes.enumerated() {
+                if index > 0 { body.line("") }
+                let name = SwiftNaming.escaped(names.allocate(SwiftNaming.memberName(scheme.name)))
+                let literal = SwiftLiteral.string(scheme.name)
+                switch scheme.kind {
+                case .bearer:
+                    body.documentation([scheme.description, "`\(scheme.name)`: a bearer token in `Authorization`."].compactMap { $0 }.joined(separator: "\n\n"))
+                    body.block("\(access)static func \(name)(_ provider: any TokenProvider) -> BearerTokenMiddleware") { function in
+                        function.line("BearerTokenMiddleware(scheme: \(literal), provider: provider)")
+                    }
+                case .basic:
+                    body.documentation([scheme.description, "`\(scheme.name)`: HTTP basic authentication."].compactMap { $0 }.joined(separator: "\n\n"))
+                    body.block("\(access)static func \(name)(username: String, password: String) -> BasicAuthenticationMiddleware") { function in
+                        function.line("BasicAuthenticationMiddleware(scheme: \(literal), username: username, password: password)")
+                    }
+                case .apiKey(let keyName, let location):
+                    body.documentation([scheme.description, "`\(scheme.name)`: an API key in the \(location.rawValue) `\(keyName)`."].compactMap { $0 }.joined(separator: "\n\n"))
+                    body.block("\(access)static func \(name)(_ provider: any TokenProvider) -> APIKeyMiddleware") { function in
+                        function.line("APIKeyMiddleware(scheme: \(literal), name: \(SwiftLiteral.string(keyName)), location: .\(location.rawValue), provider: provider)")
+                    }
+                }
             }
         }
     }
@@ -56,7 +122,10 @@ struct ClientRenderer {
                 ? "." + operation.httpMethod.lowercased() : "HTTPMethod(rawValue: \(SwiftLiteral.string(operation.httpMethod)))"
             let setsHeadersOrBody = operation.body != nil || !operation.acceptedContentTypes.isEmpty
                 || operation.parameters.contains { $0.location == .header || $0.location == .cookie }
-            body.line("\(setsHeadersOrBody ? "var" : "let") request = HTTPRequest(method: \(method), path: \(path))")
+            let security = operation.security.map { alternatives in
+                ", security: [" + alternatives.map { "[" + $0.map(SwiftLiteral.string).joined(separator: ", ") + "]" }.joined(separator: ", ") + "]"
+            } ?? ""
+            body.line("\(setsHeadersOrBody ? "var" : "let") request = HTTPRequest(method: \(method), path: \(path)\(security))")
             for parameter in operation.parameters where parameter.location == .header {
                 let explode = parameter.shape == .object && parameter.explode ? ", explode: true" : ""
                 body.line("request.headers.setParameter(\(SwiftLiteral.string(parameter.wireName)), \(parameterValue(parameter))\(explode))")
@@ -68,20 +137,64 @@ struct ClientRenderer {
                 body.line("request.headers[\"Accept\"] = \(SwiftLiteral.string(operation.acceptedContentTypes.joined(separator: ", ")))")
             }
             if let requestBody = operation.body {
-                let value = declarations.isDateTime(requestBody.type) ? "DateTimeCoded(body)" : "body"
-                let encode = requestBody.encoding == .json ? "try core.encodeJSON(\(value), operationID: operationID)" : "body"
                 if requestBody.isRequired {
-                    body.line("request.headers[\"Content-Type\"] = \(SwiftLiteral.string(requestBody.contentType))")
-                    body.line("request.body = \(encode)")
+                    renderBody(requestBody, into: &body)
                 } else {
-                    body.block("if let body") { optional in
-                        optional.line("request.headers[\"Content-Type\"] = \(SwiftLiteral.string(requestBody.contentType))")
-                        optional.line("request.body = \(encode)")
-                    }
+                    body.block("if let body") { optional in renderBody(requestBody, into: &optional) }
                 }
             }
             body.line("let response = try await core.send(request, operationID: operationID)")
             body.line("return try \(output)(response, core: core)")
+        }
+    }
+
+    /// Sets `Content-Type` and the encoded body; `body` is the (unwrapped) argument.
+    private func renderBody(_ requestBody: RequestBodyDeclaration, into writer: inout CodeWriter) {
+        let contentType = SwiftLiteral.string(requestBody.contentType)
+        switch requestBody.encoding {
+        case .json:
+            let value = declarations.isDateTime(requestBody.type) ? "DateTimeCoded(body)" : "body"
+            writer.line("request.headers[\"Content-Type\"] = \(contentType)")
+            writer.line("request.body = try core.encodeJSON(\(value), operationID: operationID)")
+        case .text:
+            writer.line("request.headers[\"Content-Type\"] = \(contentType)")
+            writer.line("request.body = Data(body.utf8)")
+        case .raw:
+            writer.line("request.headers[\"Content-Type\"] = \(contentType)")
+            writer.line("request.body = body")
+        case .formURLEncoded:
+            writer.line("request.headers[\"Content-Type\"] = \(contentType)")
+            writer.line("request.body = try core.encodeForm(body, operationID: operationID)")
+        case .multipart:
+            // The boundary is chosen per request and carried by the Content-Type header.
+            writer.block("let form = try core.encodeMultipart(operationID: operationID)") { parts in
+                parts.line("form in")
+                renderParts(of: requestBody.type, into: &parts)
+            }
+            writer.line("request.headers[\"Content-Type\"] = form.contentType")
+            writer.line("request.body = form.body")
+        }
+    }
+
+    /// One part per member: text for scalars (and each element of scalar arrays), bytes for
+    /// `Data`, JSON for the rest. Members the spec does not name go as JSON parts too.
+    private func renderParts(of type: TypeUsage, into writer: inout CodeWriter) {
+        guard case .named(let name) = declarations.resolved(type), let structure = declarations.structures[name] else {
+            writer.line("for (name, value) in try ParameterObject(body).members { try form.appendJSON(name, value) }")
+            return
+        }
+        for property in structure.properties {
+            let wire = SwiftLiteral.string(property.wireName)
+            let value = "body." + SwiftNaming.escaped(property.swiftName)
+            switch declarations.resolved(property.type) {
+            case .named("Data"): writer.line("form.append(\(wire), \(value))")
+            case let scalar where declarations.isParameterScalar(scalar): writer.line("form.append(\(wire), \(value))")
+            case .array(let element) where declarations.isParameterScalar(element): writer.line("form.append(\(wire), \(value))")
+            default: writer.line("try form.appendJSON(\(wire), \(value))")
+            }
+        }
+        if structure.additionalProperties != nil {
+            writer.line("for (name, value) in body.additionalProperties.sorted(by: { $0.key < $1.key }) { try form.appendJSON(name, value) }")
         }
     }
 
@@ -136,6 +249,11 @@ struct ClientRenderer {
                     namespace.line("\(access)static let id = \(SwiftLiteral.string(operation.operationID))")
                     namespace.line("")
                     renderOutput(operation, into: &namespace)
+                    for response in operation.responses {
+                        guard let headers = response.headers else { continue }
+                        namespace.line("")
+                        renderHeaders(headers, into: &namespace)
+                    }
                     for nested in operation.nestedTypes {
                         namespace.line("")
                         declarations.render(nested, into: &namespace)
@@ -165,7 +283,8 @@ struct ClientRenderer {
                         let name = SwiftNaming.escaped(response.swiftName)
                         switch response.status {
                         case .code(let code): cases.line("case .\(name): \(code)")
-                        case .range, .default: cases.line("case .\(name)(let statusCode, _): statusCode")
+                        case .range, .default:
+                            cases.line("case .\(name)(let statusCode, _\(response.headers == nil ? "" : ", _")): statusCode")
                         }
                     }
                     if !hasDefault { cases.line("case .undocumented(let statusCode, _): statusCode") }
@@ -173,7 +292,7 @@ struct ClientRenderer {
             }
             body.line("")
             body.block("init(_ response: HTTPResponse, core: ClientCore) throws(ClientError)") { initializer in
-                if operation.responses.contains(where: { $0.body?.decoding == .json }) {
+                if operation.responses.contains(where: { $0.body?.decoding == .json || $0.headers != nil }) {
                     initializer.line("let operationID = Operations.\(operation.namespace).id")
                 }
                 initializer.switchBlock("response.statusCode") { cases in
@@ -197,10 +316,38 @@ struct ClientRenderer {
     }
 
     private func associatedValues(_ response: ResponseCaseDeclaration) -> String {
-        let body = response.body.map { "\($0.type)" }
-        switch response.status {
-        case .code: return body.map { "(\($0))" } ?? ""
-        case .range, .default: return "(statusCode: Int" + (body.map { ", \($0)" } ?? ", body: Data?") + ")"
+        var values: [String] = []
+        if response.status.isCode {
+            if let body = response.body { values.append("\(body.type)") }
+        } else {
+            values.append("statusCode: Int")
+            values.append(response.body.map { "\($0.type)" } ?? "body: Data?")
+        }
+        if let headers = response.headers { values.append("headers: \(headers.typeName)") }
+        return values.isEmpty ? "" : "(" + values.joined(separator: ", ") + ")"
+    }
+
+    /// A struct of the response's typed headers, read from the response.
+    private func renderHeaders(_ headers: (typeName: String, members: [HeaderDeclaration]), into writer: inout CodeWriter) {
+        let name = String(headers.typeName.split(separator: ".").last ?? "")
+        writer.documentation("The response's documented headers.")
+        writer.block("\(access)struct \(name): Sendable, Hashable") { body in
+            for member in headers.members {
+                body.documentation(member.documentation ?? "`\(member.wireName)`")
+                body.line("\(access)var \(SwiftNaming.escaped(member.swiftName)): \(member.type)\(member.isRequired ? "" : "?")")
+            }
+            body.line("")
+            let arguments = headers.members.map { "\(SwiftNaming.escaped($0.swiftName)): \($0.type)" + ($0.isRequired ? "" : "? = nil") }
+            body.block("\(access)init(\(arguments.joined(separator: ", ")))") { initializer in
+                for member in headers.members { initializer.line("self.\(SwiftNaming.escaped(member.swiftName)) = \(SwiftNaming.escaped(member.swiftName))") }
+            }
+            body.line("")
+            body.block("init(_ response: HTTPResponse, operationID: String) throws(ClientError)") { initializer in
+                for member in headers.members {
+                    let read = member.isRequired ? "requiredHeader" : "header"
+                    initializer.line("self.\(SwiftNaming.escaped(member.swiftName)) = try response.\(read)(\(SwiftLiteral.string(member.wireName)), operationID: operationID)")
+                }
+            }
         }
     }
 
@@ -215,9 +362,12 @@ struct ClientRenderer {
         case (_, .raw)?: value = "response.body ?? Data()"
         case nil: value = "body: response.body"
         }
+        let headers = response.headers.map { "headers: try \($0.typeName)(response, operationID: operationID)" }
         switch response.status {
-        case .code: return response.body == nil ? name : "\(name)(\(value))"
-        case .range, .default: return "\(name)(statusCode: response.statusCode, \(value))"
+        case .code:
+            let values = [response.body == nil ? nil : value, headers].compactMap { $0 }
+            return values.isEmpty ? name : "\(name)(\(values.joined(separator: ", ")))"
+        case .range, .default: return "\(name)(statusCode: response.statusCode, \(value)" + (headers.map { ", \($0)" } ?? "") + ")"
         }
     }
 }

@@ -11,8 +11,8 @@ struct DeclarationRenderer {
     }
 
     let generatedTypes: [String: GeneratedKind]
-    /// Generated types that are JSON objects (structs), by qualified name.
-    let objectTypes: Set<String>
+    /// Generated structs by qualified name.
+    let structures: [String: StructDeclaration]
     /// Type aliases by qualified name.
     let aliases: [String: TypeUsage]
     /// Whether structs and unions get `writeJSON(to:)`.
@@ -22,28 +22,28 @@ struct DeclarationRenderer {
         access = module.accessModifier == "internal" ? "" : module.accessModifier + " "
         jsonWriters = module.jsonWriters
         var kinds: [String: GeneratedKind] = [:]
-        var objects: Set<String> = []
+        var objects: [String: StructDeclaration] = [:]
         var aliases: [String: TypeUsage] = [:]
         Self.collectTypes(module.schemas, prefix: "", into: &kinds, objects: &objects, aliases: &aliases)
         for operation in module.operations {
             Self.collectTypes(operation.nestedTypes, prefix: "Operations.\(operation.namespace)", into: &kinds, objects: &objects, aliases: &aliases)
         }
         generatedTypes = kinds
-        objectTypes = objects
+        structures = objects
         self.aliases = aliases
     }
 
     private static func collectTypes(
-        _ declarations: [Declaration], prefix: String, into kinds: inout [String: GeneratedKind], objects: inout Set<String>,
+        _ declarations: [Declaration], prefix: String, into kinds: inout [String: GeneratedKind], objects: inout [String: StructDeclaration],
         aliases: inout [String: TypeUsage]
     ) {
         for declaration in declarations {
             let qualified = prefix.isEmpty ? declaration.name : "\(prefix).\(declaration.name)"
             switch declaration {
             case .typeAlias(let alias): aliases[qualified] = alias.target
-            case .structure:
+            case .structure(let structure):
                 kinds[qualified] = .writable
-                objects.insert(qualified)
+                objects[qualified] = structure
             case .oneOf: kinds[qualified] = .writable
             case .openEnum(let enumeration): kinds[qualified] = .openEnum(rawType: enumeration.rawType)
             }
@@ -70,7 +70,7 @@ struct DeclarationRenderer {
     /// Whether values of `type` are JSON objects, whose members several anyOf variants can share.
     func isObject(_ type: TypeUsage) -> Bool {
         switch resolved(type) {
-        case .named(let name): objectTypes.contains(name) || name == "JSONObject"
+        case .named(let name): structures[name] != nil || name == "JSONObject"
         case .dictionary: true
         case .array: false
         }
@@ -84,6 +84,13 @@ struct DeclarationRenderer {
     /// `value.encode(to: encoder)`, or through `DateTimeCoded` for dates.
     func encodeExpression(_ type: TypeUsage, value: String = "value") -> String {
         isDateTime(type) ? "DateTimeCoded(\(value)).encode(to: encoder)" : "\(value).encode(to: encoder)"
+    }
+
+    /// Whether the runtime spells values of `type` as text (`ParameterValue`): built-in scalars and open enums.
+    func isParameterScalar(_ type: TypeUsage) -> Bool {
+        guard case .named(let name) = resolved(type) else { return false }
+        if case .openEnum? = generatedTypes[name] { return true }
+        return TypeUsage.parameterScalars.contains(name)
     }
 
     /// Whether `type` is a generated type, which validates itself.

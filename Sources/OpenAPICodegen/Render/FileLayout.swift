@@ -46,6 +46,8 @@ public struct Renderer: Sendable {
         let client = ClientRenderer(module: module, declarations: declarations)
         var clientWriter = CodeWriter()
         client.renderClient(into: &clientWriter)
+        client.renderServers(into: &clientWriter)
+        client.renderSecuritySchemes(into: &clientWriter)
         var operationsWriter = CodeWriter()
         client.renderOperationsNamespace(into: &operationsWriter)
         let chunks = module.schemas.map { declaration -> String in

@@ -183,7 +183,13 @@ public struct ParameterDeclaration: Hashable, Sendable {
 
 public enum BodyEncoding: Hashable, Sendable {
     case json
-    /// Sent as given (`Data`), for content types the generator does not encode.
+    /// `text/*`: a `String`, sent as UTF-8.
+    case text
+    /// `application/x-www-form-urlencoded`: the struct's members as `name=value&…`.
+    case formURLEncoded
+    /// `multipart/form-data`: one part per member of the struct, with a boundary.
+    case multipart
+    /// Sent as given (`Data`): `application/octet-stream` and types the generator does not encode.
     case raw
 }
 
@@ -200,15 +206,28 @@ public enum ResponseBodyDecoding: Hashable, Sendable {
     case raw
 }
 
+/// A typed response header.
+public struct HeaderDeclaration: Hashable, Sendable {
+    public var swiftName: String
+    public var wireName: String
+    /// A scalar or an array of scalars (`simple` style, comma-separated).
+    public var type: TypeUsage
+    public var isRequired: Bool
+    public var documentation: String?
+}
+
 public struct ResponseCaseDeclaration: Hashable, Sendable {
     public var swiftName: String
     public var status: ResponseStatus
     public var documentation: String?
     public var body: (type: TypeUsage, decoding: ResponseBodyDecoding)?
+    /// The `Operations.<Name>.<Case>Headers` struct's name, and its members; nil without headers.
+    public var headers: (typeName: String, members: [HeaderDeclaration])?
 
     public static func == (lhs: Self, rhs: Self) -> Bool {
         lhs.swiftName == rhs.swiftName && lhs.status == rhs.status && lhs.documentation == rhs.documentation
             && lhs.body?.type == rhs.body?.type && lhs.body?.decoding == rhs.body?.decoding
+            && lhs.headers?.typeName == rhs.headers?.typeName && lhs.headers?.members == rhs.headers?.members
     }
 
     public func hash(into hasher: inout Hasher) {
@@ -237,7 +256,26 @@ public struct OperationDeclaration: Hashable, Sendable {
     public var acceptedContentTypes: [String]
     public var documentation: String?
     public var isDeprecated: Bool
+    /// The schemes the request needs, or nil when the spec says nothing.
+    public var security: SecurityRequirements?
     public var nestedTypes: [Declaration]
+}
+
+/// A server URL the client can be pointed at, from `servers`.
+public struct ServerDeclaration: Hashable, Sendable {
+    public struct Variable: Hashable, Sendable {
+        public var swiftName: String
+        public var wireName: String
+        public var defaultValue: String
+        public var allowed: [String]?
+        public var documentation: String?
+    }
+
+    /// The `Servers` function's name.
+    public var swiftName: String
+    public var template: String
+    public var documentation: String?
+    public var variables: [Variable]
 }
 
 /// Everything the renderer prints for one spec.
@@ -248,4 +286,8 @@ public struct TranslatedModule: Hashable, Sendable {
     public var jsonWriters: Bool
     public var schemas: [Declaration]
     public var operations: [OperationDeclaration]
+    /// The schemes operations may need, each becoming a factory of its middleware.
+    public var securitySchemes: [SecurityScheme] = []
+    /// The first is the client's default.
+    public var servers: [ServerDeclaration] = []
 }

@@ -50,11 +50,13 @@ extension SchemaTranslator {
         }
         var responseNames = NameAllocator(reserved: ["undocumented", "statusCode"])
         let responses = operation.responses.sorted { $0.status < $1.status }.map { response in
-            ResponseCaseDeclaration(
-                swiftName: responseNames.allocate(Self.caseName(for: response.status)),
+            let swiftName = responseNames.allocate(Self.caseName(for: response.status))
+            return ResponseCaseDeclaration(
+                swiftName: swiftName,
                 status: response.status,
                 documentation: response.description,
-                body: responseBody(response, namespace: namespace, scope: &scope))
+                body: responseBody(response, namespace: namespace, scope: &scope),
+                headers: responseHeaders(response, caseName: swiftName, scope: &scope))
         }
         var accepted: [String] = []
         for contentType in operation.responses.flatMap({ $0.content.map(\.contentType) }) where !accepted.contains(contentType) {
@@ -64,7 +66,25 @@ extension SchemaTranslator {
             methodName: methodName, namespace: namespace, operationID: operationID, httpMethod: operation.method, path: path,
             parameters: parameters, body: operation.requestBody.flatMap { requestBody($0, scope: &scope) }, responses: responses,
             acceptedContentTypes: accepted, documentation: [operation.summary, operation.description].compactMap { $0 }.joined(separator: "\n\n"),
-            isDeprecated: operation.deprecated, nestedTypes: scope.declarations)
+            isDeprecated: operation.deprecated, security: operation.security, nestedTypes: scope.declarations)
+    }
+
+    private func responseHeaders(_ response: Response, caseName: String, scope: inout DeclarationScope) -> (typeName: String, members: [HeaderDeclaration])? {
+        guard !response.headers.isEmpty else { return nil }
+        let typeName = scope.names.allocate(SwiftNaming.typeName(caseName) + "Headers")
+        var memberNames = NameAllocator(reserved: [])
+        let members = response.headers.map { header -> HeaderDeclaration in
+            var type = typeUsage(for: header.schema, suggestedName: header.name, scope: &scope).type
+            let shape = parameterShape(type, schema: header.schema)
+            if shape != .scalar, shape != .array {
+                diagnostics.warning("header '\(header.name)' is not a scalar or an array of scalars; it is read as a String", at: header.location)
+                type = .string
+            }
+            return HeaderDeclaration(
+                swiftName: memberNames.allocate(SwiftNaming.memberName(header.name)), wireName: header.name, type: type,
+                isRequired: header.required, documentation: header.description)
+        }
+        return (scope.qualified(typeName), members)
     }
 
     /// Splits `/a/{id}/b` into `/a/`, `{id}`, `/b`.
@@ -125,10 +145,33 @@ extension SchemaTranslator {
         return base == "application/json" || base.hasSuffix("+json") || base == "*/*"
     }
 
+    static func baseMediaType(_ contentType: String) -> String {
+        contentType.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
+    }
+
     private func requestBody(_ body: RequestBody, scope: inout DeclarationScope) -> RequestBodyDeclaration? {
-        guard let media = body.content.first(where: { Self.isJSON($0.contentType) }) ?? body.content.first else { return nil }
+        // JSON first, then the typed encodings, then whatever comes first as bytes.
+        let preference = [Self.isJSON, { Self.baseMediaType($0) == "multipart/form-data" }, { Self.baseMediaType($0) == "application/x-www-form-urlencoded" }, { $0.hasPrefix("text/") }]
+        guard let media = preference.lazy.compactMap({ test in body.content.first { test($0.contentType) } }).first ?? body.content.first else { return nil }
+        if body.content.count > 1 {
+            let others = body.content.map(\.contentType).filter { $0 != media.contentType }
+            diagnostics.warning("the request body is sent as \(media.contentType) only; \(others.joined(separator: ", ")) is not generated", at: body.location)
+        }
+        let base = Self.baseMediaType(media.contentType)
+        if base == "multipart/form-data" || base == "application/x-www-form-urlencoded" {
+            guard let schema = media.schema, let object = inlineObject(schema), isDeclarable(object) || object.types == [.object] else {
+                diagnostics.warning("a \(base) body needs an object schema to be typed; the method takes it as Data", at: body.location)
+                return RequestBodyDeclaration(type: .data, isRequired: body.required, contentType: media.contentType, encoding: .raw)
+            }
+            let type = typeUsage(for: schema, suggestedName: "Body", scope: &scope).type
+            return RequestBodyDeclaration(
+                type: type, isRequired: body.required, contentType: media.contentType,
+                encoding: base == "multipart/form-data" ? .multipart : .formURLEncoded)
+        }
+        if base.hasPrefix("text/") {
+            return RequestBodyDeclaration(type: .string, isRequired: body.required, contentType: media.contentType, encoding: .text)
+        }
         guard Self.isJSON(media.contentType) else {
-            diagnostics.warning("request body '\(media.contentType)' is not encoded by the generator; the method takes it as Data", at: body.location)
             return RequestBodyDeclaration(type: .data, isRequired: body.required, contentType: media.contentType, encoding: .raw)
         }
         let type = media.schema.map { typeUsage(for: $0, suggestedName: "Body", scope: &scope).type } ?? .jsonValue

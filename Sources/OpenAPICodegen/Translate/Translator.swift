@@ -82,6 +82,30 @@ public struct Translator: Sendable {
         self.options = options
     }
 
+    /// Absolute server URLs become `Servers` functions; a relative one has no base a client could resolve it against.
+    private static func servers(_ servers: [Server], diagnostics: DiagnosticCollector, document: OpenAPIDocument) -> [ServerDeclaration] {
+        var names = NameAllocator(reserved: ["default"])
+        return servers.enumerated().compactMap { index, server in
+            guard server.url.contains("://") else {
+                diagnostics.warning(
+                    "server URL '\(server.url)' is relative; the client needs an absolute URL, so it is not generated",
+                    at: SourceLocation(file: document.sourcePath, line: 1, column: 1))
+                return nil
+            }
+            var argumentNames = NameAllocator(reserved: [])
+            return ServerDeclaration(
+                // A short description names the server ("Production", "EU sandbox"); otherwise its position does.
+                swiftName: names.allocate(SwiftNaming.memberName(
+                    server.description.flatMap { $0.split(separator: " ").count <= 3 ? $0 : nil } ?? "server\(index + 1)")),
+                template: server.url, documentation: server.description,
+                variables: server.variables.map {
+                    ServerDeclaration.Variable(
+                        swiftName: argumentNames.allocate(SwiftNaming.memberName($0.name)), wireName: $0.name, defaultValue: $0.defaultValue,
+                        allowed: $0.allowed, documentation: $0.description)
+                })
+        }
+    }
+
     /// The declarations for `document`, with any warnings found on the way.
     public func translate(_ document: OpenAPIDocument, sourceName: String) -> (module: TranslatedModule, diagnostics: [Diagnostic]) {
         let diagnostics = DiagnosticCollector()
@@ -101,7 +125,8 @@ public struct Translator: Sendable {
         }
         let module = TranslatedModule(
             sourceName: sourceName, accessModifier: options.accessModifier, jsonWriters: options.jsonWriters,
-            schemas: linkedSchemas, operations: translatedOperations)
+            schemas: linkedSchemas, operations: translatedOperations, securitySchemes: document.securitySchemes,
+            servers: Self.servers(document.servers, diagnostics: diagnostics, document: document))
         return (module, diagnostics.sorted)
     }
 }

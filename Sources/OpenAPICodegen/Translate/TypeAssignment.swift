@@ -90,6 +90,7 @@ extension SchemaTranslator {
             switch object.format {
             case "date-time": return .date
             case "uuid": return .named("UUID")
+            case "binary": return .data
             default: return .string
             }
         case .integer?:

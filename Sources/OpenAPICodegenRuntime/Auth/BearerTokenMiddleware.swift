@@ -6,28 +6,24 @@ public protocol TokenProvider: Sendable {
     func token() async throws -> String
 }
 
-/// Adds `Authorization: Bearer <token>` to every request.
-public struct BearerTokenMiddleware: ClientMiddleware {
+/// Adds `Authorization: Bearer <token>`: to every request, or with a scheme name, to the
+/// requests whose operation lists that scheme (see ``AuthenticationMiddleware``).
+public struct BearerTokenMiddleware: AuthenticationMiddleware {
+    public let scheme: String?
     private let provider: any TokenProvider
 
-    public init(provider: any TokenProvider) {
+    public init(scheme: String? = nil, provider: any TokenProvider) {
+        self.scheme = scheme
         self.provider = provider
     }
 
     /// A middleware with a fixed token.
-    public init(token: String) {
-        self.provider = StaticTokenProvider(token: token)
+    public init(scheme: String? = nil, token: String) {
+        self.init(scheme: scheme, provider: StaticTokenProvider(token: token))
     }
 
-    public func intercept(
-        _ request: HTTPRequest,
-        serverURL: URL,
-        operationID: String,
-        next: @Sendable (HTTPRequest, URL) async throws -> HTTPResponse
-    ) async throws -> HTTPResponse {
-        var request = request
+    public func authenticate(_ request: inout HTTPRequest) async throws {
         request.headers["Authorization"] = "Bearer " + (try await provider.token())
-        return try await next(request, serverURL)
     }
 }
 

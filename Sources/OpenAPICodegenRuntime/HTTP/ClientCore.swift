@@ -15,6 +15,7 @@ public struct ClientCore: Sendable {
 
     /// Runs the middlewares in order, then the transport.
     public func send(_ request: HTTPRequest, operationID: String) async throws(ClientError) -> HTTPResponse {
+        let request = narrowingSecurity(request)
         let transport = self.transport
         var next: @Sendable (HTTPRequest, URL) async throws -> HTTPResponse = { request, url in
             do {
@@ -46,6 +47,17 @@ public struct ClientCore: Sendable {
         } catch {
             throw .transport(operationID: operationID, underlying: error)
         }
+    }
+
+    /// Of the operation's security alternatives, keeps the first one this client has a
+    /// middleware for every scheme of, so credentials of the other alternatives are not sent.
+    func narrowingSecurity(_ request: HTTPRequest) -> HTTPRequest {
+        guard let alternatives = request.security, alternatives.count > 1 else { return request }
+        let configured = Set(middlewares.compactMap { ($0 as? any AuthenticationMiddleware)?.scheme })
+        guard let chosen = alternatives.first(where: { Set($0).isSubset(of: configured) }) else { return request }
+        var narrowed = request
+        narrowed.security = [chosen]
+        return narrowed
     }
 
     /// Encodes a JSON request body.

@@ -60,12 +60,17 @@ public struct HTTPRequest: Sendable, Hashable {
     public var path: String
     public var headers: HTTPHeaders
     public var body: Data?
+    /// The security schemes the operation needs, by name: any one alternative, each listing
+    /// every scheme it needs. Empty means none; nil means the spec does not say, and every
+    /// authentication middleware then applies. Middlewares read it; it is not sent.
+    public var security: [[String]]?
 
-    public init(method: HTTPMethod, path: String, headers: HTTPHeaders = [:], body: Data? = nil) {
+    public init(method: HTTPMethod, path: String, headers: HTTPHeaders = [:], body: Data? = nil, security: [[String]]? = nil) {
         self.method = method
         self.path = path
         self.headers = headers
         self.body = body
+        self.security = security
     }
 
     /// The full URL of this request on `serverURL`.

@@ -214,3 +214,34 @@ extension HTTPHeaders {
         self["Cookie"] = self["Cookie"].map { $0 + "; " + pair } ?? pair
     }
 }
+
+/// Why a server URL could not be built from its template.
+public enum ServerURLError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The spec lists the values a variable may take, and this is not one of them.
+    case notAllowed(variable: String, value: String, allowed: [String])
+    /// The URL with its variables filled in does not parse.
+    case invalidURL(String)
+
+    public var description: String {
+        switch self {
+        case .notAllowed(let variable, let value, let allowed):
+            "'\(value)' is not an allowed value of server variable '\(variable)' (\(allowed.joined(separator: ", ")))"
+        case .invalidURL(let text): "'\(text)' is not a valid URL"
+        }
+    }
+}
+
+/// Fills in a `servers` URL template (`https://{region}.example.com/v1`).
+public enum ServerURL {
+    public static func resolve(_ template: String, _ variables: [(name: String, value: String, allowed: [String]?)] = []) throws(ServerURLError) -> URL {
+        var text = template
+        for variable in variables {
+            if let allowed = variable.allowed, !allowed.contains(variable.value) {
+                throw .notAllowed(variable: variable.name, value: variable.value, allowed: allowed)
+            }
+            text = text.replacingOccurrences(of: "{\(variable.name)}", with: variable.value)
+        }
+        guard let url = URL(string: text), url.scheme != nil, url.host != nil else { throw .invalidURL(text) }
+        return url
+    }
+}
