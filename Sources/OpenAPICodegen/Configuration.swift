@@ -56,18 +56,52 @@ public struct CodegenConfiguration: Sendable, Hashable {
                 case "tags": configuration.options.filter.tags = entries
                 default: configuration.options.filter.paths = entries
                 }
-            case "jsonWriters":
-                if case .bool(let value)? = pair.value.resolvedScalar {
-                    configuration.options.jsonWriters = value
-                } else {
-                    diagnostics.append(Diagnostic(.error, "jsonWriters must be true or false", at: pair.value.location))
+            case "jsonWriters", "pruneUnusedSchemas":
+                guard case .bool(let value)? = pair.value.resolvedScalar else {
+                    diagnostics.append(Diagnostic(.error, "\(key) must be true or false", at: pair.value.location))
+                    continue
+                }
+                if key == "jsonWriters" { configuration.options.jsonWriters = value } else { configuration.options.pruneUnusedSchemas = value }
+            case "nameOverrides":
+                configuration.options.nameOverrides = renames(pair.value, key, into: &diagnostics)
+            case "typeOverrides":
+                for entry in pair.value.mapping ?? [] {
+                    switch entry.key.scalar?.value {
+                    case "schemas": configuration.options.schemaTypeOverrides = renames(entry.value, "typeOverrides.schemas", into: &diagnostics)
+                    case "formats": configuration.options.formatTypeOverrides = renames(entry.value, "typeOverrides.formats", into: &diagnostics)
+                    default:
+                        diagnostics.append(Diagnostic(.error, "typeOverrides takes 'schemas' and 'formats'", at: entry.key.location))
+                    }
+                }
+                if pair.value.mapping == nil {
+                    diagnostics.append(Diagnostic(.error, "typeOverrides must be a mapping with 'schemas' and/or 'formats'", at: pair.value.location))
                 }
             default:
-                diagnostics.append(Diagnostic(.error, "unknown configuration key '\(key)'; expected spec, accessModifier, operations, tags, paths or jsonWriters", at: pair.key.location))
+                diagnostics.append(Diagnostic(.error, "unknown configuration key '\(key)'; expected \(Self.keys.joined(separator: ", "))", at: pair.key.location))
             }
         }
         if !diagnostics.isEmpty { throw CodegenError(diagnostics: diagnostics) }
         return configuration
+    }
+
+    /// Every key a configuration file may have.
+    public static let keys = [
+        "spec", "accessModifier", "operations", "tags", "paths", "jsonWriters", "pruneUnusedSchemas", "nameOverrides", "typeOverrides",
+    ]
+
+    /// A mapping of names in the spec to Swift names, each with where it is written.
+    private static func renames(_ node: Node, _ key: String, into diagnostics: inout [Diagnostic]) -> [Rename] {
+        guard let pairs = node.mapping else {
+            diagnostics.append(Diagnostic(.error, "\(key) must be a mapping of names in the spec to Swift names", at: node.location))
+            return []
+        }
+        return pairs.compactMap { pair in
+            guard let from = pair.key.scalar?.value, let to = pair.value.scalar?.value, !to.isEmpty else {
+                diagnostics.append(Diagnostic(.error, "\(key) entries map a name to a Swift name", at: pair.key.location))
+                return nil
+            }
+            return Rename(from: FilterEntry(from, at: pair.key.location), to: to)
+        }
     }
 
     /// The spec's absolute path, given where the configuration file is.

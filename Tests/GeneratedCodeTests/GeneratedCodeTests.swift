@@ -187,6 +187,23 @@ struct EnumAndMemberTests {
     }
 }
 
+@Suite("readOnly and writeOnly")
+struct DirectionTests {
+    @Test("a request leaves readOnly members out; a response may leave writeOnly members out; validate() asks for required writeOnly ones")
+    func directions() throws {
+        let request = Account(name: "ann", password: "secret")
+        #expect(try encode(request) == ["name": "ann", "password": "secret"], "the server's id is not sent")
+        let response = try decode(Account.self, #"{"id": "a-1", "name": "ann"}"#)
+        #expect(response.id == "a-1" && response.password == nil)
+        #expect(throws: Never.self) { try request.validate() }
+        #expect {
+            try Account(name: "ann").validate()
+        } throws: { error in
+            (error as? ValidationError)?.violations.map(\.description) == ["$.password: is required in requests"]
+        }
+    }
+}
+
 @Suite("date-time wherever it sits")
 struct DateTimeTests {
     static let first = Date(timeIntervalSince1970: 1_735_689_600)

@@ -98,21 +98,27 @@ struct LenientReadingTests {
         #expect(snippet.module.operations.first?.responses.map(\.swiftName) == ["noContent"])
     }
 
-    @Test("what the generator does not honour yet is a located warning, never silence")
+    @Test("what the generator does not honour is a located warning, never silence")
     func notHonouredIsWarned() throws {
         let snippet = try Snippet("""
             openapi: 3.1.0
             info: {title: t, version: '1'}
-            servers: [{url: 'https://example.com'}]
-            security: [{token: []}]
             paths:
               /a:
+                servers: [{url: 'https://other.example.com'}]
                 get:
                   operationId: getA
                   security: [{token: []}]
+                  callbacks: {}
+                  requestBody:
+                    content:
+                      multipart/form-data:
+                        schema: {type: object, properties: {f: {type: string}}}
+                        encoding: {f: {contentType: text/csv}}
                   responses:
                     '200':
                       description: ok
+                      links: {}
                       content:
                         application/json:
                           schema: {$ref: '#/components/schemas/A'}
@@ -121,18 +127,18 @@ struct LenientReadingTests {
                 A:
                   type: object
                   properties:
-                    id: {type: string, readOnly: true}
-                    secret: {type: string, writeOnly: true}
                     b: {$ref: '#/components/schemas/B', description: 'a description beside $ref'}
+                    c: {not: {type: integer}}
                 B: {type: string}
             """)
         #expect(snippet.messages == [
-            "3:1: warning: 'servers' is not generated; pass the server URL to the client",
-            "4:1: warning: 'security' is not generated; add an authentication middleware to the client",
-            "9:7: warning: 'security' of an operation is not generated; add an authentication middleware to the client",
-            "21:28: warning: 'readOnly' in a schema is not supported and is ignored",
-            "22:32: warning: 'writeOnly' in a schema is not supported and is ignored",
-            "23:45: warning: 'description' beside '$ref' is not applied; the referenced schema is used as it is",
+            "5:5: warning: 'servers' of a path item is not generated; the client sends every path to its one server URL",
+            "8:19: warning: security requirement names 'token', which is not a generated scheme of components/securitySchemes; that alternative is dropped",
+            "9:7: warning: callbacks are not generated",
+            "14:13: warning: 'encoding' of media type 'multipart/form-data' is not applied; each part gets its default content type",
+            "18:11: warning: links are not generated",
+            "27:45: warning: 'description' beside '$ref' is not applied; the referenced schema is used as it is",
+            "28:13: warning: 'not' in a schema is not supported and is ignored",
         ])
     }
 
@@ -166,5 +172,24 @@ struct LenientReadingTests {
         #expect(try Snippet(spec, options: known).module.operations.map(\.operationID) == ["getA", "getB"])
         known.filter = OperationFilter(tags: ["alpha"])
         #expect(try Snippet(spec, options: known).module.operations.map(\.operationID) == ["getA"])
+    }
+
+    @Test("an event stream response is read whole, and says so")
+    func eventStreams() throws {
+        let snippet = try Snippet("""
+            openapi: 3.1.0
+            info: {title: t, version: '1'}
+            paths:
+              /events:
+                get:
+                  operationId: events
+                  responses:
+                    '200':
+                      description: a stream
+                      content:
+                        text/event-stream:
+                          schema: {type: string}
+            """)
+        #expect(snippet.messages == ["9:11: warning: text/event-stream is read whole, not streamed as events"])
     }
 }

@@ -53,8 +53,8 @@ func runProcess(_ executable: String, _ arguments: [String], currentDirectory: U
     defer { try? FileManager.default.removeItem(at: directory) }
     let outputURL = directory.appending(path: "stdout")
     let errorURL = directory.appending(path: "stderr")
-    FileManager.default.createFile(atPath: outputURL.path, contents: nil)
-    FileManager.default.createFile(atPath: errorURL.path, contents: nil)
+    _ = FileManager.default.createFile(atPath: outputURL.path, contents: nil)
+    _ = FileManager.default.createFile(atPath: errorURL.path, contents: nil)
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments

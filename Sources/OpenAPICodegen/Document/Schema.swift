@@ -74,6 +74,10 @@ public struct SchemaObject: Sendable {
     public var title: String?
     public var description: String?
     public var deprecated = false
+    /// `readOnly`: sent by the server only.
+    public var readOnly = false
+    /// `writeOnly`: sent by the client only.
+    public var writeOnly = false
     public var defaultValue: Node?
     public var enumValues: [Node]?
     public var properties: [Property] = []

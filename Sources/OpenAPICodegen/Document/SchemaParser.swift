@@ -1,19 +1,6 @@
 import YAML
 
 extension LoadSession {
-    /// Keywords that only OpenAPI 3.1 (JSON Schema 2020-12) has; in a 3.0 document they are errors.
-    static let keywordsOnlyIn31: Set<String> = [
-        "const", "prefixItems", "$defs", "contains", "minContains", "maxContains", "if", "then", "else",
-        "dependentRequired", "dependentSchemas", "unevaluatedProperties", "unevaluatedItems", "$schema", "$id",
-        "$anchor", "$comment", "$dynamicRef", "$dynamicAnchor", "examples", "propertyNames", "contentEncoding",
-        "contentMediaType", "contentSchema",
-    ]
-
-    /// Keywords that carry documentation only.
-    static let documentationKeywords: Set<String> = [
-        "example", "examples", "externalDocs", "xml", "$comment", "$schema", "$id", "$defs", "$anchor",
-    ]
-
     func parseSchema(_ node: Node, file: String) -> Schema {
         guard let pairs = node.mapping else {
             if case .bool(true)? = node.resolvedScalar, version == .v3_1 {
@@ -37,7 +24,7 @@ extension LoadSession {
                 unsupported(pair.key, in: "a schema")
                 continue
             }
-            if version == .v3_0, Self.keywordsOnlyIn31.contains(key) {
+            if version == .v3_0, SchemaKeywords.onlyIn31.contains(key) {
                 diagnostics.warning("'\(key)' is an OpenAPI 3.1 keyword, but this document declares OpenAPI 3.0; read as 3.1 reads it", at: pair.key.location)
             }
             parseKeyword(key, pair.value, into: &schema, file: file, keyNode: pair.key)
@@ -61,6 +48,8 @@ extension LoadSession {
         case "title": schema.title = string(value, key)
         case "description": schema.description = string(value, key)
         case "deprecated": schema.deprecated = bool(value, key) ?? false
+        case "readOnly": schema.readOnly = bool(value, key) ?? false
+        case "writeOnly": schema.writeOnly = bool(value, key) ?? false
         case "default": schema.defaultValue = value
         case "enum":
             schema.enumValues = sequence(value, key)
@@ -104,8 +93,12 @@ extension LoadSession {
         case "exclusiveMinimum", "exclusiveMaximum":
             parseExclusiveBound(key, value, into: &schema)
         default:
-            if Self.documentationKeywords.contains(key) { return }
-            unsupported(keyNode, in: "a schema")
+            if SchemaKeywords.documentation.contains(key) { return }
+            if SchemaKeywords.warned.contains(key) {
+                diagnostics.warning("'\(key)' in a schema is not supported and is ignored", at: keyNode.location)
+            } else {
+                unsupported(keyNode, in: "a schema")
+            }
         }
     }
 

@@ -140,6 +140,9 @@ struct DeclarationRenderer {
             renderEncoding(structure, into: &body)
             body.line("")
             body.block("\(access)func collectViolations(into validator: inout Validator)") { validation in
+                for property in structure.properties where property.isRequiredInRequests {
+                    validation.line("if \(valueExpression(property)) == nil { validator.report(\"is required in requests\", at: \(SwiftLiteral.string(property.wireName))) }")
+                }
                 for property in structure.properties where !property.checks.isEmpty {
                     renderChecks(property, into: &validation)
                 }

@@ -53,6 +53,8 @@ public struct PropertyDeclaration: Hashable, Sendable {
     public var isOptional: Bool
     /// Must be present on the wire (decoded with `decode`, encoded even when nil).
     public var isRequired: Bool
+    /// A required `writeOnly` member: optional in responses, so `validate()` checks it instead.
+    public var isRequiredInRequests = false
     /// A Swift expression used when the key is absent and as the init default.
     public var defaultValue: String?
     public var documentation: String?

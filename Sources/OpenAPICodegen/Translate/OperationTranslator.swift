@@ -5,10 +5,11 @@ extension SchemaTranslator {
     func translateOperations(_ operations: [Operation]) -> [OperationDeclaration] {
         var methodNames = NameAllocator(reserved: ["core", "init"])
         var namespaces = NameAllocator(reserved: SwiftNaming.reservedTypeNames)
+        let renamed = Dictionary(options.nameOverrides.map { ($0.from.value, $0.to) }, uniquingKeysWith: { first, _ in first })
         return operations.map { operation in
             let operationID = operation.operationID ?? Self.synthesizedOperationID(operation)
-            let methodName = methodNames.allocate(SwiftNaming.memberName(operationID))
-            let namespace = namespaces.allocate(SwiftNaming.typeName(operationID))
+            let methodName = methodNames.allocate(renamed[operationID] ?? SwiftNaming.memberName(operationID))
+            let namespace = namespaces.allocate(SwiftNaming.typeName(renamed[operationID] ?? operationID))
             return translate(operation, operationID: operationID, methodName: methodName, namespace: namespace)
         }
     }
@@ -111,7 +112,9 @@ extension SchemaTranslator {
         let object = unwrapped(schema)
         func isScalar(_ type: TypeUsage, _ schema: Schema?) -> Bool {
             guard case .named(let name) = type else { return false }
-            return TypeUsage.parameterScalars.contains(name) || schema.map(isOpenEnum) == true
+            // A supplied type standing for a scalar schema must conform to ParameterValue itself.
+            let isSuppliedScalar = suppliedTypeNames.contains(name) && schema.flatMap(unwrapped).map { !$0.types.contains(.object) && !$0.types.contains(.array) } == true
+            return TypeUsage.parameterScalars.contains(name) || isSuppliedScalar || schema.map(isOpenEnum) == true
         }
         switch type {
         case .named(let name):
@@ -144,6 +147,9 @@ extension SchemaTranslator {
         let base = contentType.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
         return base == "application/json" || base.hasSuffix("+json") || base == "*/*"
     }
+
+    /// Media types of event streams, which the client reads whole for now.
+    static let streamingMediaTypes: Set<String> = ["text/event-stream", "application/jsonl", "application/x-ndjson", "application/json-seq"]
 
     static func baseMediaType(_ contentType: String) -> String {
         contentType.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
@@ -182,6 +188,9 @@ extension SchemaTranslator {
 
     private func responseBody(_ response: Response, namespace: String, scope: inout DeclarationScope) -> (type: TypeUsage, decoding: ResponseBodyDecoding)? {
         guard let media = response.content.first(where: { Self.isJSON($0.contentType) }) ?? response.content.first else { return nil }
+        if Self.streamingMediaTypes.contains(Self.baseMediaType(media.contentType)) {
+            diagnostics.warning("\(media.contentType) is read whole, not streamed as events", at: response.location)
+        }
         if Self.isJSON(media.contentType) {
             let suggested = Self.caseName(for: response.status).prefix(1).uppercased() + Self.caseName(for: response.status).dropFirst() + "Body"
             let type = media.schema.map { typeUsage(for: $0, suggestedName: suggested, scope: &scope).type } ?? .jsonValue

@@ -11,15 +11,48 @@ final class SchemaTranslator {
     var topLevel: DeclarationScope
     /// The qualified name declared for each inline schema, by where it is written.
     var inlineTypeNames: [SourceLocation: String] = [:]
+    let options: TranslationOptions
+    /// Named schemas the application supplies its own type for: nothing is declared for them.
+    private(set) var replacedSchemas: Set<SchemaKey> = []
+    /// Swift types the application supplies for formats.
+    let formatTypes: [String: String]
+    /// Type names the application supplies, which the generator must not look into.
+    private(set) var suppliedTypeNames: Set<String> = []
 
-    init(document: OpenAPIDocument, diagnostics: DiagnosticCollector) {
+    init(document: OpenAPIDocument, options: TranslationOptions = TranslationOptions(), diagnostics: DiagnosticCollector) {
         self.document = document
+        self.options = options
         self.diagnostics = diagnostics
         schemasByKey = Dictionary(document.schemas.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
         topLevel = DeclarationScope(qualifier: "", names: NameAllocator(reserved: SwiftNaming.reservedTypeNames))
+        formatTypes = Dictionary(options.formatTypeOverrides.map { ($0.from.value, $0.to) }, uniquingKeysWith: { first, _ in first })
+        suppliedTypeNames = Set(formatTypes.values)
+        let renamed = Dictionary(options.nameOverrides.map { ($0.from.value, $0.to) }, uniquingKeysWith: { first, _ in first })
+        let replaced = Dictionary(options.schemaTypeOverrides.map { ($0.from.value, $0.to) }, uniquingKeysWith: { first, _ in first })
         for named in document.schemas {
-            let preferred = SwiftNaming.typeName(named.name)
+            if let type = replaced[named.name] {
+                topLevelNames[named.key] = type
+                replacedSchemas.insert(named.key)
+                suppliedTypeNames.insert(type)
+                continue
+            }
+            let preferred = renamed[named.name] ?? SwiftNaming.typeName(named.name)
             topLevelNames[named.key] = topLevel.names.allocate(preferred, alternative: preferred + "Schema")
+        }
+        reportUnknownOverrides()
+    }
+
+    /// An override that names nothing in the spec is an error where it is written; a format
+    /// no schema uses is only a warning, since formats are open-ended.
+    private func reportUnknownOverrides() {
+        let schemaNames = Set(document.schemas.map(\.name))
+        let operationIDs = Set(document.operations.compactMap(\.operationID))
+        let fallback = SourceLocation(file: document.sourcePath, line: 1, column: 1)
+        for rename in options.nameOverrides where !schemaNames.contains(rename.from.value) && !operationIDs.contains(rename.from.value) {
+            diagnostics.error("nameOverrides names '\(rename.from.value)', which is neither a schema nor an operationId in the spec", at: rename.from.location ?? fallback)
+        }
+        for rename in options.schemaTypeOverrides where !schemaNames.contains(rename.from.value) {
+            diagnostics.error("typeOverrides.schemas names '\(rename.from.value)', which is not a schema in the spec", at: rename.from.location ?? fallback)
         }
     }
 
@@ -31,9 +64,9 @@ final class SchemaTranslator {
         return DeclarationScope(qualifier: qualifiedName, names: names)
     }
 
-    func translateSchemas() -> [Declaration] {
+    func translateSchemas(reachable: Set<SchemaKey>?) -> [Declaration] {
         var declarations: [Declaration] = []
-        for named in document.schemas {
+        for named in document.schemas where !replacedSchemas.contains(named.key) && reachable?.contains(named.key) != false {
             let name = topLevelNames[named.key]!
             switch named.schema {
             case .reference(let key, _):
@@ -80,17 +113,24 @@ final class SchemaTranslator {
         var properties: [PropertyDeclaration] = []
         for property in shape.properties {
             let (type, nullable) = typeUsage(for: property.schema, suggestedName: property.name, scope: &scope)
-            let isRequired = shape.required.contains(property.name)
             let inline = inlineObject(property.schema)
+            // readOnly members are the server's to send, so requests may leave them out; writeOnly
+            // members never come back, so responses may. Either way the member is optional on the
+            // wire, and a required writeOnly member is checked by validate() instead.
+            let direction = inline.map { ($0.readOnly, $0.writeOnly) } ?? (false, false)
+            let isRequired = shape.required.contains(property.name) && !direction.0 && !direction.1
             let defaultValue = inline?.defaultValue.flatMap { defaultExpression($0, type: type, schema: property.schema) }
+            let note = direction.0 ? "Read-only: set by the server; requests leave it out." : direction.1 ? "Write-only: sent in requests, never returned." : nil
             properties.append(PropertyDeclaration(
                 swiftName: memberNames.allocate(SwiftNaming.memberName(property.name)),
                 wireName: property.name,
                 type: type,
                 isOptional: nullable || (!isRequired && defaultValue == nil),
                 isRequired: isRequired,
+                isRequiredInRequests: direction.1 && shape.required.contains(property.name),
                 defaultValue: defaultValue,
-                documentation: Self.inlineDescription(property.schema),
+                documentation: note.map { [Self.inlineDescription(property.schema), $0].compactMap { $0 }.joined(separator: "\n\n") }
+                    ?? Self.inlineDescription(property.schema),
                 isDeprecated: Self.isDeprecated(property.schema),
                 isBoxed: false,
                 checks: checks(for: property.schema)))

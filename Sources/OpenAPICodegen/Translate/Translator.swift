@@ -1,5 +1,16 @@
 import YAML
 
+/// A name in the spec and what the configuration makes of it.
+public struct Rename: Sendable, Hashable {
+    public var from: FilterEntry
+    public var to: String
+
+    public init(from: FilterEntry, to: String) {
+        self.from = from
+        self.to = to
+    }
+}
+
 /// One entry of a configuration filter, with where it is written (for an unknown entry's error).
 public struct FilterEntry: Sendable, Hashable, ExpressibleByStringLiteral {
     public var value: String
@@ -66,6 +77,15 @@ public struct TranslationOptions: Sendable, Hashable {
     /// Also generate `writeJSON(to:)` on models: request bodies encode several times
     /// faster, for about a tenth more compile time. Worth it for hot paths.
     public var jsonWriters: Bool
+    /// Generate only the schemas the generated operations reach.
+    public var pruneUnusedSchemas = false
+    /// Swift names for schemas and operationIds, by their names in the spec.
+    public var nameOverrides: [Rename] = []
+    /// The application's own types for named schemas (`UserID: MyTypes.UserID`): nothing is
+    /// declared for them, and every use refers to the given type.
+    public var schemaTypeOverrides: [Rename] = []
+    /// The application's own types for formats (`uuid: MyUUID`).
+    public var formatTypeOverrides: [Rename] = []
 
     public init(accessModifier: String = "public", operations: [String]? = nil, jsonWriters: Bool = false) {
         self.accessModifier = accessModifier
@@ -109,10 +129,10 @@ public struct Translator: Sendable {
     /// The declarations for `document`, with any warnings found on the way.
     public func translate(_ document: OpenAPIDocument, sourceName: String) -> (module: TranslatedModule, diagnostics: [Diagnostic]) {
         let diagnostics = DiagnosticCollector()
-        let translator = SchemaTranslator(document: document, diagnostics: diagnostics)
+        let translator = SchemaTranslator(document: document, options: options, diagnostics: diagnostics)
         options.filter.unknownEntries(in: document, diagnostics: diagnostics)
         let operations = document.operations.filter(options.filter.includes)
-        let schemas = translator.translateSchemas()
+        let schemas = translator.translateSchemas(reachable: options.pruneUnusedSchemas ? SchemaReachability.keys(reachedBy: operations, in: document) : nil)
         var translatedOperations = translator.translateOperations(operations)
         let linkedSchemas = DeclarationLinking.link(schemas)
         // Inline types of operations can refer to schemas (and the reverse), so link them together.

@@ -85,6 +85,7 @@ extension SchemaTranslator {
             diagnostics.warning("a schema with several types (\(types.map(\.rawValue).joined(separator: ", "))) is generated as JSONValue", at: object.location)
             return .jsonValue
         }
+        if let format = object.format, let supplied = formatTypes[format] { return .named(supplied) }
         switch types.first {
         case .string?:
             switch object.format {

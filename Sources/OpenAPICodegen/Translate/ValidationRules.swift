@@ -6,7 +6,8 @@ extension SchemaTranslator {
         guard depth < 32 else { return [] }
         switch schema {
         case .reference(let key, _):
-            guard let named = schemasByKey[key] else { return [] }
+            // The application's own type checks itself, if it wants to.
+            guard let named = schemasByKey[key], !replacedSchemas.contains(key) else { return [] }
             // A named struct, enum or union validates itself; an alias carries its target's checks.
             if let object = inlineObject(named.schema), isDeclarable(object) { return [.nested] }
             return checks(for: named.schema, depth: depth + 1)
@@ -19,6 +20,7 @@ extension SchemaTranslator {
 
     private func primitiveChecks(_ object: SchemaObject, depth: Int) -> [ValueCheck] {
         var checks: [ValueCheck] = []
+        if let format = object.format, formatTypes[format] != nil { return checks }
         if object.minLength != nil || object.maxLength != nil {
             checks.append(.length(min: object.minLength, max: object.maxLength))
         }
