@@ -14,7 +14,19 @@ public struct DocumentLoader: Sendable {
 
     /// The loaded document with its warnings, or a ``CodegenError`` listing every diagnostic.
     public func load(path: String) throws(CodegenError) -> LoadedDocument {
+        try load(LoadSession(parser: parser), path: path)
+    }
+
+    /// Loads a document held in memory, as if read from `path` (`$ref`s to other files are
+    /// still read from disk, relative to it): for editors, tests and the fuzzer.
+    public func load(contents: String, path: String) throws(CodegenError) -> LoadedDocument {
+        let absolute = Self.absolutePath(path, relativeTo: nil)
         let session = LoadSession(parser: parser)
+        session.preload(contents, path: absolute)
+        return try load(session, path: absolute)
+    }
+
+    private func load(_ session: LoadSession, path: String) throws(CodegenError) -> LoadedDocument {
         let document = session.loadDocument(at: Self.absolutePath(path, relativeTo: nil))
         let diagnostics = session.diagnostics.sorted
         guard let document, !session.diagnostics.hasErrors else {
@@ -54,6 +66,17 @@ final class LoadSession {
     }
 
     // MARK: Files and references
+
+    /// Parses `contents` as the file at `path`, so later reads of `path` use it.
+    func preload(_ contents: String, path: String) {
+        do {
+            files[path] = try parser.parse(contents, file: path)
+            loadedFiles.append(path)
+        } catch {
+            diagnostics.error(error.message, at: error.location)
+            files[path] = .some(nil)
+        }
+    }
 
     func root(ofFile path: String, referencedAt location: SourceLocation?) -> Node? {
         if let cached = files[path] { return cached }

@@ -32,14 +32,17 @@ extension AuthenticationMiddleware {
 
 /// HTTP basic authentication: `Authorization: Basic base64(user:password)`.
 public struct BasicAuthenticationMiddleware: AuthenticationMiddleware {
+    /// The scheme's name, or nil for every request.
     public let scheme: String?
     private let credential: String
 
+    /// A middleware for `scheme` (or every request when nil) with these credentials.
     public init(scheme: String? = nil, username: String, password: String) {
         self.scheme = scheme
         credential = "Basic " + Data("\(username):\(password)".utf8).base64EncodedString()
     }
 
+    /// Sets `Authorization`.
     public func authenticate(_ request: inout HTTPRequest) async throws {
         request.headers["Authorization"] = credential
     }
@@ -52,11 +55,13 @@ public struct APIKeyMiddleware: AuthenticationMiddleware {
         case header, query, cookie
     }
 
+    /// The scheme's name, or nil for every request.
     public let scheme: String?
     private let name: String
     private let location: Location
     private let provider: any TokenProvider
 
+    /// A middleware for `scheme` that sends the provider's key as `name` in `location`.
     public init(scheme: String? = nil, name: String, location: Location, provider: any TokenProvider) {
         self.scheme = scheme
         self.name = name
@@ -64,10 +69,12 @@ public struct APIKeyMiddleware: AuthenticationMiddleware {
         self.provider = provider
     }
 
+    /// A middleware with a fixed key.
     public init(scheme: String? = nil, name: String, location: Location, key: String) {
         self.init(scheme: scheme, name: name, location: location, provider: StaticTokenProvider(token: key))
     }
 
+    /// Adds the key to the header, the query string or the `Cookie` header.
     public func authenticate(_ request: inout HTTPRequest) async throws {
         let key = try await provider.token()
         switch location {

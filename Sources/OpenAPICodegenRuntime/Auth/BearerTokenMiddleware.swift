@@ -9,9 +9,11 @@ public protocol TokenProvider: Sendable {
 /// Adds `Authorization: Bearer <token>`: to every request, or with a scheme name, to the
 /// requests whose operation lists that scheme (see ``AuthenticationMiddleware``).
 public struct BearerTokenMiddleware: AuthenticationMiddleware {
+    /// The scheme's name, or nil for every request.
     public let scheme: String?
     private let provider: any TokenProvider
 
+    /// A middleware for `scheme` (or every request when nil) with tokens from `provider`.
     public init(scheme: String? = nil, provider: any TokenProvider) {
         self.scheme = scheme
         self.provider = provider
@@ -22,6 +24,7 @@ public struct BearerTokenMiddleware: AuthenticationMiddleware {
         self.init(scheme: scheme, provider: StaticTokenProvider(token: token))
     }
 
+    /// Sets `Authorization: Bearer <token>`.
     public func authenticate(_ request: inout HTTPRequest) async throws {
         request.headers["Authorization"] = "Bearer " + (try await provider.token())
     }

@@ -24,6 +24,7 @@ extension OpenEnum {
 /// Enums whose listed values are of mixed kinds (`enum: [1, "two"]`) keep the JSON value
 /// itself as their raw value; the standard library codes only String and number raw values.
 extension OpenEnum where RawValue == JSONValue {
+    /// Decodes any JSON scalar; values the spec does not list become `unknown`.
     public init(from decoder: any Decoder) throws {
         let raw = try JSONValue(from: decoder)
         guard let value = Self(rawValue: raw) else {
@@ -32,6 +33,7 @@ extension OpenEnum where RawValue == JSONValue {
         self = value
     }
 
+    /// Encodes the raw JSON value as written in the spec.
     public func encode(to encoder: any Encoder) throws {
         try rawValue.encode(to: encoder)
     }

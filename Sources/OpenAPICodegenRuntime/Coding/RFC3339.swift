@@ -156,7 +156,9 @@ public enum RFC3339 {
 /// nested to any depth. Generated code codes these through ``DateTimeCoded``, so a date is
 /// RFC 3339 text wherever it sits, whatever the coder's date strategy.
 public protocol DateTimeCodable {
+    /// Reads the value from RFC 3339 text (or arrays and maps of it).
     init(dateTimeFrom decoder: any Decoder) throws
+    /// Writes the value as RFC 3339 text in UTC (or arrays and maps of it).
     func encodeDateTime(to encoder: any Encoder) throws
 }
 
@@ -200,8 +202,10 @@ extension Dictionary: DateTimeCodable where Key == String, Value: DateTimeCodabl
 
 /// Codes a ``DateTimeCodable`` value as RFC 3339 text: a whole body, a union variant, a map value.
 public struct DateTimeCoded<Value: DateTimeCodable>: Codable {
+    /// The dates, as Swift values.
     public var value: Value
 
+    /// Wraps `value` for coding as RFC 3339 text.
     public init(_ value: Value) { self.value = value }
     public init(from decoder: any Decoder) throws { value = try Value(dateTimeFrom: decoder) }
     public func encode(to encoder: any Encoder) throws { try value.encodeDateTime(to: encoder) }
@@ -226,7 +230,7 @@ extension KeyedDecodingContainer {
         try decode(DateTimeCoded<Value>.self, forKey: key).value
     }
 
-    /// Like ``decodeDateTime(forKey:)``, but absent keys and nulls give nil.
+    /// Like `decodeDateTime(forKey:)`, but absent keys and nulls give nil.
     @inlinable
     public func decodeDateTimeIfPresent<Value: DateTimeCodable>(forKey key: Key) throws -> Value? {
         try decodeIfPresent(DateTimeCoded<Value>.self, forKey: key)?.value

@@ -3,6 +3,7 @@ import Foundation
 /// An `application/x-www-form-urlencoded` body: `name=value&…`, arrays as repeated names,
 /// nested objects as JSON text. Spaces are `+`, as HTML forms send them.
 public enum FormURLEncoded {
+    /// The body text for an object's members.
     public static func encode(_ object: ParameterObject) -> Data {
         var pairs: [String] = []
         for (name, value) in object.members {

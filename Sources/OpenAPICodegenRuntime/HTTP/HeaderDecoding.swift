@@ -2,6 +2,7 @@ import Foundation
 
 /// A value a response header's text can be read as (`simple` style).
 public protocol HeaderDecodable {
+    /// The value the text spells, or nil when it spells none.
     init?(headerText: String)
 }
 
@@ -56,6 +57,7 @@ extension JSONValue: HeaderDecodable {
 }
 
 extension OpenEnum {
+    /// The enum value the header text spells; unlisted values become `unknown`.
     public init?(headerText: String) {
         guard let raw = RawValue(headerText: headerText) else { return nil }
         self.init(rawValue: raw)
@@ -64,9 +66,12 @@ extension OpenEnum {
 
 /// Why a documented response header could not be read.
 public enum HeaderError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// A header the spec marks `required` is absent.
     case missing(name: String)
+    /// The header's text is not a value of its documented type.
     case invalid(name: String, value: String, expected: String)
 
+    /// What is wrong, naming the header.
     public var description: String {
         switch self {
         case .missing(let name): "the required header '\(name)' is missing"

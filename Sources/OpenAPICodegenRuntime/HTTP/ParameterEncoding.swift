@@ -76,6 +76,7 @@ public enum ParameterStyle: Sendable, Hashable {
 
 /// The members of an object parameter, in a stable (sorted) order, read from any `Encodable`.
 public struct ParameterObject: Sendable {
+    /// The members, sorted by name.
     public let members: [(name: String, value: JSONValue)]
 
     /// Reads the value's JSON members; a value that is not a JSON object is an encoding error.
@@ -89,6 +90,7 @@ public struct ParameterObject: Sendable {
 
 /// Path parameters in the `simple`, `label` and `matrix` styles.
 public enum PathParameter {
+    /// A scalar: `value`, `.value` (label) or `;name=value` (matrix), percent-encoded.
     public static func encode(_ name: String, _ value: some ParameterValue, style: ParameterStyle = .simple) -> String {
         let text = PercentEncoding.encode(value.parameterText)
         switch style {
@@ -98,6 +100,7 @@ public enum PathParameter {
         }
     }
 
+    /// An array: `a,b`, `.a.b`/`.a,b` (label), `;name=a;name=b`/`;name=a,b` (matrix).
     public static func encode(_ name: String, _ values: [some ParameterValue], style: ParameterStyle = .simple, explode: Bool = false) -> String {
         let texts = values.map { PercentEncoding.encode($0.parameterText) }
         switch style {
@@ -109,6 +112,7 @@ public enum PathParameter {
         }
     }
 
+    /// An object: `k,v,k2,v2` or, exploded, `k=v,k2=v2`, with the label and matrix prefixes.
     public static func encode(_ name: String, _ object: ParameterObject, style: ParameterStyle = .simple, explode: Bool = false) -> String {
         let pairs = object.members.map { (PercentEncoding.encode($0.name), PercentEncoding.encode($0.value.parameterText)) }
         let joined = explode ? pairs.map { "\($0.0)=\($0.1)" } : pairs.flatMap { [$0.0, $0.1] }
@@ -222,6 +226,7 @@ public enum ServerURLError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The URL with its variables filled in does not parse.
     case invalidURL(String)
 
+    /// What went wrong, with the variable and value.
     public var description: String {
         switch self {
         case .notAllowed(let variable, let value, let allowed):
@@ -233,6 +238,8 @@ public enum ServerURLError: Error, Sendable, Hashable, CustomStringConvertible {
 
 /// Fills in a `servers` URL template (`https://{region}.example.com/v1`).
 public enum ServerURL {
+    /// The template with each `{name}` replaced by its value, after checking values against
+    /// the ones the spec allows; an unparsable result is an error, never a crash.
     public static func resolve(_ template: String, _ variables: [(name: String, value: String, allowed: [String]?)] = []) throws(ServerURLError) -> URL {
         var text = template
         for variable in variables {
