@@ -49,7 +49,7 @@ struct KubernautTranslationTests {
         let request = try #require(structure("AuditEventRequest", in: module.schemas))
         #expect(Array(event.properties.prefix(request.properties.count)).map(\.wireName) == request.properties.map(\.wireName))
         #expect(event.properties.map(\.wireName).contains("legal_hold_placed_at"))
-        #expect(event.properties.first { $0.wireName == "event_data" }?.type == .named("AuditEventRequest.EventData"))
+        #expect(event.properties.first { $0.wireName == "event_data" }?.type == .named(TypeName(["AuditEventRequest", "EventData"])))
         #expect(event.nestedTypes.isEmpty)
     }
 
@@ -60,9 +60,9 @@ struct KubernautTranslationTests {
         let byWire = Dictionary(uniqueKeysWithValues: request.properties.map { ($0.wireName, $0) })
         #expect(byWire["correlation_id"]?.swiftName == "correlationID")
         #expect(byWire["actor_ip"]?.swiftName == "actorIP")
-        #expect(byWire["event_timestamp"]?.type == .named("Date"))
+        #expect(byWire["event_timestamp"]?.type == .builtin(.date))
         #expect(byWire["event_timestamp"]?.type == .date)
-        #expect(byWire["parent_event_id"]?.type == .named("UUID"))
+        #expect(byWire["parent_event_id"]?.type == .builtin(.uuid))
         #expect(byWire["parent_event_id"]?.isOptional == true)
         #expect(byWire["version"]?.isOptional == false)
         #expect(byWire["version"]?.checks == [.length(min: 1, max: 20)])
@@ -75,8 +75,8 @@ struct KubernautTranslationTests {
         let gateway = try #require(structure("GatewayAuditPayload", in: module.schemas))
         let byWire = Dictionary(uniqueKeysWithValues: gateway.properties.map { ($0.wireName, $0.type) })
         #expect(byWire["signal_labels"] == .dictionary(.string))
-        #expect(byWire["original_payload"] == .named("JSONObject"))
-        #expect(byWire["occurrence_count"] == .named("Int32"))
+        #expect(byWire["original_payload"] == .builtin(.jsonObject))
+        #expect(byWire["occurrence_count"] == .builtin(.int32))
     }
 }
 
@@ -119,7 +119,7 @@ struct TranslationDetailTests {
         let getPet = try #require(module.operations.first)
         #expect(getPet.methodName == "getPet")
         #expect(getPet.path == [.literal("/pets/"), .parameter("petID")])
-        #expect(getPet.parameters.map(\.type) == [.named("UUID"), .array(.string)])
+        #expect(getPet.parameters.map(\.type) == [.builtin(.uuid), .array(.string)])
         #expect(getPet.responses.map(\.swiftName) == ["ok", "notFound", "default"])
     }
 

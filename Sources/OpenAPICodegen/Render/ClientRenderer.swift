@@ -187,7 +187,7 @@ struct ClientRenderer {
             let wire = SwiftLiteral.string(property.wireName)
             let value = "body." + SwiftNaming.escaped(property.swiftName)
             switch declarations.resolved(property.type) {
-            case .named("Data"): writer.line("form.append(\(wire), \(value))")
+            case .builtin(.data): writer.line("form.append(\(wire), \(value))")
             case let scalar where declarations.isParameterScalar(scalar): writer.line("form.append(\(wire), \(value))")
             case .array(let element) where declarations.isParameterScalar(element): writer.line("form.append(\(wire), \(value))")
             default: writer.line("try form.appendJSON(\(wire), \(value))")
@@ -328,8 +328,8 @@ struct ClientRenderer {
     }
 
     /// A struct of the response's typed headers, read from the response.
-    private func renderHeaders(_ headers: (typeName: String, members: [HeaderDeclaration]), into writer: inout CodeWriter) {
-        let name = String(headers.typeName.split(separator: ".").last ?? "")
+    private func renderHeaders(_ headers: (typeName: TypeName, members: [HeaderDeclaration]), into writer: inout CodeWriter) {
+        let name = headers.typeName.name
         writer.documentation("The response's documented headers.")
         writer.block("\(access)struct \(name): Sendable, Hashable") { body in
             for member in headers.members {

@@ -10,23 +10,23 @@ struct DeclarationRenderer {
         case openEnum(rawType: String)
     }
 
-    let generatedTypes: [String: GeneratedKind]
+    let generatedTypes: [TypeName: GeneratedKind]
     /// Generated structs by qualified name.
-    let structures: [String: StructDeclaration]
+    let structures: [TypeName: StructDeclaration]
     /// Type aliases by qualified name.
-    let aliases: [String: TypeUsage]
+    let aliases: [TypeName: TypeUsage]
     /// Whether structs and unions get `writeJSON(to:)`.
     let jsonWriters: Bool
 
     init(module: TranslatedModule) {
         access = module.accessModifier == "internal" ? "" : module.accessModifier + " "
         jsonWriters = module.jsonWriters
-        var kinds: [String: GeneratedKind] = [:]
-        var objects: [String: StructDeclaration] = [:]
-        var aliases: [String: TypeUsage] = [:]
-        Self.collectTypes(module.schemas, prefix: "", into: &kinds, objects: &objects, aliases: &aliases)
+        var kinds: [TypeName: GeneratedKind] = [:]
+        var objects: [TypeName: StructDeclaration] = [:]
+        var aliases: [TypeName: TypeUsage] = [:]
+        Self.collectTypes(module.schemas, prefix: nil, into: &kinds, objects: &objects, aliases: &aliases)
         for operation in module.operations {
-            Self.collectTypes(operation.nestedTypes, prefix: "Operations.\(operation.namespace)", into: &kinds, objects: &objects, aliases: &aliases)
+            Self.collectTypes(operation.nestedTypes, prefix: TypeName(["Operations", operation.namespace]), into: &kinds, objects: &objects, aliases: &aliases)
         }
         generatedTypes = kinds
         structures = objects
@@ -34,11 +34,11 @@ struct DeclarationRenderer {
     }
 
     private static func collectTypes(
-        _ declarations: [Declaration], prefix: String, into kinds: inout [String: GeneratedKind], objects: inout [String: StructDeclaration],
-        aliases: inout [String: TypeUsage]
+        _ declarations: [Declaration], prefix: TypeName?, into kinds: inout [TypeName: GeneratedKind],
+        objects: inout [TypeName: StructDeclaration], aliases: inout [TypeName: TypeUsage]
     ) {
         for declaration in declarations {
-            let qualified = prefix.isEmpty ? declaration.name : "\(prefix).\(declaration.name)"
+            let qualified = prefix?.nested(declaration.name) ?? TypeName(declaration.name)
             switch declaration {
             case .typeAlias(let alias): aliases[qualified] = alias.target
             case .structure(let structure):
@@ -61,7 +61,8 @@ struct DeclarationRenderer {
     /// coded as RFC 3339 text through `DateTimeCoded` wherever they sit.
     func isDateTime(_ type: TypeUsage) -> Bool {
         switch resolved(type) {
-        case .named(let name): name == "Date"
+        case .builtin(let builtin): builtin == .date
+        case .named: false
         case .array(let element): isDateTime(element)
         case .dictionary(let value): isDateTime(value)
         }
@@ -70,7 +71,8 @@ struct DeclarationRenderer {
     /// Whether values of `type` are JSON objects, whose members several anyOf variants can share.
     func isObject(_ type: TypeUsage) -> Bool {
         switch resolved(type) {
-        case .named(let name): structures[name] != nil || name == "JSONObject"
+        case .builtin(let builtin): builtin == .jsonObject
+        case .named(let name): structures[name] != nil
         case .dictionary: true
         case .array: false
         }
@@ -88,9 +90,13 @@ struct DeclarationRenderer {
 
     /// Whether the runtime spells values of `type` as text (`ParameterValue`): built-in scalars and open enums.
     func isParameterScalar(_ type: TypeUsage) -> Bool {
-        guard case .named(let name) = resolved(type) else { return false }
-        if case .openEnum? = generatedTypes[name] { return true }
-        return TypeUsage.parameterScalars.contains(name)
+        switch resolved(type) {
+        case .builtin(let builtin): return builtin.isParameterScalar
+        case .named(let name):
+            if case .openEnum? = generatedTypes[name] { return true }
+            return false
+        case .array, .dictionary: return false
+        }
     }
 
     /// Whether `type` is a generated type, which validates itself.
@@ -344,15 +350,19 @@ struct DeclarationRenderer {
     /// Writes `value` of `type` at the output's current position.
     private func renderWrite(_ value: String, type: TypeUsage, depth: Int, into writer: inout CodeWriter) {
         switch resolved(type) {
-        case .named("String"): writer.line("output.writeString(\(value))")
-        case .named("Int"), .named("Int32"), .named("Int64"): writer.line("output.writeInteger(\(value))")
-        case .named("Double"): writer.line("try output.writeDouble(\(value))")
-        case .named("Float"): writer.line("try output.writeDouble(Double(\(value)))")
-        case .named("Bool"): writer.line("output.writeBool(\(value))")
-        case .named("UUID"): writer.line("output.writeUUID(\(value))")
-        case .named("Date"): writer.line("output.writeDateTime(\(value))")
-        case .named("JSONValue"): writer.line("try output.writeJSON(\(value))")
-        case .named("JSONObject"): writer.line("try output.writeJSON(.object(\(value)))")
+        case .builtin(let builtin):
+            switch builtin {
+            case .string: writer.line("output.writeString(\(value))")
+            case .int, .int32, .int64: writer.line("output.writeInteger(\(value))")
+            case .double: writer.line("try output.writeDouble(\(value))")
+            case .float: writer.line("try output.writeDouble(Double(\(value)))")
+            case .bool: writer.line("output.writeBool(\(value))")
+            case .uuid: writer.line("output.writeUUID(\(value))")
+            case .date: writer.line("output.writeDateTime(\(value))")
+            case .jsonValue: writer.line("try output.writeJSON(\(value))")
+            case .jsonObject: writer.line("try output.writeJSON(.object(\(value)))")
+            case .data: writer.line("try output.writeEncodable(\(value))")
+            }
         case .named(let name):
             switch generatedTypes[name] {
             case .writable?: writer.line("try \(value).writeJSON(to: output)")
@@ -432,7 +442,7 @@ struct DeclarationRenderer {
                 nested.block("for (index\(depth), \(item)) in \(value).enumerated()") { loop in
                     renderChecks(inner, on: item, type: element, at: ".index(index\(depth))", depth: depth + 1, into: &loop)
                 }
-            case .named:
+            case .named, .builtin:
                 // Checks on elements of something that is not a collection: the translator never asks for these.
                 nested.line("_ = validator")
             }

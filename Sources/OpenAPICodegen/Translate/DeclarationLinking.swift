@@ -2,25 +2,25 @@
 /// how each union reads its discriminator back, and where recursion needs indirection.
 enum DeclarationLinking {
     static func link(_ declarations: [Declaration]) -> [Declaration] {
-        var index: [String: Declaration] = [:]
-        collect(declarations, prefix: "", into: &index)
+        var index: [TypeName: Declaration] = [:]
+        collect(declarations, prefix: nil, into: &index)
         let linked = declarations.map { resolveDiscriminators($0, index: index) }
         index = [:]
-        collect(linked, prefix: "", into: &index)
+        collect(linked, prefix: nil, into: &index)
         let cyclic = cyclicTypes(index)
-        return linked.map { breakCycles($0, prefix: "", index: index, cyclic: cyclic) }
+        return linked.map { breakCycles($0, prefix: nil, index: index, cyclic: cyclic) }
     }
 
-    private static func collect(_ declarations: [Declaration], prefix: String, into index: inout [String: Declaration]) {
+    private static func collect(_ declarations: [Declaration], prefix: TypeName?, into index: inout [TypeName: Declaration]) {
         for declaration in declarations {
-            let qualified = prefix.isEmpty ? declaration.name : "\(prefix).\(declaration.name)"
+            let qualified = prefix?.nested(declaration.name) ?? TypeName(declaration.name)
             index[qualified] = declaration
             collect(declaration.nestedTypes, prefix: qualified, into: &index)
         }
     }
 
     /// Follows type aliases to the declaration they name.
-    private static func target(of type: TypeUsage, index: [String: Declaration], depth: Int = 0) -> (name: String, declaration: Declaration)? {
+    private static func target(of type: TypeUsage, index: [TypeName: Declaration], depth: Int = 0) -> (name: TypeName, declaration: Declaration)? {
         guard case .named(let name) = type, let declaration = index[name], depth < 32 else { return nil }
         if case .typeAlias(let alias) = declaration { return target(of: alias.target, index: index, depth: depth + 1) }
         return (name, declaration)
@@ -28,7 +28,7 @@ enum DeclarationLinking {
 
     // MARK: Discriminators
 
-    private static func resolveDiscriminators(_ declaration: Declaration, index: [String: Declaration]) -> Declaration {
+    private static func resolveDiscriminators(_ declaration: Declaration, index: [TypeName: Declaration]) -> Declaration {
         switch declaration {
         case .structure(var structure):
             structure.nestedTypes = structure.nestedTypes.map { resolveDiscriminators($0, index: index) }
@@ -57,8 +57,8 @@ enum DeclarationLinking {
 
     /// Types that contain themselves by value. Arrays and maps are already heap storage,
     /// so only direct (and optional) members count.
-    private static func cyclicTypes(_ index: [String: Declaration]) -> Set<String> {
-        var edges: [String: [String]] = [:]
+    private static func cyclicTypes(_ index: [TypeName: Declaration]) -> Set<TypeName> {
+        var edges: [TypeName: [TypeName]] = [:]
         for (name, declaration) in index {
             switch declaration {
             case .structure(let structure):
@@ -69,10 +69,10 @@ enum DeclarationLinking {
                 break
             }
         }
-        var cyclic: Set<String> = []
+        var cyclic: Set<TypeName> = []
         for start in edges.keys {
             var stack = edges[start] ?? []
-            var seen: Set<String> = []
+            var seen: Set<TypeName> = []
             while let next = stack.popLast() {
                 if next == start {
                     cyclic.insert(start)
@@ -86,8 +86,8 @@ enum DeclarationLinking {
 
     /// Cyclic unions become `indirect`; a struct member is boxed when its type is in a
     /// cycle that does not pass through an (already indirect) union.
-    private static func breakCycles(_ declaration: Declaration, prefix: String, index: [String: Declaration], cyclic: Set<String>) -> Declaration {
-        let qualified = prefix.isEmpty ? declaration.name : "\(prefix).\(declaration.name)"
+    private static func breakCycles(_ declaration: Declaration, prefix: TypeName?, index: [TypeName: Declaration], cyclic: Set<TypeName>) -> Declaration {
+        let qualified = prefix?.nested(declaration.name) ?? TypeName(declaration.name)
         switch declaration {
         case .oneOf(var union):
             union.isIndirect = cyclic.contains(qualified)
@@ -109,9 +109,9 @@ enum DeclarationLinking {
     }
 
     /// Whether `from` contains `to` by value through structs only (unions are indirect).
-    private static func reaches(_ from: String, _ to: String, index: [String: Declaration]) -> Bool {
+    private static func reaches(_ from: TypeName, _ to: TypeName, index: [TypeName: Declaration]) -> Bool {
         var stack = [from]
-        var seen: Set<String> = []
+        var seen: Set<TypeName> = []
         while let name = stack.popLast() {
             if name == to { return true }
             guard seen.insert(name).inserted, case .structure(let structure)? = index[name] else { continue }

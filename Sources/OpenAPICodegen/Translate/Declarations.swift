@@ -6,29 +6,29 @@
 
 /// A Swift type as it appears in a declaration.
 public indirect enum TypeUsage: Hashable, Sendable, CustomStringConvertible {
-    /// A type by name: `String`, `Date`, `AuditEventRequest.Pagination`.
-    case named(String)
+    /// `String`, `Date`, `JSONValue`…
+    case builtin(BuiltinType)
+    /// A generated type (`AuditEventRequest.Pagination`) or one the configuration supplies.
+    case named(TypeName)
     case array(TypeUsage)
     /// `[String: T]`.
     case dictionary(TypeUsage)
 
     public var description: String {
         switch self {
-        case .named(let name): name
+        case .builtin(let type): type.rawValue
+        case .named(let name): name.description
         case .array(let element): "[\(element)]"
         case .dictionary(let value): "[String: \(value)]"
         }
     }
 
-    static let string = TypeUsage.named("String")
-    static let int = TypeUsage.named("Int")
-    static let bool = TypeUsage.named("Bool")
-    static let date = TypeUsage.named("Date")
-    static let jsonValue = TypeUsage.named("JSONValue")
-    static let data = TypeUsage.named("Data")
-
-    /// Built-in types the runtime can spell as parameter text (`ParameterValue`).
-    static let parameterScalars: Set<String> = ["String", "Int", "Int32", "Int64", "Double", "Float", "Bool", "UUID", "Date"]
+    static let string = TypeUsage.builtin(.string)
+    static let int = TypeUsage.builtin(.int)
+    static let bool = TypeUsage.builtin(.bool)
+    static let date = TypeUsage.builtin(.date)
+    static let jsonValue = TypeUsage.builtin(.jsonValue)
+    static let data = TypeUsage.builtin(.data)
 }
 
 /// A check from the schema, applied to a value by generated `collectViolations(into:)`.
@@ -224,7 +224,7 @@ public struct ResponseCaseDeclaration: Hashable, Sendable {
     public var documentation: String?
     public var body: (type: TypeUsage, decoding: ResponseBodyDecoding)?
     /// The `Operations.<Name>.<Case>Headers` struct's name, and its members; nil without headers.
-    public var headers: (typeName: String, members: [HeaderDeclaration])?
+    public var headers: (typeName: TypeName, members: [HeaderDeclaration])?
 
     public static func == (lhs: Self, rhs: Self) -> Bool {
         lhs.swiftName == rhs.swiftName && lhs.status == rhs.status && lhs.documentation == rhs.documentation

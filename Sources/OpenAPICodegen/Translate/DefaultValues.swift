@@ -11,22 +11,20 @@ extension SchemaTranslator {
 
     private func literal(_ node: Node, type: TypeUsage, schema: Schema) -> String? {
         switch (type, node.resolvedScalar) {
-        case (.named("String"), _?):
+        case (.builtin(.string), _?):
             return node.scalar.map { SwiftLiteral.string($0.value) }
-        case (.named("Int"), .int(let value)?), (.named("Int32"), .int(let value)?), (.named("Int64"), .int(let value)?):
+        case (.builtin(let builtin), .int(let value)?) where builtin.isInteger || builtin == .double || builtin == .float:
             return String(value)
-        case (.named("Double"), .int(let value)?), (.named("Float"), .int(let value)?):
-            return String(value)
-        case (.named("Double"), .double(let value)?), (.named("Float"), .double(let value)?):
+        case (.builtin(.double), .double(let value)?), (.builtin(.float), .double(let value)?):
             return value.isFinite ? String(value) : nil
-        case (.named("Bool"), .bool(let value)?):
+        case (.builtin(.bool), .bool(let value)?):
             return String(value)
         case (.array(let element), nil):
             guard let items = node.sequence else { return nil }
             let itemSchema = inlineObject(schema)?.items ?? schema
-            let literals = items.map { literal($0, type: element, schema: itemSchema) }
-            guard literals.allSatisfy({ $0 != nil }) else { return nil }
-            return "[" + literals.map { $0! }.joined(separator: ", ") + "]"
+            let literals = items.compactMap { literal($0, type: element, schema: itemSchema) }
+            guard literals.count == items.count else { return nil }
+            return "[" + literals.joined(separator: ", ") + "]"
         case (.named, _?):
             return enumCaseExpression(node, schema: schema)
         default:
@@ -40,7 +38,7 @@ extension SchemaTranslator {
         if let single = Self.singleWrappedMember(&object), let inner = inlineObject(single) { object = inner }
         guard let values = object.enumValues, let rawType = enumRawType(object, values: values) else { return nil }
         let cases = Self.enumCases(values, rawType: rawType)
-        let literal = rawType == "Int" ? scalar.value : SwiftLiteral.string(scalar.value)
+        let literal = rawType == "Int" ? scalar.value : rawType == "String" ? SwiftLiteral.string(scalar.value) : SwiftLiteral.jsonValue(node)
         if let match = cases.first(where: { $0.literal == literal }) { return "." + SwiftNaming.escaped(match.swiftName) }
         diagnostics.warning("default '\(scalar.value)' is not one of the enum's values", at: node.location)
         return ".unknown(\(literal))"

@@ -19,7 +19,7 @@ extension SchemaTranslator {
     }
 
     private func translate(_ operation: Operation, operationID: String, methodName: String, namespace: String) -> OperationDeclaration {
-        var scope = nestedScope(for: "Operations.\(namespace)")
+        var scope = nestedScope(for: TypeName(["Operations", namespace]))
         scope.names.reserve("Output")
         var argumentNames = NameAllocator(reserved: ["body", "operationID", "request", "response", "query", "path"])
         var parameters: [ParameterDeclaration] = []
@@ -70,7 +70,7 @@ extension SchemaTranslator {
             isDeprecated: operation.deprecated, security: operation.security, nestedTypes: scope.declarations)
     }
 
-    private func responseHeaders(_ response: Response, caseName: String, scope: inout DeclarationScope) -> (typeName: String, members: [HeaderDeclaration])? {
+    private func responseHeaders(_ response: Response, caseName: String, scope: inout DeclarationScope) -> (typeName: TypeName, members: [HeaderDeclaration])? {
         guard !response.headers.isEmpty else { return nil }
         let typeName = scope.names.allocate(SwiftNaming.typeName(caseName) + "Headers")
         var memberNames = NameAllocator(reserved: [])
@@ -111,15 +111,23 @@ extension SchemaTranslator {
     private func parameterShape(_ type: TypeUsage, schema: Schema) -> ParameterShape? {
         let object = unwrapped(schema)
         func isScalar(_ type: TypeUsage, _ schema: Schema?) -> Bool {
-            guard case .named(let name) = type else { return false }
-            // A supplied type standing for a scalar schema must conform to ParameterValue itself.
-            let isSuppliedScalar = suppliedTypeNames.contains(name) && schema.flatMap(unwrapped).map { !$0.types.contains(.object) && !$0.types.contains(.array) } == true
-            return TypeUsage.parameterScalars.contains(name) || isSuppliedScalar || schema.map(isOpenEnum) == true
+            switch type {
+            case .builtin(let builtin): return builtin.isParameterScalar
+            case .named(let name):
+                // A supplied type standing for a scalar schema must conform to ParameterValue itself.
+                let isSuppliedScalar = suppliedTypeNames.contains(name)
+                    && schema.flatMap(unwrapped).map { !$0.types.contains(.object) && !$0.types.contains(.array) } == true
+                return isSuppliedScalar || schema.map(isOpenEnum) == true
+            case .array, .dictionary: return false
+            }
         }
         switch type {
-        case .named(let name):
+        case .builtin(.jsonObject):
+            return .object
+        case .builtin:
+            return isScalar(type, schema) ? .scalar : nil
+        case .named:
             if isScalar(type, schema) { return .scalar }
-            if name == "JSONObject" { return .object }
             guard let object else { return nil }
             let isObject = !object.properties.isEmpty || !object.allOf.isEmpty || object.types == [.object]
             return isObject && object.oneOf.isEmpty && object.anyOf.isEmpty ? .object : nil

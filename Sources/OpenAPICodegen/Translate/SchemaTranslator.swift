@@ -5,30 +5,30 @@ final class SchemaTranslator {
     let diagnostics: DiagnosticCollector
     let schemasByKey: [SchemaKey: NamedSchema]
     /// The Swift name of every named schema.
-    private(set) var topLevelNames: [SchemaKey: String] = [:]
+    private(set) var topLevelNames: [SchemaKey: TypeName] = [:]
     let document: OpenAPIDocument
     /// Top-level names, shared with operation namespaces and aliases' companion types.
     var topLevel: DeclarationScope
     /// The qualified name declared for each inline schema, by where it is written.
-    var inlineTypeNames: [SourceLocation: String] = [:]
+    var inlineTypeNames: [SourceLocation: TypeName] = [:]
     let options: TranslationOptions
     /// Named schemas the application supplies its own type for: nothing is declared for them.
     private(set) var replacedSchemas: Set<SchemaKey> = []
     /// Swift types the application supplies for formats.
-    let formatTypes: [String: String]
+    let formatTypes: [String: TypeName]
     /// Type names the application supplies, which the generator must not look into.
-    private(set) var suppliedTypeNames: Set<String> = []
+    private(set) var suppliedTypeNames: Set<TypeName> = []
 
     init(document: OpenAPIDocument, options: TranslationOptions = TranslationOptions(), diagnostics: DiagnosticCollector) {
         self.document = document
         self.options = options
         self.diagnostics = diagnostics
         schemasByKey = Dictionary(document.schemas.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
-        topLevel = DeclarationScope(qualifier: "", names: NameAllocator(reserved: SwiftNaming.reservedTypeNames))
-        formatTypes = Dictionary(options.formatTypeOverrides.map { ($0.from.value, $0.to) }, uniquingKeysWith: { first, _ in first })
+        topLevel = DeclarationScope(qualifier: nil, names: NameAllocator(reserved: SwiftNaming.reservedTypeNames))
+        formatTypes = Dictionary(options.formatTypeOverrides.map { ($0.from.value, TypeName(parsing: $0.to)) }, uniquingKeysWith: { first, _ in first })
         suppliedTypeNames = Set(formatTypes.values)
         let renamed = Dictionary(options.nameOverrides.map { ($0.from.value, $0.to) }, uniquingKeysWith: { first, _ in first })
-        let replaced = Dictionary(options.schemaTypeOverrides.map { ($0.from.value, $0.to) }, uniquingKeysWith: { first, _ in first })
+        let replaced = Dictionary(options.schemaTypeOverrides.map { ($0.from.value, TypeName(parsing: $0.to)) }, uniquingKeysWith: { first, _ in first })
         for named in document.schemas {
             if let type = replaced[named.name] {
                 topLevelNames[named.key] = type
@@ -37,7 +37,7 @@ final class SchemaTranslator {
                 continue
             }
             let preferred = renamed[named.name] ?? SwiftNaming.typeName(named.name)
-            topLevelNames[named.key] = topLevel.names.allocate(preferred, alternative: preferred + "Schema")
+            topLevelNames[named.key] = TypeName(topLevel.names.allocate(preferred, alternative: preferred + "Schema"))
         }
         reportUnknownOverrides()
     }
@@ -58,23 +58,24 @@ final class SchemaTranslator {
 
     /// A fresh scope for the members of a type, where nested names must not shadow
     /// any top-level or reserved name.
-    func nestedScope(for qualifiedName: String) -> DeclarationScope {
-        var names = NameAllocator(reserved: SwiftNaming.reservedTypeNames.union(topLevelNames.values))
-        names.reserve(qualifiedName.split(separator: ".").last.map(String.init) ?? qualifiedName)
+    func nestedScope(for qualifiedName: TypeName) -> DeclarationScope {
+        var names = NameAllocator(reserved: SwiftNaming.reservedTypeNames.union(topLevelNames.values.map(\.root)))
+        names.reserve(qualifiedName.name)
         return DeclarationScope(qualifier: qualifiedName, names: names)
     }
 
     func translateSchemas(reachable: Set<SchemaKey>?) -> [Declaration] {
         var declarations: [Declaration] = []
         for named in document.schemas where !replacedSchemas.contains(named.key) && reachable?.contains(named.key) != false {
-            let name = topLevelNames[named.key]!
+            guard let typeName = topLevelNames[named.key] else { continue }
+            let name = typeName.name
             switch named.schema {
             case .reference(let key, _):
                 declarations.append(.typeAlias(TypeAliasDeclaration(
-                    name: name, documentation: nil, isDeprecated: false, target: .named(topLevelNames[key] ?? "JSONValue"))))
+                    name: name, documentation: nil, isDeprecated: false, target: topLevelNames[key].map(TypeUsage.named) ?? .jsonValue)))
             case .inline(let object):
                 if isDeclarable(object) {
-                    declarations.append(declaration(for: object, name: name, qualifiedName: name))
+                    declarations.append(declaration(for: object, name: name, qualifiedName: typeName))
                 } else {
                     // Inline types inside an alias (`[Item]`) have nowhere to nest, so they go top-level.
                     let type = typeUsage(for: named.schema, suggestedName: name, scope: &topLevel).type
@@ -89,7 +90,7 @@ final class SchemaTranslator {
     }
 
     /// A struct, open enum or union for a declarable schema.
-    func declaration(for object: SchemaObject, name: String, qualifiedName: String) -> Declaration {
+    func declaration(for object: SchemaObject, name: String, qualifiedName: TypeName) -> Declaration {
         var object = object
         _ = Self.singleWrappedMember(&object)
         if !object.oneOf.isEmpty || !object.anyOf.isEmpty {
@@ -105,7 +106,7 @@ final class SchemaTranslator {
 
     // MARK: Structs
 
-    private func structDeclaration(_ object: SchemaObject, name: String, qualifiedName: String) -> StructDeclaration {
+    private func structDeclaration(_ object: SchemaObject, name: String, qualifiedName: TypeName) -> StructDeclaration {
         var scope = nestedScope(for: qualifiedName)
         var visited: Set<SchemaKey> = []
         let shape = flatten(object, visited: &visited)
@@ -232,7 +233,7 @@ final class SchemaTranslator {
 
     // MARK: Unions
 
-    private func unionDeclaration(_ object: SchemaObject, name: String, qualifiedName: String) -> OneOfDeclaration {
+    private func unionDeclaration(_ object: SchemaObject, name: String, qualifiedName: TypeName) -> OneOfDeclaration {
         var scope = nestedScope(for: qualifiedName)
         let members = object.oneOf.isEmpty ? object.anyOf : object.oneOf
         var caseNames = NameAllocator(reserved: ["undocumented", "discriminatorValue"])
@@ -250,9 +251,9 @@ final class SchemaTranslator {
             for target in targets {
                 var values = discriminator.mapping.filter { $0.target == target }.map(\.value)
                 if values.isEmpty, let named = schemasByKey[target] { values = [named.name] }
-                let typeName = topLevelNames[target] ?? "JSONValue"
+                let type = topLevelNames[target].map(TypeUsage.named) ?? .jsonValue
                 cases.append(OneOfDeclaration.Case(
-                    swiftName: caseNames.allocate(SwiftNaming.memberName(typeName)), type: .named(typeName),
+                    swiftName: caseNames.allocate(Self.caseName(for: type)), type: type,
                     discriminatorValues: values, discriminatorAccess: nil))
             }
         } else {
@@ -272,7 +273,8 @@ final class SchemaTranslator {
 
     private static func caseName(for type: TypeUsage) -> String {
         switch type {
-        case .named(let name): SwiftNaming.memberName(String(name.split(separator: ".").last ?? "value"))
+        case .builtin(let type): SwiftNaming.memberName(type.rawValue)
+        case .named(let name): SwiftNaming.memberName(name.name)
         case .array(let element): caseName(for: element) + "Array"
         case .dictionary(let value): caseName(for: value) + "Map"
         }

@@ -105,13 +105,5 @@ struct NameAllocator {
 extension SwiftNaming {
     /// Type names that generated code refers to unqualified; a schema with one of these
     /// names would shadow it, so it is renamed (`Error` → `ErrorSchema`).
-    static let reservedTypeNames: Set<String> = [
-        "String", "Int", "Int32", "Int64", "Double", "Float", "Bool", "Date", "UUID", "Data", "URL", "Error", "Codable",
-        "Decodable", "Encodable", "Hashable", "Sendable", "Set", "Array", "Dictionary", "Optional", "Result", "Never",
-        "Any", "Type", "Protocol", "Self", "Character", "Decoder", "Encoder", "DecodingError", "CodingKeys",
-        "CodingKey", "JSONValue", "JSONObject", "Validatable", "Validator", "OpenEnum", "Indirect", "DynamicCodingKey",
-        "ClientCore", "ClientError", "HTTPRequest", "HTTPResponse", "HTTPHeaders", "HTTPMethod", "QueryBuilder",
-        "PercentEncoding", "ClientTransport", "ClientMiddleware", "RFC3339", "Client", "Operations", "Foundation",
-        "Swift", "Violation", "ValidationError", "PathComponent", "OpenAPICodegenRuntime", "Output",
-    ]
+    static var reservedTypeNames: Set<String> { ReservedNames.all }
 }

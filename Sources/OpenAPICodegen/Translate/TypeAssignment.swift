@@ -2,12 +2,12 @@ import YAML
 
 /// Where nested declarations for inline schemas go, and the names already used there.
 struct DeclarationScope {
-    /// The qualified name of the enclosing type, or empty for the top level.
-    var qualifier: String
+    /// The enclosing type, or nil for the top level.
+    var qualifier: TypeName?
     var names: NameAllocator
     var declarations: [Declaration] = []
 
-    func qualified(_ name: String) -> String { qualifier.isEmpty ? name : "\(qualifier).\(name)" }
+    func qualified(_ name: String) -> TypeName { qualifier?.nested(name) ?? TypeName(name) }
 }
 
 /// Decides the Swift type of every schema, in one place (as swift-openapi-generator's
@@ -21,7 +21,7 @@ extension SchemaTranslator {
         case .reference(let key, _):
             let target = schemasByKey[key]
             let nullable = target.flatMap { inlineObject($0.schema) }?.nullable ?? false
-            return (.named(topLevelNames[key] ?? "JSONValue"), nullable)
+            return (topLevelNames[key].map(TypeUsage.named) ?? .jsonValue, nullable)
         case .inline(let object):
             return typeUsage(forInline: object, suggestedName: suggestedName, scope: &scope)
         }
@@ -90,18 +90,18 @@ extension SchemaTranslator {
         case .string?:
             switch object.format {
             case "date-time": return .date
-            case "uuid": return .named("UUID")
+            case "uuid": return .builtin(.uuid)
             case "binary": return .data
             default: return .string
             }
         case .integer?:
             switch object.format {
-            case "int32": return .named("Int32")
-            case "int64": return .named("Int64")
+            case "int32": return .builtin(.int32)
+            case "int64": return .builtin(.int64)
             default: return .int
             }
         case .number?:
-            return object.format == "float" ? .named("Float") : .named("Double")
+            return object.format == "float" ? .builtin(.float) : .builtin(.double)
         case .boolean?:
             return .bool
         case .array?:
@@ -112,9 +112,9 @@ extension SchemaTranslator {
             case .schema(let values):
                 return .dictionary(typeUsage(for: values, suggestedName: suggestedName + "Value", scope: &scope).type)
             case .any, .forbidden:
-                return .named("JSONObject")
+                return .builtin(.jsonObject)
             case .unspecified:
-                return types.isEmpty ? .jsonValue : .named("JSONObject")
+                return types.isEmpty ? .jsonValue : .builtin(.jsonObject)
             }
         case .null?:
             return .jsonValue
