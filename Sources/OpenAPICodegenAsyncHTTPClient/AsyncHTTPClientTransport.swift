@@ -14,10 +14,14 @@ public struct AsyncHTTPClientTransport: ClientTransport {
         public var timeout: Duration
         /// Responses larger than this fail instead of exhausting memory.
         public var maxResponseBodyBytes: Int
+        /// The deadline for an event stream (`text/event-stream`, JSON Lines), which is read as it
+        /// arrives and has no size limit: long-lived streams outlast ordinary requests.
+        public var streamTimeout: Duration
 
-        public init(timeout: Duration = .seconds(30), maxResponseBodyBytes: Int = 16 * 1024 * 1024) {
+        public init(timeout: Duration = .seconds(30), maxResponseBodyBytes: Int = 16 * 1024 * 1024, streamTimeout: Duration = .seconds(3600)) {
             self.timeout = timeout
             self.maxResponseBodyBytes = maxResponseBodyBytes
+            self.streamTimeout = streamTimeout
         }
     }
 
@@ -62,16 +66,37 @@ public struct AsyncHTTPClientTransport: ClientTransport {
         if let body = request.body {
             outgoing.body = .bytes(ByteBuffer(bytes: body))
         }
-        let response = try await client.execute(outgoing, timeout: Self.timeAmount(configuration.timeout))
-        let body = try await response.body.collect(upTo: configuration.maxResponseBodyBytes)
+        let timeout = request.streamsResponse ? configuration.streamTimeout : configuration.timeout
+        let response = try await client.execute(outgoing, timeout: Self.timeAmount(timeout))
         var headers = OpenAPICodegenRuntime.HTTPHeaders()
         for (name, value) in response.headers {
             headers.append(name: name, value: value)
         }
+        if request.streamsResponse {
+            return OpenAPICodegenRuntime.HTTPResponse(
+                statusCode: Int(response.status.code), headers: headers, bodyStream: Self.stream(response.body))
+        }
+        let body = try await response.body.collect(upTo: configuration.maxResponseBodyBytes)
         return OpenAPICodegenRuntime.HTTPResponse(
             statusCode: Int(response.status.code),
             headers: headers,
             body: body.readableBytes == 0 ? nil : Data(body.readableBytesView))
+    }
+
+    /// Hands the body on chunk by chunk as AsyncHTTPClient receives it. The reading task ends
+    /// with the body, or when the consumer stops iterating.
+    private static func stream(_ body: HTTPClientResponse.Body) -> HTTPBodyStream {
+        HTTPBodyStream(AsyncThrowingStream { continuation in
+            let reader = Task {
+                do {
+                    for try await buffer in body { continuation.yield(Data(buffer.readableBytesView)) }
+                    continuation.finish()
+                } catch {
+                    continuation.finish(throwing: error)
+                }
+            }
+            continuation.onTermination = { _ in reader.cancel() }
+        })
     }
 }
 

@@ -397,4 +397,63 @@ struct WireTests {
             "\(error)".contains("header 'X-Rate-Limit': 'ten' is not a valid Int")
         }
     }
+
+    /// A transport whose response body the test feeds chunk by chunk.
+    static func streamingClient() -> (Client, AsyncThrowingStream<Data, any Error>.Continuation, Recorder) {
+        let (chunks, feed) = AsyncThrowingStream<Data, any Error>.makeStream()
+        let recorder = Recorder(HTTPResponse(statusCode: 200, headers: ["Content-Type": "text/event-stream"], bodyStream: HTTPBodyStream(chunks)))
+        return (recorder.client, feed, recorder)
+    }
+
+    @Test("text/event-stream: each event is decoded as it arrives, before the stream ends")
+    func serverSentEvents() async throws {
+        let (client, feed, recorder) = Self.streamingClient()
+        guard case .ok(let events) = try await client.watchPoints() else {
+            Issue.record("expected the event stream")
+            return
+        }
+        #expect(recorder.last?.streamsResponse == true)
+        var iterator = events.makeAsyncIterator()
+        feed.yield(Data("event: moved\nid: 7\ndata: {\"x\": 1,".utf8))
+        feed.yield(Data(" \"y\": 2}\n\ndata: {\"x\": 3, \"y\"".utf8))
+        let first = try await iterator.next()
+        #expect(first == ServerSentEvent(event: "moved", id: "7", retry: nil, data: Point(x: 1, y: 2)))
+        feed.yield(Data(": 4}\r\n\r\n".utf8))
+        #expect(try await iterator.next()?.data == Point(x: 3, y: 4), "the second event needed the third chunk")
+        feed.yield(Data("data: {\"x\": true}\n\n".utf8))
+        await #expect {
+            _ = try await iterator.next()
+        } throws: { error in
+            if case ClientError.decoding("watchPoints", 200, _) = error { true } else { false }
+        }
+    }
+
+    @Test("a status whose body is not a stream is read whole and decoded as documented")
+    func nonStreamedStatus() async throws {
+        let recorder = Recorder(HTTPResponse(
+            statusCode: 400, headers: ["Content-Type": "application/json"],
+            bodyStream: HTTPBodyStream([Data(#"{"number""#.utf8), Data(#": 2}"#.utf8)])))
+        #expect(try await recorder.client.watchPoints() == .badRequest(Page(number: 2)))
+    }
+
+    @Test("text events and JSON Lines, from a transport that reads bodies whole")
+    func textEventsAndLines() async throws {
+        let ticks = Recorder(HTTPResponse(statusCode: 200, body: Data("data: one\n\ndata: two\ndata: lines\n\ndata: cut off".utf8)))
+        guard case .ok(let events) = try await ticks.client.ticks() else {
+            Issue.record("expected events")
+            return
+        }
+        var texts: [String] = []
+        for try await event in events { texts.append(event.data) }
+        #expect(texts == ["one", "two\nlines"], "an event the stream ends in the middle of is not delivered")
+
+        let lines = Recorder(HTTPResponse(statusCode: 200, body: Data("{\"x\": 1, \"y\": 2}\n\n{\"x\": 3, \"y\": 4}".utf8)))
+        guard case .ok(let points) = try await lines.client.exportPoints() else {
+            Issue.record("expected lines")
+            return
+        }
+        var read: [Point] = []
+        for try await point in points { read.append(point) }
+        #expect(read == [Point(x: 1, y: 2), Point(x: 3, y: 4)])
+    }
 }

@@ -5,6 +5,7 @@ import NIOHTTP1
 import NIOPosix
 import OpenAPICodegenAsyncHTTPClient
 import OpenAPICodegenRuntime
+import Synchronization
 import Testing
 
 /// Answers every request with a JSON echo of what it received.
@@ -43,13 +44,56 @@ private final class EchoHandler: ChannelInboundHandler {
     }
 }
 
+/// Answers with an event stream: the first event at once, the second only when the test
+/// calls ``release()``. A transport that read the whole body before returning could not hand
+/// over the first event until then.
+private final class EventStreamHandler: ChannelInboundHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    let gate: EventGate
+
+    init(gate: EventGate) { self.gate = gate }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard case .end = unwrapInboundIn(data) else { return }
+        var headers = NIOHTTP1.HTTPHeaders()
+        headers.add(name: "content-type", value: "text/event-stream")
+        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .ok, headers: headers))), promise: nil)
+        gate.arm(context)
+        context.writeAndFlush(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: "id: 1\ndata: {\"n\": 1}\n\n: kept alive\n")))), promise: nil)
+    }
+}
+
+/// Lets a test finish the stream that ``EventStreamHandler`` started, on the channel's event loop.
+private final class EventGate: Sendable {
+    private let pending = Mutex<NIOLoopBound<ChannelHandlerContext>?>(nil)
+
+    func arm(_ context: ChannelHandlerContext) {
+        pending.withLock { $0 = NIOLoopBound(context, eventLoop: context.eventLoop) }
+    }
+
+    func release() {
+        guard let bound = pending.withLock({ $0 }) else { return }
+        bound.eventLoop.execute {
+            let context = bound.value
+            context.write(NIOAny(HTTPServerResponsePart.body(.byteBuffer(ByteBuffer(string: "data: {\"n\":\r\ndata: 2}\n\n")))), promise: nil)
+            context.writeAndFlush(NIOAny(HTTPServerResponsePart.end(nil)), promise: nil)
+        }
+    }
+}
+
 /// A loopback HTTP server for the duration of one test.
 private func withEchoServer(_ body: (URL) async throws -> Void) async throws {
+    try await withServer(handler: { EchoHandler() }, body)
+}
+
+private func withServer(handler: @escaping @Sendable () -> any ChannelHandler, _ body: (URL) async throws -> Void) async throws {
     let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
         .childChannelInitializer { channel in
             channel.eventLoop.makeCompletedFuture {
                 try channel.pipeline.syncOperations.configureHTTPServerPipeline()
-                try channel.pipeline.syncOperations.addHandler(EchoHandler())
+                try channel.pipeline.syncOperations.addHandler(handler())
             }
         }
         .bind(host: "127.0.0.1", port: 0).get()
@@ -105,6 +149,24 @@ struct AsyncHTTPClientTransportTests {
             if case ClientError.transport("op", _) = error { true } else { false }
         }
         try await client.shutdown()
+    }
+
+    @Test("an event stream is handed over as it arrives, not after the whole body")
+    func streaming() async throws {
+        struct Count: Decodable, Sendable, Equatable { var n: Int }
+        let gate = EventGate()
+        try await withServer(handler: { EventStreamHandler(gate: gate) }) { url in
+            let core = ClientCore(serverURL: url, transport: AsyncHTTPClientTransport())
+            let response = try await core.send(.init(method: .get, path: "/events", streamsResponse: true), operationID: "events")
+            #expect(response.body == nil && response.bodyStream != nil)
+            var events = core.serverSentEvents(Count.self, from: response, operationID: "events").makeAsyncIterator()
+            let first = try await events.next()
+            #expect(first?.data == Count(n: 1) && first?.id == "1")
+            gate.release()
+            let second = try await events.next()
+            #expect(second?.data == Count(n: 2) && second?.id == "1", "multi-line data joined; the last id carries over")
+            #expect(try await events.next() == nil)
+        }
     }
 
     @Test("a server that never answers times out")

@@ -173,23 +173,4 @@ struct LenientReadingTests {
         known.filter = OperationFilter(tags: ["alpha"])
         #expect(try Snippet(spec, options: known).module.operations.map(\.operationID) == ["getA"])
     }
-
-    @Test("an event stream response is read whole, and says so")
-    func eventStreams() throws {
-        let snippet = try Snippet("""
-            openapi: 3.1.0
-            info: {title: t, version: '1'}
-            paths:
-              /events:
-                get:
-                  operationId: events
-                  responses:
-                    '200':
-                      description: a stream
-                      content:
-                        text/event-stream:
-                          schema: {type: string}
-            """)
-        #expect(snippet.messages == ["9:11: warning: text/event-stream is read whole, not streamed as events"])
-    }
 }

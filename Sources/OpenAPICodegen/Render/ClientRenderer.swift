@@ -125,7 +125,8 @@ struct ClientRenderer {
             let security = operation.security.map { alternatives in
                 ", security: [" + alternatives.map { "[" + $0.map(SwiftLiteral.string).joined(separator: ", ") + "]" }.joined(separator: ", ") + "]"
             } ?? ""
-            body.line("\(setsHeadersOrBody ? "var" : "let") request = HTTPRequest(method: \(method), path: \(path)\(security))")
+            let streams = operation.responses.contains { $0.body?.decoding.isStreamed == true } ? ", streamsResponse: true" : ""
+            body.line("\(setsHeadersOrBody ? "var" : "let") request = HTTPRequest(method: \(method), path: \(path)\(security)\(streams))")
             for parameter in operation.parameters where parameter.location == .header {
                 let explode = parameter.shape == .object && parameter.explode ? ", explode: true" : ""
                 body.line("request.headers.setParameter(\(SwiftLiteral.string(parameter.wireName)), \(parameterValue(parameter))\(explode))")
@@ -143,7 +144,13 @@ struct ClientRenderer {
                     body.block("if let body") { optional in renderBody(requestBody, into: &optional) }
                 }
             }
-            body.line("let response = try await core.send(request, operationID: operationID)")
+            if let streamed = streamCondition(operation) {
+                // Only the streamed responses are read as they arrive; any other status gets its whole body first.
+                body.line("let received = try await core.send(request, operationID: operationID)")
+                body.line("let response = \(streamed) ? received : try await core.collectingBody(of: received, operationID: operationID)")
+            } else {
+                body.line("let response = try await core.send(request, operationID: operationID)")
+            }
             body.line("return try \(output)(response, core: core)")
         }
     }
@@ -292,7 +299,7 @@ struct ClientRenderer {
             }
             body.line("")
             body.block("init(_ response: HTTPResponse, core: ClientCore) throws(ClientError)") { initializer in
-                if operation.responses.contains(where: { $0.body?.decoding == .json || $0.headers != nil }) {
+                if operation.responses.contains(where: { [.json, .serverSentEvents, .jsonLines].contains($0.body?.decoding) || $0.headers != nil }) {
                     initializer.line("let operationID = Operations.\(operation.namespace).id")
                 }
                 initializer.switchBlock("response.statusCode") { cases in
@@ -318,13 +325,43 @@ struct ClientRenderer {
     private func associatedValues(_ response: ResponseCaseDeclaration) -> String {
         var values: [String] = []
         if response.status.isCode {
-            if let body = response.body { values.append("\(body.type)") }
+            if let body = response.body { values.append(bodyType(body)) }
         } else {
             values.append("statusCode: Int")
-            values.append(response.body.map { "\($0.type)" } ?? "body: Data?")
+            values.append(response.body.map(bodyType) ?? "body: Data?")
         }
         if let headers = response.headers { values.append("headers: \(headers.typeName)") }
         return values.isEmpty ? "" : "(" + values.joined(separator: ", ") + ")"
+    }
+
+    /// When the received response is one of the streamed ones, as a Swift condition; nil when
+    /// the operation streams nothing.
+    private func streamCondition(_ operation: OperationDeclaration) -> String? {
+        let streamed = operation.responses.filter { $0.body?.decoding.isStreamed == true }
+        guard !streamed.isEmpty else { return nil }
+        func matches(_ statuses: [ResponseStatus]) -> String {
+            let tests = statuses.compactMap { status -> String? in
+                switch status {
+                case .code(let code): "received.statusCode == \(code)"
+                case .range(let digit): "(\(digit * 100)...\(digit * 100 + 99)).contains(received.statusCode)"
+                case .default: nil
+                }
+            }
+            return tests.isEmpty ? "false" : tests.joined(separator: " || ")
+        }
+        if streamed.contains(where: { $0.status == .default }) {
+            return "!(" + matches(operation.responses.filter { $0.body?.decoding.isStreamed != true }.map(\.status)) + ")"
+        }
+        return matches(streamed.map(\.status))
+    }
+
+    /// The Swift type of a response body: the schema's type, or a stream of it.
+    private func bodyType(_ body: (type: TypeUsage, decoding: ResponseBodyDecoding)) -> String {
+        switch body.decoding {
+        case .serverSentEvents, .serverSentEventsText: "ServerSentEvents<\(body.type)>"
+        case .jsonLines: "JSONLines<\(body.type)>"
+        case .json, .text, .raw: "\(body.type)"
+        }
     }
 
     /// A struct of the response's typed headers, read from the response.
@@ -359,6 +396,9 @@ struct ClientRenderer {
             value = "try core.decodeJSON(DateTimeCoded<\(type)>.self, from: response, operationID: operationID).value"
         case (let type, .json)?: value = "try core.decodeJSON(\(type).self, from: response, operationID: operationID)"
         case (_, .text)?: value = "core.decodeText(from: response)"
+        case (let type, .serverSentEvents)?: value = "core.serverSentEvents(\(type).self, from: response, operationID: operationID)"
+        case (_, .serverSentEventsText)?: value = "core.serverSentEvents(from: response)"
+        case (let type, .jsonLines)?: value = "core.jsonLines(\(type).self, from: response, operationID: operationID)"
         case (_, .raw)?: value = "response.body ?? Data()"
         case nil: value = "body: response.body"
         }

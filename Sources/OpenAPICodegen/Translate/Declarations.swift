@@ -206,6 +206,15 @@ public enum ResponseBodyDecoding: Hashable, Sendable {
     case json
     case text
     case raw
+    /// `text/event-stream`: `ServerSentEvents<T>`, each event's data decoded as JSON of the type.
+    case serverSentEvents
+    /// `text/event-stream` whose data is text: `ServerSentEvents<String>`.
+    case serverSentEventsText
+    /// JSON Lines: `JSONLines<T>`, one value per line.
+    case jsonLines
+
+    /// The body arrives as a stream and is decoded as it does.
+    public var isStreamed: Bool { self == .serverSentEvents || self == .serverSentEventsText || self == .jsonLines }
 }
 
 /// A typed response header.

@@ -156,8 +156,8 @@ extension SchemaTranslator {
         return base == "application/json" || base.hasSuffix("+json") || base == "*/*"
     }
 
-    /// Media types of event streams, which the client reads whole for now.
-    static let streamingMediaTypes: Set<String> = ["text/event-stream", "application/jsonl", "application/x-ndjson", "application/json-seq"]
+    /// Media types of JSON values one per line, decoded as they arrive.
+    static let jsonLinesMediaTypes: Set<String> = ["application/jsonl", "application/x-ndjson", "application/json-seq"]
 
     static func baseMediaType(_ contentType: String) -> String {
         contentType.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
@@ -196,8 +196,16 @@ extension SchemaTranslator {
 
     private func responseBody(_ response: Response, namespace: String, scope: inout DeclarationScope) -> (type: TypeUsage, decoding: ResponseBodyDecoding)? {
         guard let media = response.content.first(where: { Self.isJSON($0.contentType) }) ?? response.content.first else { return nil }
-        if Self.streamingMediaTypes.contains(Self.baseMediaType(media.contentType)) {
-            diagnostics.warning("\(media.contentType) is read whole, not streamed as events", at: response.location)
+        let base = Self.baseMediaType(media.contentType)
+        if base == "text/event-stream" {
+            guard let schema = media.schema, let object = inlineObject(schema), object.types != [.string] else { return (.string, .serverSentEventsText) }
+            return (typeUsage(for: schema, suggestedName: "Event", scope: &scope).type, .serverSentEvents)
+        }
+        if Self.jsonLinesMediaTypes.contains(base) {
+            // Specs describe the lines either as one item's schema or as an array of them.
+            var line = media.schema
+            if let schema = line, let object = inlineObject(schema), object.types == [.array], let items = object.items { line = items }
+            return (line.map { typeUsage(for: $0, suggestedName: "Line", scope: &scope).type } ?? .jsonValue, .jsonLines)
         }
         if Self.isJSON(media.contentType) {
             let suggested = Self.caseName(for: response.status).prefix(1).uppercased() + Self.caseName(for: response.status).dropFirst() + "Body"

@@ -64,13 +64,20 @@ public struct HTTPRequest: Sendable, Hashable {
     /// every scheme it needs. Empty means none; nil means the spec does not say, and every
     /// authentication middleware then applies. Middlewares read it; it is not sent.
     public var security: [[String]]?
+    /// The operation reads its response as a stream of events: a transport that can should
+    /// return ``HTTPResponse/bodyStream`` instead of reading the whole body first.
+    public var streamsResponse: Bool
 
-    public init(method: HTTPMethod, path: String, headers: HTTPHeaders = [:], body: Data? = nil, security: [[String]]? = nil) {
+    public init(
+        method: HTTPMethod, path: String, headers: HTTPHeaders = [:], body: Data? = nil, security: [[String]]? = nil,
+        streamsResponse: Bool = false
+    ) {
         self.method = method
         self.path = path
         self.headers = headers
         self.body = body
         self.security = security
+        self.streamsResponse = streamsResponse
     }
 
     /// The full URL of this request on `serverURL`.
@@ -81,17 +88,50 @@ public struct HTTPRequest: Sendable, Hashable {
     }
 }
 
-/// A response as a transport returns it, body fully read.
+/// A response as a transport returns it: the body fully read, or for a request that
+/// ``HTTPRequest/streamsResponse``, possibly still arriving in ``bodyStream``.
 public struct HTTPResponse: Sendable, Hashable {
     public var statusCode: Int
     public var headers: HTTPHeaders
     public var body: Data?
+    /// The body as it arrives, when the transport streams it (then ``body`` is nil).
+    public var bodyStream: HTTPBodyStream?
 
-    public init(statusCode: Int, headers: HTTPHeaders = [:], body: Data? = nil) {
+    public init(statusCode: Int, headers: HTTPHeaders = [:], body: Data? = nil, bodyStream: HTTPBodyStream? = nil) {
         self.statusCode = statusCode
         self.headers = headers
         self.body = body
+        self.bodyStream = bodyStream
     }
+
+    /// The body as a stream of chunks, whether the transport streamed it or read it whole.
+    public var chunks: HTTPBodyStream {
+        bodyStream ?? HTTPBodyStream(body.map { [$0] } ?? [])
+    }
+}
+
+/// A response body arriving in chunks. It can be iterated once; equality is identity.
+public final class HTTPBodyStream: AsyncSequence, Sendable, Hashable {
+    public typealias Element = Data
+    private let stream: AsyncThrowingStream<Data, any Error>
+
+    /// A body from any source of chunks, such as a transport's response stream.
+    public init(_ stream: AsyncThrowingStream<Data, any Error>) {
+        self.stream = stream
+    }
+
+    /// A body already in memory, as the given chunks.
+    public convenience init(_ chunks: [Data]) {
+        self.init(AsyncThrowingStream { continuation in
+            for chunk in chunks { continuation.yield(chunk) }
+            continuation.finish()
+        })
+    }
+
+    public func makeAsyncIterator() -> AsyncThrowingStream<Data, any Error>.AsyncIterator { stream.makeAsyncIterator() }
+
+    public static func == (lhs: HTTPBodyStream, rhs: HTTPBodyStream) -> Bool { lhs === rhs }
+    public func hash(into hasher: inout Hasher) { hasher.combine(ObjectIdentifier(self)) }
 }
 
 /// Sends requests over some HTTP stack. The runtime has no networking of its own:
