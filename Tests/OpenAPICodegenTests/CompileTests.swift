@@ -43,3 +43,34 @@ struct CompileTests {
 extension Tag {
     @Tag static var compile: Self
 }
+
+/// The document scripts/make-large-spec writes: the shapes of large public APIs, at any size.
+@Suite("A large 3.1 document")
+struct LargeSpecTests {
+    static func make(resources: Int) throws -> URL {
+        let spec = try TestPaths.temporaryDirectory().appending(path: "large.yaml")
+        let result = try runProcess("/usr/bin/env", ["python3", TestPaths.packageRoot.appending(path: "scripts/make-large-spec").path, spec.path, String(resources)])
+        #expect(result.status == 0, "\(result.standardError)")
+        return spec
+    }
+
+    @Test("its shapes generate without a diagnostic and compile", .tags(.compile))
+    func compiles() throws {
+        let output = try GeneratorPipeline().run(specPath: Self.make(resources: 3).path)
+        #expect(output.diagnostics.isEmpty, "\(output.diagnostics)")
+        let result = try typeCheck(output.files)
+        #expect(result.status == 0, "\(result.standardError)")
+    }
+
+    @Test("3 MB of it generates, every resource's operations and schemas present")
+    func threeMegabytes() throws {
+        let spec = try Self.make(resources: 500)
+        let size = try #require(try FileManager.default.attributesOfItem(atPath: spec.path)[.size] as? Int)
+        #expect(size > 2_900_000)
+        let loaded = try DocumentLoader().load(path: spec.path)
+        #expect(loaded.document.operations.count == 2_500)
+        let module = Translator().translate(loaded.document, sourceName: "large.yaml").module
+        #expect(module.schemas.count == 3 + 6 * 500)
+        #expect(module.operations.map(\.methodName).contains("deleteResource499"))
+    }
+}

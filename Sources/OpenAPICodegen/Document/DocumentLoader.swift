@@ -96,8 +96,19 @@ final class LoadSession {
         }
     }
 
+    /// References already resolved, by the file they are written in and their text: a large
+    /// spec refers to the same few hundred schemas thousands of times.
+    private var resolved: [String: [String: (key: SchemaKey, node: Node)]] = [:]
+
     /// Resolves `$ref` text written in `file` to the file, pointer and node it names.
     func resolve(_ reference: String, from file: String, at location: SourceLocation) -> (key: SchemaKey, node: Node)? {
+        if let known = resolved[file]?[reference] { return known }
+        guard let found = resolveUncached(reference, from: file, at: location) else { return nil }
+        resolved[file, default: [:]][reference] = found
+        return found
+    }
+
+    private func resolveUncached(_ reference: String, from file: String, at location: SourceLocation) -> (key: SchemaKey, node: Node)? {
         if reference.hasPrefix("http://") || reference.hasPrefix("https://") {
             diagnostics.error("remote reference '\(reference)' is not supported: download the file and refer to it by path", at: location)
             return nil

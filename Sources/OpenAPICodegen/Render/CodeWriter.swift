@@ -31,12 +31,20 @@ struct CodeWriter {
 
     /// A `///` comment, one line per line of text, trailing blanks trimmed.
     mutating func documentation(_ text: String?) {
-        guard let text, !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { return }
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.replacingOccurrences(of: "\t", with: "    ") }
-        while lines.last?.trimmingCharacters(in: .whitespaces).isEmpty == true { lines.removeLast() }
+        guard let text else { return }
+        // Byte-level trimming: documentation is most of a large spec's text.
+        func isBlank(_ byte: UInt8) -> Bool { byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") || byte == UInt8(ascii: "\r") }
+        func trailingTrimmed(_ line: Substring) -> Substring {
+            var utf8 = line.utf8[...]
+            while let last = utf8.last, isBlank(last) { utf8 = utf8.dropLast() }
+            return Substring(utf8)
+        }
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(trailingTrimmed)
+        while lines.last?.isEmpty == true { lines.removeLast() }
+        guard !lines.isEmpty else { return }
         for docLine in lines {
-            let trimmed = String(docLine.reversed().drop(while: { $0 == " " }).reversed())
-            line(trimmed.isEmpty ? "///" : "/// " + trimmed)
+            let expanded = docLine.utf8.contains(UInt8(ascii: "\t")) ? docLine.replacingOccurrences(of: "\t", with: "    ") : String(docLine)
+            line(expanded.isEmpty ? "///" : "/// " + expanded)
         }
     }
 

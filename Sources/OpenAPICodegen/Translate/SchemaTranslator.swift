@@ -59,10 +59,13 @@ final class SchemaTranslator {
     /// A fresh scope for the members of a type, where nested names must not shadow
     /// any top-level or reserved name.
     func nestedScope(for qualifiedName: TypeName) -> DeclarationScope {
-        var names = NameAllocator(reserved: SwiftNaming.reservedTypeNames.union(topLevelNames.values.map(\.root)))
+        var names = NameAllocator(reserved: nestedReservedNames)
         names.reserve(qualifiedName.name)
         return DeclarationScope(qualifier: qualifiedName, names: names)
     }
+
+    /// Reserved and top-level names, computed once: every nested scope shares the set.
+    private lazy var nestedReservedNames: Set<String> = SwiftNaming.reservedTypeNames.union(topLevelNames.values.map(\.root))
 
     func translateSchemas(reachable: Set<SchemaKey>?) -> [Declaration] {
         var declarations: [Declaration] = []
