@@ -30,10 +30,13 @@ struct Snippet {
         return writer.text
     }
 
-    /// The client method an operation renders to.
+    /// The client, `Servers` and `SecuritySchemes`, as Client.swift holds them.
     func client() -> String {
         var writer = CodeWriter()
-        ClientRenderer(module: module, declarations: DeclarationRenderer(module: module)).renderClient(into: &writer)
+        let renderer = ClientRenderer(module: module, declarations: DeclarationRenderer(module: module))
+        renderer.renderClient(into: &writer)
+        renderer.renderServers(into: &writer)
+        renderer.renderSecuritySchemes(into: &writer)
         return writer.text
     }
 }

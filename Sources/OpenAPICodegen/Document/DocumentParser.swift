@@ -184,8 +184,9 @@ extension LoadSession {
                 unsupported(pair.key, in: "parameter '\(name)'")
             }
         }
-        // `explode` defaults to true for form and false for every other style.
-        if !explodeWritten { parameter.explode = parameter.style == .form }
+        // `explode` defaults to true for form and false for every other style, except deepObject,
+        // which OpenAPI defines only exploded.
+        if !explodeWritten { parameter.explode = parameter.style == .form || parameter.style == .deepObject }
         if !hasSchema {
             var schema = SchemaObject(location: item.location)
             schema.types = [.string]
