@@ -13,6 +13,7 @@ struct CompileTests {
             TestPaths.features,
             TestPaths.fixtures.appending(path: "reference/petshop.yaml"),
             TestPaths.fixtures.appending(path: "external/root.yaml"),
+            TestPaths.fixtures.appending(path: "adversarial/names.yaml"),
         ]
         return shared.filter { $0.pathExtension == "yaml" }.sorted { $0.path < $1.path } + fixtures
     }()

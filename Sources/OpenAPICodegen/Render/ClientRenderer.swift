@@ -68,7 +68,7 @@ struct ClientRenderer {
         writer.line("")
         writer.documentation("The spec's security schemes, each as the client middleware that sends its credential.")
         writer.block("\(access)enum SecuritySchemes") { body in
-            var names = NameAllocator(reserved: [])
+            var names = NameAllocator.members()
             for (index, scheme) in module.securitySchemes.enumerated() {
                 if index > 0 { body.line("") }
                 let name = SwiftNaming.escaped(names.allocate(SwiftNaming.memberName(scheme.name)))

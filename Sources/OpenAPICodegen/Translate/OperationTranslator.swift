@@ -3,7 +3,7 @@ import Foundation
 /// Translates operations into client methods and their `Operations.<Name>` namespaces.
 extension SchemaTranslator {
     func translateOperations(_ operations: [Operation]) -> [OperationDeclaration] {
-        var methodNames = NameAllocator(reserved: ["core", "init"])
+        var methodNames = NameAllocator.members(reserving: ["core"])
         var namespaces = NameAllocator(reserved: SwiftNaming.reservedTypeNames)
         let renamed = Dictionary(options.nameOverrides.map { ($0.from.value, $0.to) }, uniquingKeysWith: { first, _ in first })
         return operations.map { operation in
@@ -21,7 +21,8 @@ extension SchemaTranslator {
     private func translate(_ operation: Operation, operationID: String, methodName: String, namespace: String) -> OperationDeclaration {
         var scope = nestedScope(for: TypeName(["Operations", namespace]))
         scope.names.reserve("Output")
-        var argumentNames = NameAllocator(reserved: ["body", "operationID", "request", "response", "query", "path"])
+        // The method body's own names, which an argument must not shadow.
+        var argumentNames = NameAllocator.members(reserving: ["body", "operationID", "request", "response", "received", "query", "path", "form", "core"])
         var parameters: [ParameterDeclaration] = []
         for parameter in operation.parameters {
             var type = typeUsage(for: parameter.schema, suggestedName: parameter.name, scope: &scope).type
@@ -49,7 +50,7 @@ extension SchemaTranslator {
                 path.append(.literal(segment))
             }
         }
-        var responseNames = NameAllocator(reserved: ["undocumented", "statusCode"])
+        var responseNames = NameAllocator.members(reserving: ["undocumented", "statusCode"])
         let responses = operation.responses.sorted { $0.status < $1.status }.map { response in
             let swiftName = responseNames.allocate(Self.caseName(for: response.status))
             return ResponseCaseDeclaration(
@@ -73,7 +74,7 @@ extension SchemaTranslator {
     private func responseHeaders(_ response: Response, caseName: String, scope: inout DeclarationScope) -> (typeName: TypeName, members: [HeaderDeclaration])? {
         guard !response.headers.isEmpty else { return nil }
         let typeName = scope.names.allocate(SwiftNaming.typeName(caseName) + "Headers")
-        var memberNames = NameAllocator(reserved: [])
+        var memberNames = NameAllocator.members()
         let members = response.headers.map { header -> HeaderDeclaration in
             var type = typeUsage(for: header.schema, suggestedName: header.name, scope: &scope).type
             let shape = parameterShape(type, schema: header.schema)

@@ -81,7 +81,13 @@ final class SchemaTranslator {
                     declarations.append(declaration(for: object, name: name, qualifiedName: typeName))
                 } else {
                     // Inline types inside an alias (`[Item]`) have nowhere to nest, so they go top-level.
-                    let type = typeUsage(for: named.schema, suggestedName: name, scope: &topLevel).type
+                    var type = typeUsage(for: named.schema, suggestedName: name, scope: &topLevel).type
+                    if containsItselfThroughCollections(named.key) {
+                        diagnostics.warning(
+                            "'\(named.name)' contains itself only through arrays and maps, which a Swift type alias cannot express; it is generated as JSONValue",
+                            at: object.location)
+                        type = .jsonValue
+                    }
                     declarations += topLevel.declarations
                     topLevel.declarations = []
                     declarations.append(.typeAlias(TypeAliasDeclaration(
@@ -90,6 +96,31 @@ final class SchemaTranslator {
             }
         }
         return declarations
+    }
+
+    /// Whether a schema that becomes a type alias reaches itself without passing through a
+    /// declared type (struct, enum, union), as `Tree: {type: array, items: {$ref: Tree}}` does.
+    private func containsItselfThroughCollections(_ key: SchemaKey) -> Bool {
+        guard let start = schemasByKey[key] else { return false }
+        var visited: Set<SchemaKey> = []
+        var pending: [Schema] = [start.schema]
+        while let schema = pending.popLast() {
+            switch schema {
+            case .reference(let target, _):
+                if target == key { return true }
+                guard visited.insert(target).inserted, let named = schemasByKey[target] else { continue }
+                pending.append(named.schema)
+            case .inline(var object):
+                if let single = Self.singleWrappedMember(&object) {
+                    pending.append(single)
+                    continue
+                }
+                guard !isDeclarable(object) else { continue }
+                if let items = object.items { pending.append(items) }
+                if case .schema(let values) = object.additionalProperties { pending.append(values) }
+            }
+        }
+        return false
     }
 
     /// A struct, open enum or union for a declarable schema.
@@ -113,7 +144,7 @@ final class SchemaTranslator {
         var scope = nestedScope(for: qualifiedName)
         var visited: Set<SchemaKey> = []
         let shape = flatten(object, visited: &visited)
-        var memberNames = NameAllocator(reserved: shape.additional == nil ? [] : ["additionalProperties"])
+        var memberNames = NameAllocator.members(reserving: shape.additional == nil ? [] : ["additionalProperties"])
         var properties: [PropertyDeclaration] = []
         for property in shape.properties {
             let (type, nullable) = typeUsage(for: property.schema, suggestedName: property.name, scope: &scope)
@@ -216,7 +247,7 @@ final class SchemaTranslator {
     /// Cases for an open enum's values, named deterministically. Pure, so a default
     /// value can find its case before or after the enum itself is translated.
     static func enumCases(_ values: [Node], rawType: String) -> [EnumDeclaration.Case] {
-        var names = NameAllocator(reserved: ["unknown", "rawValue", "isKnown", "hashValue", "init"])
+        var names = NameAllocator.members(reserving: ["unknown", "rawValue", "isKnown", "hashValue"])
         var seen: Set<String> = []
         var cases: [EnumDeclaration.Case] = []
         for value in values {
@@ -239,7 +270,7 @@ final class SchemaTranslator {
     private func unionDeclaration(_ object: SchemaObject, name: String, qualifiedName: TypeName) -> OneOfDeclaration {
         var scope = nestedScope(for: qualifiedName)
         let members = object.oneOf.isEmpty ? object.anyOf : object.oneOf
-        var caseNames = NameAllocator(reserved: ["undocumented", "discriminatorValue"])
+        var caseNames = NameAllocator.members(reserving: ["undocumented", "discriminatorValue"])
         var cases: [OneOfDeclaration.Case] = []
         if let discriminator = object.discriminator {
             var targets: [SchemaKey] = []

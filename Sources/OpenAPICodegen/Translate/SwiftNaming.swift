@@ -110,12 +110,22 @@ struct NameAllocator {
         !shared.contains(name) && taken.insert(name).inserted
     }
 
+    /// An allocator for members, cases, arguments or methods of one scope, which never hands out
+    /// a name Swift gives a meaning there (`self`, `init`, `Type`…) besides `reserved`.
+    static func members(reserving reserved: Set<String> = []) -> NameAllocator {
+        NameAllocator(reserved: reserved.union(SwiftNaming.reservedMemberNames))
+    }
+
     mutating func reserve(_ name: String) { taken.insert(name) }
 
     func isTaken(_ name: String) -> Bool { shared.contains(name) || taken.contains(name) }
 }
 
 extension SwiftNaming {
+    /// Member names that mean something else in Swift even in backticks: `self.self`,
+    /// `Foo.init`, `Foo.Type`.
+    static let reservedMemberNames: Set<String> = ["self", "init", "deinit", "subscript", "Type", "Protocol", "Self"]
+
     /// Type names that generated code refers to unqualified; a schema with one of these
     /// names would shadow it, so it is renamed (`Error` → `ErrorSchema`).
     static var reservedTypeNames: Set<String> { ReservedNames.all }

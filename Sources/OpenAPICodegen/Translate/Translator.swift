@@ -104,7 +104,7 @@ public struct Translator: Sendable {
 
     /// Absolute server URLs become `Servers` functions; a relative one has no base a client could resolve it against.
     private static func servers(_ servers: [Server], diagnostics: DiagnosticCollector, document: OpenAPIDocument) -> [ServerDeclaration] {
-        var names = NameAllocator(reserved: ["default"])
+        var names = NameAllocator.members(reserving: ["default"])
         return servers.enumerated().compactMap { index, server in
             guard server.url.contains("://") else {
                 diagnostics.warning(
@@ -112,7 +112,7 @@ public struct Translator: Sendable {
                     at: SourceLocation(file: document.sourcePath, line: 1, column: 1))
                 return nil
             }
-            var argumentNames = NameAllocator(reserved: [])
+            var argumentNames = NameAllocator.members()
             return ServerDeclaration(
                 // A short description names the server ("Production", "EU sandbox"); otherwise its position does.
                 swiftName: names.allocate(SwiftNaming.memberName(
