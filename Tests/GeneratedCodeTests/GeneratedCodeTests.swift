@@ -311,7 +311,7 @@ struct WireTests {
         #expect(request.body == Data(expected.utf8))
     }
 
-    @Test("form-urlencoded and text bodies")
+    @Test("form-urlencoded, octet-stream and text bodies")
     func formAndText() async throws {
         let recorder = Recorder(HTTPResponse(statusCode: 204))
         #expect(try await recorder.client.login(body: .init(user: "ann lee", scopes: ["read", "write"])) == .noContent)
@@ -319,6 +319,11 @@ struct WireTests {
         #expect(recorder.last?.body == Data("scopes=read&scopes=write&user=ann+lee".utf8))
         #expect(try await recorder.client.login() == .noContent)
         #expect(recorder.last?.body == nil, "an optional body left out sends nothing")
+
+        let bytes = Recorder(HTTPResponse(statusCode: 200, body: Data([0xFF, 0x00])))
+        #expect(try await bytes.client.putBlob(body: Data([1, 2, 3])) == .ok(Data([0xFF, 0x00])))
+        #expect(bytes.last?.body == Data([1, 2, 3]))
+        #expect(bytes.last?.headers["Content-Type"] == "application/octet-stream")
 
         let echo = Recorder(HTTPResponse(statusCode: 200, headers: ["Content-Type": "text/plain"], body: Data("stored: hi".utf8)))
         #expect(try await echo.client.putNote(body: "hi ✓") == .ok("stored: hi"))

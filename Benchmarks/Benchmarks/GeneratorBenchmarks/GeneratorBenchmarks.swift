@@ -67,6 +67,24 @@ func compileMilliseconds(_ spec: String, module: String) throws -> Int {
     return elapsed
 }
 
+/// Whole-pipeline generation of `spec` in-process, with the number of lines it writes.
+func generationBenchmark(_ name: String, spec: String, maxDuration: Duration) {
+    Benchmark(
+        name,
+        configuration: .init(
+            metrics: [.wallClock, .peakMemoryResident, .mallocCountTotal, GeneratorMetrics.linesGenerated],
+            maxDuration: maxDuration, maxIterations: 30)
+    ) { benchmark in
+        var lines = 0
+        for _ in benchmark.scaledIterations {
+            let output = try GeneratorPipeline().run(specPath: spec)
+            lines = output.files.reduce(0) { $0 + $1.contents.split(separator: "\n", omittingEmptySubsequences: false).count }
+            blackHole(output)
+        }
+        benchmark.measurement(GeneratorMetrics.linesGenerated, lines)
+    }
+}
+
 let benchmarks: @Sendable () -> Void = {
     Benchmark.defaultConfiguration.timeUnits = .milliseconds
 
@@ -79,19 +97,7 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
-    Benchmark(
-        "Generate the 3 MB 3.1 document, release, in-process (target ≈ 1000 ms)",
-        configuration: .init(
-            metrics: [.wallClock, .peakMemoryResident, GeneratorMetrics.linesGenerated], maxDuration: .seconds(30), maxIterations: 10)
-    ) { benchmark in
-        var lines = 0
-        for _ in benchmark.scaledIterations {
-            let output = try GeneratorPipeline().run(specPath: Paths.largeSpec)
-            lines = output.files.reduce(0) { $0 + $1.contents.split(separator: "\n", omittingEmptySubsequences: false).count }
-            blackHole(output)
-        }
-        benchmark.measurement(GeneratorMetrics.linesGenerated, lines)
-    }
+    generationBenchmark("Generate the 3 MB 3.1 document, release, in-process (target ≈ 1000 ms)", spec: Paths.largeSpec, maxDuration: .seconds(30))
 
     Benchmark(
         "Compile generated DataStorage client (openapi/datastorage.yaml), debug",
@@ -110,20 +116,9 @@ let benchmarks: @Sendable () -> Void = {
         return
     }
 
-    Benchmark(
-        "Generate kubernaut spec, release, in-process (target ≤ 110 ms; swift-openapi-generator 770 ms)",
-        configuration: .init(
-            metrics: [.wallClock, .peakMemoryResident, .mallocCountTotal, GeneratorMetrics.linesGenerated],
-            maxDuration: .seconds(10), maxIterations: 30)
-    ) { benchmark in
-        var lines = 0
-        for _ in benchmark.scaledIterations {
-            let output = try GeneratorPipeline().run(specPath: Paths.kubernautSpec)
-            lines = output.files.reduce(0) { $0 + $1.contents.split(separator: "\n", omittingEmptySubsequences: false).count }
-            blackHole(output)
-        }
-        benchmark.measurement(GeneratorMetrics.linesGenerated, lines)
-    }
+    generationBenchmark(
+        "Generate kubernaut spec, release, in-process (target ≤ 110 ms; swift-openapi-generator 770 ms)", spec: Paths.kubernautSpec,
+        maxDuration: .seconds(10))
 
     // The plugin runs a debug build of the CLI during `swift build`, so that is measured too.
     Benchmark(

@@ -670,28 +670,19 @@ struct DeclarationRenderer {
         }
     }
 
+    /// `oneOf` without a discriminator: every variant is tried, and exactly one may match.
     private func renderTrialDecoding(_ union: OneOfDeclaration, into writer: inout CodeWriter) {
         writer.block("\(access)init(from decoder: any Decoder) throws") { body in
-            if union.requiresSingleMatch {
-                // oneOf: exactly one variant may match.
-                body.line("var matches: [Self] = []")
-                body.line("var failures: [String] = []")
-                for item in union.cases {
-                    body.line("do { matches.append(.\(SwiftNaming.escaped(item.swiftName))(try \(decodeExpression(item.type)))) } catch { failures.append(\"\\(error)\") }")
-                }
-                body.block("guard matches.count == 1 else") { failure in
-                    failure.line("let reason = matches.isEmpty ? \"matches none of its variants: \\(failures)\" : \"is ambiguous: it matches \\(matches.count) variants\"")
-                    failure.line("throw DecodingError.dataCorrupted(DecodingError.Context(codingPath: decoder.codingPath, debugDescription: \"\(union.name) \\(reason)\"))")
-                }
-                body.line("self = matches[0]")
-            } else {
-                // anyOf: the first variant that matches wins.
-                body.line("var failures: [String] = []")
-                for item in union.cases {
-                    body.line("do { self = .\(SwiftNaming.escaped(item.swiftName))(try \(decodeExpression(item.type))); return } catch { failures.append(\"\\(error)\") }")
-                }
-                body.line("throw DecodingError.dataCorrupted(DecodingError.Context(codingPath: decoder.codingPath, debugDescription: \"\(union.name) matches none of its variants: \\(failures)\"))")
+            body.line("var matches: [Self] = []")
+            body.line("var failures: [String] = []")
+            for item in union.cases {
+                body.line("do { matches.append(.\(SwiftNaming.escaped(item.swiftName))(try \(decodeExpression(item.type)))) } catch { failures.append(\"\\(error)\") }")
             }
+            body.block("guard matches.count == 1 else") { failure in
+                failure.line("let reason = matches.isEmpty ? \"matches none of its variants: \\(failures)\" : \"is ambiguous: it matches \\(matches.count) variants\"")
+                failure.line("throw DecodingError.dataCorrupted(DecodingError.Context(codingPath: decoder.codingPath, debugDescription: \"\(union.name) \\(reason)\"))")
+            }
+            body.line("self = matches[0]")
         }
     }
 }

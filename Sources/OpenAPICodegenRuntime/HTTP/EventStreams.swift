@@ -32,6 +32,30 @@ struct LineSplitter {
     }
 }
 
+/// Reads a chunked body line by line, for the event-stream formats.
+struct LineReader {
+    private var chunks: HTTPBodyStream.AsyncIterator
+    private var splitter = LineSplitter()
+    private var lines: [[UInt8]] = []
+    private var ended = false
+
+    init(_ body: HTTPBodyStream) { chunks = body.makeAsyncIterator() }
+
+    /// The next whole line, or the unterminated last one, or nil at the end of the body.
+    mutating func next() async throws -> [UInt8]? {
+        while lines.isEmpty {
+            if ended { return nil }
+            if let chunk = try await chunks.next() {
+                lines = splitter.lines(in: chunk)
+            } else {
+                ended = true
+                if let last = splitter.finish() { lines = [last] }
+            }
+        }
+        return lines.removeFirst()
+    }
+}
+
 /// One server-sent event (the WHATWG `text/event-stream` format), its data decoded.
 public struct ServerSentEvent<Payload: Sendable>: Sendable {
     /// `event:`; nil for the default `message`.
@@ -71,15 +95,12 @@ public struct ServerSentEvents<Payload: Sendable>: AsyncSequence, Sendable, Hash
     public static func == (lhs: Self, rhs: Self) -> Bool { lhs.body == rhs.body }
     public func hash(into hasher: inout Hasher) { hasher.combine(body) }
 
-    public func makeAsyncIterator() -> Iterator { Iterator(chunks: body.makeAsyncIterator(), decode: decode) }
+    public func makeAsyncIterator() -> Iterator { Iterator(lines: LineReader(body), decode: decode) }
 
     /// Reads lines until a blank one dispatches an event that has data.
     public struct Iterator: AsyncIteratorProtocol {
-        var chunks: HTTPBodyStream.AsyncIterator
+        var lines: LineReader
         let decode: @Sendable (String) throws -> Payload
-        var splitter = LineSplitter()
-        var lines: [[UInt8]] = []
-        var ended = false
         var lastID: String?
 
         public mutating func next() async throws -> ServerSentEvent<Payload>? {
@@ -88,7 +109,7 @@ public struct ServerSentEvents<Payload: Sendable>: AsyncSequence, Sendable, Hash
             var retry: Int?
             while true {
                 // At the end of the stream a partial event (no blank line after it) is dropped, as the format says.
-                guard let line = try await nextLine() else { return nil }
+                guard let line = try await lines.next() else { return nil }
                 if line.isEmpty {
                     guard !data.isEmpty else {
                         event = nil
@@ -117,19 +138,6 @@ public struct ServerSentEvents<Payload: Sendable>: AsyncSequence, Sendable, Hash
                 }
             }
         }
-
-        mutating func nextLine() async throws -> [UInt8]? {
-            while lines.isEmpty {
-                if ended { return nil }
-                if let chunk = try await chunks.next() {
-                    lines = splitter.lines(in: chunk)
-                } else {
-                    ended = true
-                    if let last = splitter.finish() { lines = [last] }
-                }
-            }
-            return lines.removeFirst()
-        }
     }
 }
 
@@ -148,33 +156,21 @@ public struct JSONLines<Element: Decodable & Sendable>: AsyncSequence, Sendable,
     public static func == (lhs: Self, rhs: Self) -> Bool { lhs.body == rhs.body }
     public func hash(into hasher: inout Hasher) { hasher.combine(body) }
 
-    public func makeAsyncIterator() -> Iterator { Iterator(chunks: body.makeAsyncIterator(), decode: decode) }
+    public func makeAsyncIterator() -> Iterator { Iterator(lines: LineReader(body), decode: decode) }
 
     /// Reads the next non-blank line and decodes it.
     public struct Iterator: AsyncIteratorProtocol {
-        var chunks: HTTPBodyStream.AsyncIterator
+        var lines: LineReader
         let decode: @Sendable (Data) throws -> Element
-        var splitter = LineSplitter()
-        var lines: [[UInt8]] = []
-        var ended = false
 
         public mutating func next() async throws -> Element? {
-            while true {
-                if let line = lines.first {
-                    lines.removeFirst()
-                    // JSON text sequences (RFC 7464) start each record with a record separator.
-                    let record = line.first == 0x1E ? Array(line.dropFirst()) : line
-                    if record.allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }) { continue }
-                    return try decode(Data(record))
-                }
-                if ended { return nil }
-                if let chunk = try await chunks.next() {
-                    lines = splitter.lines(in: chunk)
-                } else {
-                    ended = true
-                    lines = splitter.finish().map { [$0] } ?? []
-                }
+            while let line = try await lines.next() {
+                // JSON text sequences (RFC 7464) start each record with a record separator.
+                let record = line.first == 0x1E ? Array(line.dropFirst()) : line
+                if record.allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }) { continue }
+                return try decode(Data(record))
             }
+            return nil
         }
     }
 }
