@@ -173,4 +173,29 @@ struct LenientReadingTests {
         known.filter = OperationFilter(tags: ["alpha"])
         #expect(try Snippet(spec, options: known).module.operations.map(\.operationID) == ["getA"])
     }
+
+    @Test("a response offered in several media types is read as JSON, and Accept names only what is decoded")
+    func severalResponseMediaTypes() throws {
+        let snippet = try Snippet("""
+            openapi: 3.1.0
+            info: {title: t, version: '1'}
+            paths:
+              /a:
+                get:
+                  operationId: getA
+                  parameters:
+                    - {name: q, in: query, allowReserved: true, schema: {type: string}}
+                  responses:
+                    '200':
+                      description: ok
+                      content:
+                        application/xml: {schema: {type: string}}
+                        application/json: {schema: {type: integer}}
+            """)
+        #expect(snippet.messages == [
+            "8:32: warning: 'allowReserved' of parameter 'q' is not applied: empty values are left out and reserved characters are percent-encoded",
+            "11:11: warning: the response is read as application/json only; application/xml is not generated",
+        ])
+        #expect(snippet.client().contains(#"request.headers["Accept"] = "application/json""#))
+    }
 }

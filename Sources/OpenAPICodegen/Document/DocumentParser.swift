@@ -155,7 +155,11 @@ extension LoadSession {
         var hasSchema = false
         for pair in pairs {
             switch pair.key.scalar?.value {
-            case "name", "in", "example", "examples", "allowEmptyValue", "allowReserved": break
+            case "name", "in", "example", "examples": break
+            case "allowEmptyValue", "allowReserved":
+                if bool(pair.value, pair.key.scalar?.value ?? "") == true {
+                    diagnostics.warning("'\(pair.key)' of parameter '\(name)' is not applied: empty values are left out and reserved characters are percent-encoded", at: pair.key.location)
+                }
             case "required":
                 let required = bool(pair.value, "required") ?? false
                 if place == .path, !required {

@@ -6,11 +6,13 @@ struct CodeWriter {
     private var depth = 0
 
     mutating func line(_ content: String) {
-        if content.isEmpty {
-            text += "\n"
-        } else {
-            text += String(repeating: "    ", count: depth) + content + "\n"
+        // Appended piece by piece: building `indent + content + "\n"` first cost two
+        // temporary strings a line, and a large spec renders half a million lines.
+        if !content.isEmpty {
+            for _ in 0..<depth { text += "    " }
+            text += content
         }
+        text += "\n"
     }
 
     /// `header {`, the indented body, `}`.

@@ -60,8 +60,9 @@ extension SchemaTranslator {
                 body: responseBody(response, namespace: namespace, scope: &scope),
                 headers: responseHeaders(response, caseName: swiftName, scope: &scope))
         }
+        // Accept names only what the client decodes, so a server that could also send XML does not.
         var accepted: [String] = []
-        for contentType in operation.responses.flatMap({ $0.content.map(\.contentType) }) where !accepted.contains(contentType) {
+        for contentType in operation.responses.compactMap({ Self.decodedMediaType($0)?.contentType }) where !accepted.contains(contentType) {
             accepted.append(contentType)
         }
         return OperationDeclaration(
@@ -195,8 +196,17 @@ extension SchemaTranslator {
             encoding: .json)
     }
 
+    /// The media type a response is read as: JSON when it offers JSON, else the first.
+    static func decodedMediaType(_ response: Response) -> MediaType? {
+        response.content.first(where: { isJSON($0.contentType) }) ?? response.content.first
+    }
+
     private func responseBody(_ response: Response, namespace: String, scope: inout DeclarationScope) -> (type: TypeUsage, decoding: ResponseBodyDecoding)? {
-        guard let media = response.content.first(where: { Self.isJSON($0.contentType) }) ?? response.content.first else { return nil }
+        guard let media = Self.decodedMediaType(response) else { return nil }
+        if response.content.count > 1 {
+            let others = response.content.map(\.contentType).filter { $0 != media.contentType }
+            diagnostics.warning("the response is read as \(media.contentType) only; \(others.joined(separator: ", ")) is not generated", at: response.location)
+        }
         let base = Self.baseMediaType(media.contentType)
         if base == "text/event-stream" {
             guard let schema = media.schema, let object = inlineObject(schema), object.types != [.string] else { return (.string, .serverSentEventsText) }
