@@ -31,6 +31,7 @@ public struct MultipartForm: Sendable {
     public let boundary: String
     private var bytes = Data()
 
+    /// An empty form; the default boundary is random, so no part's content can contain it by chance.
     public init(boundary: String = "openapi-codegen-" + UUID().uuidString.lowercased()) {
         self.boundary = boundary
     }

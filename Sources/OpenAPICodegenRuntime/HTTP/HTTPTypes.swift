@@ -68,6 +68,7 @@ public struct HTTPRequest: Sendable, Hashable {
     /// return ``HTTPResponse/bodyStream`` instead of reading the whole body first.
     public var streamsResponse: Bool
 
+    /// A request for `path` (already percent-encoded, with its query) on the client's server URL.
     public init(
         method: HTTPMethod, path: String, headers: HTTPHeaders = [:], body: Data? = nil, security: [[String]]? = nil,
         streamsResponse: Bool = false
@@ -97,6 +98,7 @@ public struct HTTPResponse: Sendable, Hashable {
     /// The body as it arrives, when the transport streams it (then ``body`` is nil).
     public var bodyStream: HTTPBodyStream?
 
+    /// A response with its whole `body`, or with a `bodyStream` still arriving.
     public init(statusCode: Int, headers: HTTPHeaders = [:], body: Data? = nil, bodyStream: HTTPBodyStream? = nil) {
         self.statusCode = statusCode
         self.headers = headers

@@ -190,6 +190,7 @@ extension HTTPHeaders {
         self[name] = value.parameterText
     }
 
+    /// Sets an array header parameter: `a,b`.
     public mutating func setParameter(_ name: String, _ values: [some ParameterValue]?) {
         guard let values else { return }
         self[name] = values.map(\.parameterText).joined(separator: ",")
@@ -208,6 +209,7 @@ extension HTTPHeaders {
         appendCookieText(name, PercentEncoding.encode(value.parameterText))
     }
 
+    /// Adds an array cookie parameter: `name=a,b`.
     public mutating func appendCookie(_ name: String, _ values: [some ParameterValue]?) {
         guard let values else { return }
         appendCookieText(name, values.map { PercentEncoding.encode($0.parameterText) }.joined(separator: ","))
