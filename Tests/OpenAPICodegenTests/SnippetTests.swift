@@ -196,4 +196,19 @@ struct SnippetTests {
                 }
             """))
     }
+
+    @Test("bounds are constants of the value's type: fractional bounds of an integer round inward and become inclusive")
+    func integerBounds() throws {
+        let swift = try #require(try Snippet(Self.schemas("""
+            Level:
+              type: object
+              properties:
+                level: {type: integer, minimum: 2.5, exclusiveMaximum: 7.5}
+                ratio: {type: number, exclusiveMinimum: 0.25, maximum: 1}
+                whole: {type: integer, minimum: 1, exclusiveMaximum: 10}
+            """)).swift("Level"))
+        #expect(swift.contains(#"validator.checkRange(value, minimum: 3, maximum: 7, at: "level")"#))
+        #expect(swift.contains(#"validator.checkRange(value, minimum: 0.25, exclusiveMinimum: true, maximum: 1, at: "ratio")"#))
+        #expect(swift.contains(#"validator.checkRange(value, minimum: 1, maximum: 10, exclusiveMaximum: true, at: "whole")"#))
+    }
 }

@@ -89,7 +89,7 @@ struct TranslationDetailTests {
         let module = try translate(Self.petshop)
         let pet = try #require(structure("Pet", in: module.schemas))
         let status = try #require(pet.properties.first { $0.wireName == "status" })
-        #expect(status.defaultValue == ".available")
+        #expect(status.defaultValue == .enumCase("available"))
         #expect(status.isOptional == false)
         #expect(status.isRequired == false)
     }
@@ -109,7 +109,7 @@ struct TranslationDetailTests {
     func constraints() throws {
         let module = try translate(Self.petshop)
         let pet = try #require(structure("Pet", in: module.schemas))
-        #expect(pet.properties.first { $0.wireName == "weight_kg" }?.checks == [.range(min: "0", exclusiveMin: true, max: nil, exclusiveMax: false)])
+        #expect(pet.properties.first { $0.wireName == "weight_kg" }?.checks == [.range(min: .number("0"), exclusiveMin: true, max: nil, exclusiveMax: false)])
         #expect(pet.properties.first { $0.wireName == "owner_url" }?.isDeprecated == true)
     }
 

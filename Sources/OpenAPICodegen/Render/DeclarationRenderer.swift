@@ -212,7 +212,7 @@ struct DeclarationRenderer {
     private func renderInit(_ structure: StructDeclaration, into writer: inout CodeWriter) {
         var arguments = structure.properties.map { property -> String in
             let name = SwiftNaming.escaped(property.swiftName)
-            let fallback = property.defaultValue ?? (property.isOptional ? "nil" : nil)
+            let fallback = property.defaultValue.map(SwiftLiteral.constant) ?? (property.isOptional ? "nil" : nil)
             return "\(name): \(declaredType(property))" + (fallback.map { " = \($0)" } ?? "")
         }
         if let additional = structure.additionalProperties {
@@ -247,7 +247,7 @@ struct DeclarationRenderer {
                 } else {
                     expression = present ? "try container.decodeValue(\(key))" : "try container.decodeValueIfPresent(\(key))"
                 }
-                if let fallback = property.defaultValue { expression += " ?? \(fallback)" }
+                if let fallback = property.defaultValue { expression += " ?? \(SwiftLiteral.constant(fallback))" }
                 let target = storageName(property) ?? SwiftNaming.escaped(property.swiftName)
                 body.line("self.\(target) = \(storedExpression(property, property.isBoxed ? "(\(expression))" : expression))")
             }
@@ -410,8 +410,8 @@ struct DeclarationRenderer {
                 writer.line("validator.checkPattern(\(value), pattern: \(SwiftLiteral.string(pattern)), at: \(component))")
             case .range(let min, let exclusiveMin, let max, let exclusiveMax):
                 var arguments = [value]
-                if let min { arguments += ["minimum: \(min)"] + (exclusiveMin ? ["exclusiveMinimum: true"] : []) }
-                if let max { arguments += ["maximum: \(max)"] + (exclusiveMax ? ["exclusiveMaximum: true"] : []) }
+                if let min { arguments += ["minimum: \(SwiftLiteral.constant(min))"] + (exclusiveMin ? ["exclusiveMinimum: true"] : []) }
+                if let max { arguments += ["maximum: \(SwiftLiteral.constant(max))"] + (exclusiveMax ? ["exclusiveMaximum: true"] : []) }
                 writer.line("validator.checkRange(\(arguments.joined(separator: ", ")), at: \(component))")
             case .count(let min, let max):
                 writer.line("validator.checkCount(\(value).count, min: \(min.map(String.init) ?? "nil"), max: \(max.map(String.init) ?? "nil"), at: \(component))")
@@ -462,14 +462,14 @@ struct DeclarationRenderer {
             body.line("")
             body.block("\(access)init(rawValue: \(raw))") { initializer in
                 initializer.switchBlock("rawValue") { cases in
-                    for item in enumeration.cases { cases.line("case \(item.literal): self = .\(SwiftNaming.escaped(item.swiftName))") }
+                    for item in enumeration.cases { cases.line("case \(SwiftLiteral.constant(item.rawValue)): self = .\(SwiftNaming.escaped(item.swiftName))") }
                     cases.line("default: self = .unknown(rawValue)")
                 }
             }
             body.line("")
             body.block("\(access)var rawValue: \(raw)") { getter in
                 getter.switchBlock("self") { cases in
-                    for item in enumeration.cases { cases.line("case .\(SwiftNaming.escaped(item.swiftName)): \(item.literal)") }
+                    for item in enumeration.cases { cases.line("case .\(SwiftNaming.escaped(item.swiftName)): \(SwiftLiteral.constant(item.rawValue))") }
                     cases.line("case .unknown(let rawValue): rawValue")
                 }
             }

@@ -31,12 +31,29 @@ public indirect enum TypeUsage: Hashable, Sendable, CustomStringConvertible {
     static let data = TypeUsage.builtin(.data)
 }
 
+/// A constant from the spec (a default, an enum value, a bound): the translator decides
+/// what it is, the renderer spells it as a Swift literal.
+public indirect enum Constant: Hashable, Sendable {
+    case string(String)
+    case integer(Int)
+    /// A finite number, as written in the spec (`0.25`).
+    case number(String)
+    case bool(Bool)
+    case array([Constant])
+    /// A listed value of a generated open enum: `.swiftName`.
+    case enumCase(String)
+    /// A value a generated open enum does not list: `.unknown(raw)`.
+    case unknownEnumValue(Constant)
+    /// A scalar as a `JSONValue`: `.int(1)`, `.string("two")`.
+    case jsonValue(Constant)
+}
+
 /// A check from the schema, applied to a value by generated `collectViolations(into:)`.
 public indirect enum ValueCheck: Hashable, Sendable {
     case length(min: Int?, max: Int?)
     case pattern(String)
-    /// Bounds as Swift literals of the value's type.
-    case range(min: String?, exclusiveMin: Bool, max: String?, exclusiveMax: Bool)
+    /// Bounds of the value's own type (integers for integer schemas).
+    case range(min: Constant?, exclusiveMin: Bool, max: Constant?, exclusiveMax: Bool)
     case count(min: Int?, max: Int?)
     case unique
     /// The value is a generated type that validates itself.
@@ -55,8 +72,8 @@ public struct PropertyDeclaration: Hashable, Sendable {
     public var isRequired: Bool
     /// A required `writeOnly` member: optional in responses, so `validate()` checks it instead.
     public var isRequiredInRequests = false
-    /// A Swift expression used when the key is absent and as the init default.
-    public var defaultValue: String?
+    /// The value used when the key is absent and as the init default.
+    public var defaultValue: Constant?
     public var documentation: String?
     public var isDeprecated: Bool
     /// Stored behind `Indirect` because the type contains its owner.
@@ -82,8 +99,8 @@ public struct StructDeclaration: Hashable, Sendable {
 public struct EnumDeclaration: Hashable, Sendable {
     public struct Case: Hashable, Sendable {
         public var swiftName: String
-        /// The raw value as a Swift literal (`"success"`, `42`, or `.int(1)` for a `JSONValue` raw type).
-        public var literal: String
+        /// The raw value: a string, an integer, or for a `JSONValue` raw type a `.jsonValue`.
+        public var rawValue: Constant
     }
 
     public var name: String

@@ -154,7 +154,7 @@ final class SchemaTranslator {
             // wire, and a required writeOnly member is checked by validate() instead.
             let direction = inline.map { ($0.readOnly, $0.writeOnly) } ?? (false, false)
             let isRequired = shape.required.contains(property.name) && !direction.0 && !direction.1
-            let defaultValue = inline?.defaultValue.flatMap { defaultExpression($0, type: type, schema: property.schema) }
+            let defaultValue = inline?.defaultValue.flatMap { defaultConstant($0, type: type, schema: property.schema) }
             let note = direction.0 ? "Read-only: set by the server; requests leave it out." : direction.1 ? "Write-only: sent in requests, never returned." : nil
             properties.append(PropertyDeclaration(
                 swiftName: memberNames.allocate(SwiftNaming.memberName(property.name)),
@@ -252,17 +252,26 @@ final class SchemaTranslator {
         var cases: [EnumDeclaration.Case] = []
         for value in values {
             guard let scalar = value.scalar, value.resolvedScalar != .null, seen.insert(scalar.value).inserted else { continue }
-            func literal(_ value: Node) -> String {
-                switch rawType {
-                case "Int": return scalar.value
-                case "String": return SwiftLiteral.string(scalar.value)
-                default: return SwiftLiteral.jsonValue(value)
-                }
-            }
             let preferred = scalar.value.isEmpty ? "empty" : SwiftNaming.memberName(scalar.value)
-            cases.append(EnumDeclaration.Case(swiftName: names.allocate(preferred), literal: literal(value)))
+            cases.append(EnumDeclaration.Case(swiftName: names.allocate(preferred), rawValue: enumRawValue(value, rawType: rawType)))
         }
         return cases
+    }
+
+    /// A listed value as the enum's raw type holds it.
+    static func enumRawValue(_ node: Node, rawType: String) -> Constant {
+        let text = node.scalar?.value ?? ""
+        switch rawType {
+        case "Int": return Int(text).map(Constant.integer) ?? .string(text)
+        case "String": return .string(text)
+        default:
+            switch node.resolvedScalar {
+            case .int(let value)?: return .jsonValue(.integer(value))
+            case .double(let value)? where value.isFinite: return .jsonValue(.number(text))
+            case .bool(let value)?: return .jsonValue(.bool(value))
+            default: return .jsonValue(.string(text))
+            }
+        }
     }
 
     // MARK: Unions

@@ -27,9 +27,11 @@ extension SchemaTranslator {
         if let pattern = object.pattern { checks.append(.pattern(pattern)) }
         if object.minimum != nil || object.maximum != nil {
             let isInteger = object.types.contains(.integer)
+            let minimum = object.minimum.map { bound($0, integer: isInteger, roundingUp: true) }
+            let maximum = object.maximum.map { bound($0, integer: isInteger, roundingUp: false) }
             checks.append(.range(
-                min: object.minimum.map { literal($0, integer: isInteger) }, exclusiveMin: object.minimum?.isExclusive ?? false,
-                max: object.maximum.map { literal($0, integer: isInteger) }, exclusiveMax: object.maximum?.isExclusive ?? false))
+                min: minimum?.constant, exclusiveMin: minimum?.isExclusive ?? false,
+                max: maximum?.constant, exclusiveMax: maximum?.isExclusive ?? false))
         }
         if object.types.contains(.array) {
             if object.minItems != nil || object.maxItems != nil { checks.append(.count(min: object.minItems, max: object.maxItems)) }
@@ -48,45 +50,12 @@ extension SchemaTranslator {
         return checks
     }
 
-    private func literal(_ bound: NumberBound, integer: Bool) -> String {
-        guard integer else { return bound.text }
-        let rounded = bound.value.rounded(.up)
-        return rounded == bound.value ? String(Int(bound.value)) : String(Int(rounded))
-    }
-}
-
-/// Swift literal spelling.
-enum SwiftLiteral {
-    /// A double-quoted string literal with escapes.
-    static func string(_ text: String) -> String {
-        var result = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": result += "\\\""
-            case "\\": result += "\\\\"
-            case "\n": result += "\\n"
-            case "\r": result += "\\r"
-            case "\t": result += "\\t"
-            case "\0": result += "\\0"
-            default:
-                if scalar.value < 0x20 || scalar.value == 0x7F {
-                    result += "\\u{\(String(scalar.value, radix: 16))}"
-                } else {
-                    result.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return result + "\""
-    }
-
-    /// A `JSONValue` literal for a scalar node (`.int(1)`, `.string("two")`).
-    static func jsonValue(_ node: Node) -> String {
-        switch node.resolvedScalar {
-        case .int(let value)?: ".int(\(value))"
-        case .double(let value)? where value.isFinite: ".double(\(value))"
-        case .bool(let value)?: ".bool(\(value))"
-        case .null?: ".null"
-        default: ".string(\(string(node.scalar?.value ?? "")))"
-        }
+    /// A bound in the value's type. For an integer schema a fractional bound rounds inward
+    /// (`minimum: 2.5` is `>= 3`), and is then inclusive whatever it was.
+    private func bound(_ bound: NumberBound, integer: Bool, roundingUp: Bool) -> (constant: Constant, isExclusive: Bool) {
+        guard integer else { return (.number(bound.text), bound.isExclusive) }
+        let rounded = bound.value.rounded(roundingUp ? .up : .down)
+        guard rounded != bound.value, abs(rounded) < 9e15 else { return (.integer(Int(rounded)), bound.isExclusive) }
+        return (.integer(Int(rounded)), false)
     }
 }
