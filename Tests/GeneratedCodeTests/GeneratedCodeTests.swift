@@ -384,9 +384,11 @@ struct WireTests {
     @Test("response headers are typed members of their case; a required one missing is a decoding error")
     func responseHeaders() async throws {
         let ok = Recorder(HTTPResponse(
-            statusCode: 200, headers: ["Content-Type": "application/json", "X-Rate-Limit": "10", "X-Tags": "a, b"],
+            statusCode: 200,
+            headers: ["Content-Type": "application/json", "X-Rate-Limit": "10", "X-Tags": "a, b", "X-Expires": "2025-01-01T01:00:00+01:00"],
             body: Data(#"{"x": 1, "y": 2}"#.utf8)))
-        #expect(try await ok.client.getSecure() == .ok(Point(x: 1, y: 2), headers: .init(xRateLimit: 10, xTags: ["a", "b"])))
+        #expect(try await ok.client.getSecure() == .ok(
+            Point(x: 1, y: 2), headers: .init(xRateLimit: 10, xTags: ["a", "b"], xExpires: DateTimeTests.first)))
         let refused = Recorder(HTTPResponse(statusCode: 429, headers: ["Retry-After": "30"]))
         #expect(try await refused.client.getSecure() == .clientError(statusCode: 429, body: nil, headers: .init(retryAfter: 30)))
         let missing = Recorder(HTTPResponse(statusCode: 200, headers: ["Content-Type": "application/json"], body: Data(#"{"x": 1, "y": 2}"#.utf8)))
