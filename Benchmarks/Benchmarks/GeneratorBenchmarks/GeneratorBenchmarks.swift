@@ -85,6 +85,19 @@ func generationBenchmark(_ name: String, spec: String, maxDuration: Duration) {
     }
 }
 
+/// Debug compile time of the code generated from `spec`, against a debug build of the runtime.
+func compileBenchmark(_ name: String, spec: String, module: String) {
+    Benchmark(
+        name, configuration: .init(metrics: [GeneratorMetrics.compileMilliseconds], maxDuration: .seconds(60), maxIterations: 3)
+    ) { benchmark in
+        for _ in benchmark.scaledIterations {
+            benchmark.measurement(GeneratorMetrics.compileMilliseconds, try compileMilliseconds(spec, module: module))
+        }
+    } setup: {
+        try run("/usr/bin/env", ["swift", "build", "--package-path", Paths.packageRoot.path, "--target", "OpenAPICodegenRuntime"])
+    }
+}
+
 let benchmarks: @Sendable () -> Void = {
     Benchmark.defaultConfiguration.timeUnits = .milliseconds
 
@@ -99,16 +112,7 @@ let benchmarks: @Sendable () -> Void = {
 
     generationBenchmark("Generate the 3 MB 3.1 document, release, in-process (target ≈ 1000 ms)", spec: Paths.largeSpec, maxDuration: .seconds(30))
 
-    Benchmark(
-        "Compile generated DataStorage client (openapi/datastorage.yaml), debug",
-        configuration: .init(metrics: [GeneratorMetrics.compileMilliseconds], maxDuration: .seconds(60), maxIterations: 3)
-    ) { benchmark in
-        for _ in benchmark.scaledIterations {
-            benchmark.measurement(GeneratorMetrics.compileMilliseconds, try compileMilliseconds(Paths.contract, module: "DataStorageClientCopy"))
-        }
-    } setup: {
-        try run("/usr/bin/env", ["swift", "build", "--package-path", Paths.packageRoot.path, "--target", "OpenAPICodegenRuntime"])
-    }
+    compileBenchmark("Compile generated DataStorage client (openapi/datastorage.yaml), debug", spec: Paths.contract, module: "DataStorageClientCopy")
 
     // The kubernaut spec is public test data beside the checkout; without it these are skipped.
     guard Paths.kubernautPresent else {
@@ -139,14 +143,7 @@ let benchmarks: @Sendable () -> Void = {
         try run("/usr/bin/env", ["swift", "build", "--package-path", Paths.packageRoot.path, "--target", "OpenAPICodegenRuntime"])
     }
 
-    Benchmark(
-        "Compile generated kubernaut client, debug (target ≤ 9000 ms; swift-openapi-generator 26000 ms)",
-        configuration: .init(metrics: [GeneratorMetrics.compileMilliseconds], maxDuration: .seconds(60), maxIterations: 3)
-    ) { benchmark in
-        for _ in benchmark.scaledIterations {
-            benchmark.measurement(GeneratorMetrics.compileMilliseconds, try compileMilliseconds(Paths.kubernautSpec, module: "KubernautClient"))
-        }
-    } setup: {
-        try run("/usr/bin/env", ["swift", "build", "--package-path", Paths.packageRoot.path, "--target", "OpenAPICodegenRuntime"])
-    }
+    compileBenchmark(
+        "Compile generated kubernaut client, debug (target ≤ 9000 ms; swift-openapi-generator 26000 ms)", spec: Paths.kubernautSpec,
+        module: "KubernautClient")
 }
