@@ -211,4 +211,22 @@ struct SnippetTests {
         #expect(swift.contains(#"validator.checkRange(value, minimum: 0.25, exclusiveMinimum: true, maximum: 1, at: "ratio")"#))
         #expect(swift.contains(#"validator.checkRange(value, minimum: 1, maximum: 10, exclusiveMaximum: true, at: "whole")"#))
     }
+
+    @Test("oauth2 and openIdConnect tokens travel as bearer tokens; an unsupported scheme type is a warning")
+    func securitySchemeKinds() throws {
+        let snippet = try Snippet("""
+            openapi: 3.1.0
+            info: {title: t, version: '1'}
+            paths: {}
+            components:
+              securitySchemes:
+                oauth: {type: oauth2, flows: {clientCredentials: {tokenUrl: 'https://example.com/token', scopes: {}}}}
+                oidc: {type: openIdConnect, openIdConnectUrl: 'https://example.com/.well-known/openid-configuration'}
+                tls: {type: mutualTLS}
+            """)
+        #expect(snippet.module.securitySchemes.map(\.name) == ["oauth", "oidc"])
+        #expect(snippet.module.securitySchemes.allSatisfy { $0.kind == .bearer })
+        #expect(snippet.client().contains("public static func oauth(_ provider: any TokenProvider) -> BearerTokenMiddleware {"))
+        #expect(snippet.messages == ["8:10: warning: security scheme 'tls' of type 'mutualTLS' is not generated"])
+    }
 }
