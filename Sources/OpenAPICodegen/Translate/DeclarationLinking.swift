@@ -1,14 +1,19 @@
 /// Passes over the finished declarations that need to see all of them at once:
 /// how each union reads its discriminator back, and where recursion needs indirection.
 enum DeclarationLinking {
-    static func link(_ declarations: [Declaration]) -> [Declaration] {
+    /// Declarations in the scope they are nested in: the top level (nil) or `Operations.<Name>`.
+    typealias Group = (scope: TypeName?, declarations: [Declaration])
+
+    /// Links every group against all of them at once (operation types refer to schemas, and
+    /// a schema's inline types can be reached from operations), in one pass.
+    static func link(_ groups: [Group]) -> [[Declaration]] {
         var index: [TypeName: Declaration] = [:]
-        collect(declarations, prefix: nil, into: &index)
-        let linked = declarations.map { resolveDiscriminators($0, index: index) }
+        for group in groups { collect(group.declarations, prefix: group.scope, into: &index) }
+        let linked = groups.map { group in (scope: group.scope, declarations: group.declarations.map { resolveDiscriminators($0, index: index) }) }
         index = [:]
-        collect(linked, prefix: nil, into: &index)
+        for group in linked { collect(group.declarations, prefix: group.scope, into: &index) }
         let cyclic = cyclicTypes(index)
-        return linked.map { breakCycles($0, prefix: nil, index: index, cyclic: cyclic) }
+        return linked.map { group in group.declarations.map { breakCycles($0, prefix: group.scope, index: index, cyclic: cyclic) } }
     }
 
     private static func collect(_ declarations: [Declaration], prefix: TypeName?, into index: inout [TypeName: Declaration]) {

@@ -134,14 +134,12 @@ public struct Translator: Sendable {
         let operations = document.operations.filter(options.filter.includes)
         let schemas = translator.translateSchemas(reachable: options.pruneUnusedSchemas ? SchemaReachability.keys(reachedBy: operations, in: document) : nil)
         var translatedOperations = translator.translateOperations(operations)
-        let linkedSchemas = DeclarationLinking.link(schemas)
-        // Inline types of operations can refer to schemas (and the reverse), so link them together.
-        let operationTypes = DeclarationLinking.link(schemas + translatedOperations.flatMap(\.nestedTypes))
-        var offset = schemas.count
-        for position in translatedOperations.indices {
-            let count = translatedOperations[position].nestedTypes.count
-            translatedOperations[position].nestedTypes = Array(operationTypes[offset..<(offset + count)])
-            offset += count
+        let groups: [DeclarationLinking.Group] = [(nil, schemas)]
+            + translatedOperations.map { (TypeName(["Operations", $0.namespace]), $0.nestedTypes) }
+        var linked = DeclarationLinking.link(groups)
+        let linkedSchemas = linked.removeFirst()
+        for (position, nestedTypes) in zip(translatedOperations.indices, linked) {
+            translatedOperations[position].nestedTypes = nestedTypes
         }
         let module = TranslatedModule(
             sourceName: sourceName, accessModifier: options.accessModifier, jsonWriters: options.jsonWriters,
