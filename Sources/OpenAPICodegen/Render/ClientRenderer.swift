@@ -307,7 +307,7 @@ struct ClientRenderer {
                         let pattern: String
                         switch response.status {
                         case .code(let code): pattern = String(code)
-                        case .range(let digit): pattern = "\(digit * 100)...\(digit * 100 + 99)"
+                        case .range(let digit): pattern = Self.statusRange(digit)
                         case .default: pattern = "_"
                         }
                         cases.line("case \(pattern): self = \(construction(response))")
@@ -343,7 +343,7 @@ struct ClientRenderer {
             let tests = statuses.compactMap { status -> String? in
                 switch status {
                 case .code(let code): "received.statusCode == \(code)"
-                case .range(let digit): "(\(digit * 100)...\(digit * 100 + 99)).contains(received.statusCode)"
+                case .range(let digit): "(\(Self.statusRange(digit))).contains(received.statusCode)"
                 case .default: nil
                 }
             }
@@ -354,6 +354,9 @@ struct ClientRenderer {
         }
         return matches(streamed.map(\.status))
     }
+
+    /// `400...499` for `4XX`.
+    private static func statusRange(_ digit: Int) -> String { "\(digit * 100)...\(digit * 100 + 99)" }
 
     /// The Swift type of a response body: the schema's type, or a stream of it.
     private func bodyType(_ body: (type: TypeUsage, decoding: ResponseBodyDecoding)) -> String {

@@ -154,7 +154,7 @@ extension SchemaTranslator {
     }
 
     static func isJSON(_ contentType: String) -> Bool {
-        let base = contentType.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
+        let base = baseMediaType(contentType)
         return base == "application/json" || base.hasSuffix("+json") || base == "*/*"
     }
 

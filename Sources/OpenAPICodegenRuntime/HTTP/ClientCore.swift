@@ -71,16 +71,17 @@ public struct ClientCore: Sendable {
 
     /// Reads an object parameter's members (deepObject, form or simple objects).
     public func parameterObject(_ value: some Encodable, operationID: String) throws(ClientError) -> ParameterObject {
-        do {
-            return try ParameterObject(value)
-        } catch {
-            throw .encoding(operationID: operationID, underlying: error)
-        }
+        try Self.members(of: value, operationID: operationID)
     }
 
     /// Reads an optional object parameter's members; nil when it is absent.
     public func parameterObject(_ value: (some Encodable)?, operationID: String) throws(ClientError) -> ParameterObject? {
         guard let value else { return nil }
+        // Not `parameterObject(value…)`: overload resolution would pick this function again.
+        return try Self.members(of: value, operationID: operationID)
+    }
+
+    private static func members(of value: some Encodable, operationID: String) throws(ClientError) -> ParameterObject {
         do {
             return try ParameterObject(value)
         } catch {
@@ -90,10 +91,15 @@ public struct ClientCore: Sendable {
 
     /// Decodes a JSON response body as the type the spec documents for its status.
     public func decodeJSON<T: Decodable>(_ type: T.Type, from response: HTTPResponse, operationID: String) throws(ClientError) -> T {
+        try Self.decodeJSON(T.self, from: response.body ?? Data(), statusCode: response.statusCode, operationID: operationID)
+    }
+
+    /// JSON bytes of a response with `statusCode` (its body, or one event or line of it) as `T`.
+    static func decodeJSON<T: Decodable>(_ type: T.Type, from data: Data, statusCode: Int, operationID: String) throws(ClientError) -> T {
         do {
-            return try JSONDecoder().decode(T.self, from: response.body ?? Data())
+            return try JSONDecoder().decode(T.self, from: data)
         } catch {
-            throw .decoding(operationID: operationID, statusCode: response.statusCode, underlying: error)
+            throw .decoding(operationID: operationID, statusCode: statusCode, underlying: error)
         }
     }
 

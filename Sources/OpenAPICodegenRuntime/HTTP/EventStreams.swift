@@ -197,11 +197,7 @@ extension ClientCore {
     ) -> ServerSentEvents<Payload> {
         let statusCode = response.statusCode
         return ServerSentEvents(body: response.chunks) { text throws(ClientError) in
-            do {
-                return try JSONDecoder().decode(Payload.self, from: Data(text.utf8))
-            } catch {
-                throw .decoding(operationID: operationID, statusCode: statusCode, underlying: error)
-            }
+            try ClientCore.decodeJSON(Payload.self, from: Data(text.utf8), statusCode: statusCode, operationID: operationID)
         }
     }
 
@@ -216,11 +212,7 @@ extension ClientCore {
     ) -> JSONLines<Element> {
         let statusCode = response.statusCode
         return JSONLines(body: response.chunks) { line throws(ClientError) in
-            do {
-                return try JSONDecoder().decode(Element.self, from: line)
-            } catch {
-                throw .decoding(operationID: operationID, statusCode: statusCode, underlying: error)
-            }
+            try ClientCore.decodeJSON(Element.self, from: line, statusCode: statusCode, operationID: operationID)
         }
     }
 }

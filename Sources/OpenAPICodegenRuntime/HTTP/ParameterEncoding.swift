@@ -86,6 +86,17 @@ public struct ParameterObject: Sendable {
         }
         self.members = members.sorted { $0.key < $1.key }.map { (name: $0.key, value: $0.value) }
     }
+
+    /// The members as the `simple` and `form` styles list them: `[k, v, k2, v2]`, or exploded
+    /// `["k=v", "k2=v2"]`, each name and value passed through `escape` (percent-encoding for
+    /// URLs, nothing for headers). Callers join them with the style's separator.
+    public func components(exploded: Bool, escape: (String) -> String = { $0 }) -> [String] {
+        members.flatMap { member -> [String] in
+            let name = escape(member.name)
+            let value = escape(member.value.parameterText)
+            return exploded ? ["\(name)=\(value)"] : [name, value]
+        }
+    }
 }
 
 /// Path parameters in the `simple`, `label` and `matrix` styles.
@@ -114,8 +125,7 @@ public enum PathParameter {
 
     /// An object: `k,v,k2,v2` or, exploded, `k=v,k2=v2`, with the label and matrix prefixes.
     public static func encode(_ name: String, _ object: ParameterObject, style: ParameterStyle = .simple, explode: Bool = false) -> String {
-        let pairs = object.members.map { (PercentEncoding.encode($0.name), PercentEncoding.encode($0.value.parameterText)) }
-        let joined = explode ? pairs.map { "\($0.0)=\($0.1)" } : pairs.flatMap { [$0.0, $0.1] }
+        let joined = object.components(exploded: explode, escape: PercentEncoding.encode)
         switch style {
         case .label: return "." + joined.joined(separator: explode ? "." : ",")
         case .matrix:
@@ -158,10 +168,9 @@ public struct QueryBuilder: Sendable {
         case .deepObject:
             for member in object.members { appendDeep(PercentEncoding.encode(name), member.name, member.value) }
         case _ where explode:
-            for member in object.members { items.append(PercentEncoding.encode(member.name) + "=" + PercentEncoding.encode(member.value.parameterText)) }
+            items += object.components(exploded: true, escape: PercentEncoding.encode)
         default:
-            let joined = object.members.flatMap { [PercentEncoding.encode($0.name), PercentEncoding.encode($0.value.parameterText)] }
-            items.append(PercentEncoding.encode(name) + "=" + joined.joined(separator: ","))
+            items.append(PercentEncoding.encode(name) + "=" + object.components(exploded: false, escape: PercentEncoding.encode).joined(separator: ","))
         }
     }
 
@@ -199,8 +208,7 @@ extension HTTPHeaders {
     /// Sets an object header parameter: `k,v,k2,v2`, or `k=v,k2=v2` when exploded.
     public mutating func setParameter(_ name: String, _ object: ParameterObject?, explode: Bool = false) {
         guard let object else { return }
-        let pairs = object.members.map { (name: $0.name, text: $0.value.parameterText) }
-        self[name] = (explode ? pairs.map { "\($0.name)=\($0.text)" } : pairs.flatMap { [$0.name, $0.text] }).joined(separator: ",")
+        self[name] = object.components(exploded: explode).joined(separator: ",")
     }
 
     /// Adds a cookie parameter (`form` style) to the `Cookie` header: `name=value`, arrays as `name=a,b`.
