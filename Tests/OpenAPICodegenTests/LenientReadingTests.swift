@@ -198,4 +198,34 @@ struct LenientReadingTests {
         ])
         #expect(snippet.client().contains(#"request.headers["Accept"] = "application/json""#))
     }
+
+    @Test("a relative server URL, a style the place does not allow and parameter content are warnings; a remote $ref is an error")
+    func placesAndReferences() throws {
+        let snippet = try Snippet("""
+            openapi: 3.1.0
+            info: {title: t, version: '1'}
+            servers: [{url: /v1}]
+            paths:
+              /a/{id}:
+                get:
+                  operationId: getA
+                  parameters:
+                    - {name: id, in: path, required: true, style: deepObject, schema: {type: string}}
+                    - {name: filter, in: query, content: {application/json: {schema: {type: object}}}}
+                  responses:
+                    '204': {description: none}
+            """)
+        #expect(snippet.messages == [
+            "3:17: warning: server URL '/v1' is relative; the client needs an absolute URL, so it is not generated",
+            "9:55: warning: style 'deepObject' is not allowed for path parameter 'id'; it is sent as simple",
+            "10:37: warning: parameter 'filter' uses 'content', which is not supported; it is sent as a string",
+        ])
+        #expect(snippet.client().contains(#"PathParameter.encode("id", id)"#))
+        #expect(snippetErrors("""
+            openapi: 3.1.0
+            info: {title: t, version: '1'}
+            paths: {}
+            components: {schemas: {A: {$ref: 'https://example.com/a.yaml'}}}
+            """) == ["4:34: remote reference 'https://example.com/a.yaml' is not supported: download the file and refer to it by path"])
+    }
 }

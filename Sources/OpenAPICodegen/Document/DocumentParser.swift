@@ -348,11 +348,12 @@ extension LoadSession {
 
     private func parseServers(_ node: Node) -> [Server] {
         (sequence(node, "servers") ?? []).compactMap { item -> Server? in
-            guard let url = item["url"].flatMap({ string($0, "url") }) else {
+            guard let urlNode = item["url"], let url = string(urlNode, "url") else {
                 diagnostics.error("a server needs a 'url'", at: item.location)
                 return nil
             }
-            var server = Server(url: url, description: item["description"].flatMap { string($0, "description") }, variables: [])
+            var server = Server(
+                url: url, description: item["description"].flatMap { string($0, "description") }, variables: [], location: urlNode.location)
             for pair in item["variables"].flatMap({ mapping($0, "variables") }) ?? [] {
                 guard let name = string(pair.key, "variable name") else { continue }
                 guard let defaultValue = pair.value["default"].flatMap({ string($0, "default") }) else {

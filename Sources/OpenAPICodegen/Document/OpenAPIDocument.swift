@@ -51,6 +51,8 @@ public struct Server: Sendable, Hashable {
     public var url: String
     public var description: String?
     public var variables: [Variable]
+    /// Where `url` is written.
+    public var location: SourceLocation
 }
 
 /// The OpenAPI minor line of a document.

@@ -109,7 +109,7 @@ public struct Translator: Sendable {
             guard server.url.contains("://") else {
                 diagnostics.warning(
                     "server URL '\(server.url)' is relative; the client needs an absolute URL, so it is not generated",
-                    at: SourceLocation(file: document.sourcePath, line: 1, column: 1))
+                    at: server.location)
                 return nil
             }
             var argumentNames = NameAllocator.members()
