@@ -11,6 +11,7 @@ let package = Package(
         .plugin(name: "OpenAPICodegenPlugin", targets: ["OpenAPICodegenPlugin"]),
         .library(name: "OpenAPICodegenRuntime", targets: ["OpenAPICodegenRuntime"]),
         .library(name: "OpenAPICodegenAsyncHTTPClient", targets: ["OpenAPICodegenAsyncHTTPClient"]),
+        .library(name: "OpenAPICodegenHummingbird", targets: ["OpenAPICodegenHummingbird"]),
         .library(name: "DataStorageClient", targets: ["DataStorageClient"]),
         .library(name: "Audit", targets: ["Audit"]),
         .library(name: "DataStorageServer", targets: ["DataStorageServer"]),
@@ -26,6 +27,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.2"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
@@ -62,6 +64,15 @@ let package = Package(
             ]
         ),
         .target(
+            name: "OpenAPICodegenHummingbird",
+            dependencies: [
+                "OpenAPICodegenRuntime",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
+        .target(
             name: "DataStorageClient",
             dependencies: ["OpenAPICodegenRuntime"],
             exclude: ["openapi-codegen.yaml"],
@@ -85,6 +96,7 @@ let package = Package(
             name: "DataStorageServer",
             dependencies: [
                 "DataStorageClient",
+                "OpenAPICodegenHummingbird",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -157,6 +169,16 @@ let package = Package(
             name: "GeneratedCodeTests",
             dependencies: ["OpenAPICodegenRuntime"],
             exclude: ["openapi-codegen.yaml", "features.yaml"],
+            plugins: ["OpenAPICodegenPlugin"]
+        ),
+        .testTarget(
+            name: "GeneratedServerTests",
+            dependencies: [
+                "OpenAPICodegenRuntime", "OpenAPICodegenHummingbird", "OpenAPICodegenAsyncHTTPClient",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            exclude: ["openapi-codegen.yaml", "server-features.yaml"],
             plugins: ["OpenAPICodegenPlugin"]
         ),
         .testTarget(

@@ -30,7 +30,7 @@ public struct Client: Sendable {
     /// `POST /api/v1/audit/events`
     public func createAuditEvent(body: AuditEventRequest) async throws(ClientError) -> Operations.CreateAuditEvent.Output {
         let operationID = Operations.CreateAuditEvent.id
-        var request = HTTPRequest(method: .post, path: "/api/v1/audit/events")
+        var request = HTTPRequest(method: .post, path: "/api/v1/audit/events", security: [["bearerAuth"]])
         request.headers["Accept"] = "application/json, application/problem+json"
         request.headers["Content-Type"] = "application/json"
         request.body = try core.encodeJSON(body, operationID: operationID)
@@ -57,7 +57,7 @@ public struct Client: Sendable {
         query.append("offset", offset)
         query.append("detail_key", detailKey)
         query.append("detail_value", detailValue)
-        var request = HTTPRequest(method: .get, path: "/api/v1/audit/events" + query.queryString)
+        var request = HTTPRequest(method: .get, path: "/api/v1/audit/events" + query.queryString, security: [["bearerAuth"]])
         request.headers["Accept"] = "application/json, application/problem+json"
         let response = try await core.send(request, operationID: operationID)
         return try Operations.QueryAuditEvents.Output(response, core: core)
@@ -72,7 +72,7 @@ public struct Client: Sendable {
     /// `POST /api/v1/audit/events/batch`
     public func createAuditEventsBatch(body: [AuditEventRequest]) async throws(ClientError) -> Operations.CreateAuditEventsBatch.Output {
         let operationID = Operations.CreateAuditEventsBatch.id
-        var request = HTTPRequest(method: .post, path: "/api/v1/audit/events/batch")
+        var request = HTTPRequest(method: .post, path: "/api/v1/audit/events/batch", security: [["bearerAuth"]])
         request.headers["Accept"] = "application/json, application/problem+json"
         request.headers["Content-Type"] = "application/json"
         request.body = try core.encodeJSON(body, operationID: operationID)
@@ -85,7 +85,7 @@ public struct Client: Sendable {
     /// `GET /healthz`
     public func checkHealth() async throws(ClientError) -> Operations.CheckHealth.Output {
         let operationID = Operations.CheckHealth.id
-        var request = HTTPRequest(method: .get, path: "/healthz")
+        var request = HTTPRequest(method: .get, path: "/healthz", security: [])
         request.headers["Accept"] = "application/json"
         let response = try await core.send(request, operationID: operationID)
         return try Operations.CheckHealth.Output(response, core: core)
@@ -98,9 +98,30 @@ public struct Client: Sendable {
     /// `GET /readyz`
     public func checkReadiness() async throws(ClientError) -> Operations.CheckReadiness.Output {
         let operationID = Operations.CheckReadiness.id
-        var request = HTTPRequest(method: .get, path: "/readyz")
+        var request = HTTPRequest(method: .get, path: "/readyz", security: [])
         request.headers["Accept"] = "application/json"
         let response = try await core.send(request, operationID: operationID)
         return try Operations.CheckReadiness.Output(response, core: core)
+    }
+
+    /// Prometheus metrics
+    ///
+    /// `GET /metrics`
+    public func getMetrics() async throws(ClientError) -> Operations.GetMetrics.Output {
+        let operationID = Operations.GetMetrics.id
+        var request = HTTPRequest(method: .get, path: "/metrics", security: [])
+        request.headers["Accept"] = "text/plain"
+        let response = try await core.send(request, operationID: operationID)
+        return try Operations.GetMetrics.Output(response, core: core)
+    }
+}
+
+/// The spec's security schemes, each as the client middleware that sends its credential.
+public enum SecuritySchemes {
+    /// A token listed in the server's token file.
+    ///
+    /// `bearerAuth`: a bearer token in `Authorization`.
+    public static func bearerAuth(_ provider: any TokenProvider) -> BearerTokenMiddleware {
+        BearerTokenMiddleware(scheme: "bearerAuth", provider: provider)
     }
 }

@@ -220,3 +220,33 @@ extension Operations {
         }
     }
 }
+
+extension Operations {
+    /// Prometheus metrics
+    public enum GetMetrics {
+        public static let id = "getMetrics"
+
+        /// Every documented response of `getMetrics`, by status code.
+        public enum Output: Sendable, Hashable {
+            /// The server's metrics in the Prometheus text format.
+            case ok(String)
+            /// A status code the spec does not document.
+            case undocumented(statusCode: Int, body: Data?)
+
+            /// The HTTP status code of the response.
+            public var statusCode: Int {
+                switch self {
+                case .ok: 200
+                case .undocumented(let statusCode, _): statusCode
+                }
+            }
+
+            init(_ response: HTTPResponse, core: ClientCore) throws(ClientError) {
+                switch response.statusCode {
+                case 200: self = .ok(core.decodeText(from: response))
+                default: self = .undocumented(statusCode: response.statusCode, body: response.body)
+                }
+            }
+        }
+    }
+}

@@ -25,7 +25,7 @@ public struct AuditEventRequest: Codable, Hashable, Sendable, Validatable, JSONW
     /// Who acted, e.g. `service`.
     public var actorType: String?
     public var actorID: String?
-    /// The actor's IP address.
+    /// The actor's IP address: IPv4 dotted-quad or IPv6 text (also with an IPv4 tail).
     public var actorIP: String?
     public var resourceType: String?
     public var resourceID: String?
@@ -169,6 +169,7 @@ public struct AuditEventRequest: Codable, Hashable, Sendable, Validatable, JSONW
         }
         if let value = self.actorIP {
             validator.checkLength(value, min: nil, max: 45, at: "actor_ip")
+            validator.checkPattern(value, pattern: "^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}|([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:(:[0-9a-fA-F]{1,4}){1,6}|:((:[0-9a-fA-F]{1,4}){1,7}|:)|([0-9a-fA-F]{1,4}:){6}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}|::([0-9a-fA-F]{1,4}:){0,5}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}|([0-9a-fA-F]{1,4}:){1,5}:(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3})$", at: "actor_ip")
         }
         if let value = self.resourceType {
             validator.checkLength(value, min: nil, max: 100, at: "resource_type")

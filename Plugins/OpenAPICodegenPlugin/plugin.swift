@@ -10,7 +10,7 @@ import PackagePlugin
 struct OpenAPICodegenPlugin: BuildToolPlugin {
     static let configFileName = "openapi-codegen.yaml"
     /// Must list exactly `FileLayout.fileNames`; a mismatch fails the target's build.
-    static let outputFileNames = ["Client.swift", "Operations.swift", "Schemas1.swift", "Schemas2.swift", "Schemas3.swift", "Schemas4.swift"]
+    static let outputFileNames = ["Client.swift", "Operations.swift", "Server.swift", "Schemas1.swift", "Schemas2.swift", "Schemas3.swift", "Schemas4.swift"]
 
     func createBuildCommands(context: PluginContext, target: Target) async throws -> [Command] {
         guard let target = target as? SourceModuleTarget else { return [] }

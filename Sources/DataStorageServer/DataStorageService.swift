@@ -1,6 +1,8 @@
+import DataStorageClient
 import Hummingbird
 import Logging
 import NIOCore
+import OpenAPICodegenHummingbird
 import ServiceLifecycle
 
 /// The DataStorage reference server: the audit endpoints of `openapi/datastorage.yaml` over
@@ -68,13 +70,20 @@ public struct DataStorageService: Service {
     private func makeApplication(state: ServerState) throws -> some ApplicationProtocol {
         let router = Router()
         router.add(middleware: RequestCounting(metrics: metrics))
-        router.add(middleware: MethodNotAllowed(methods: AuditRoutes.methods))
+        // Operations the contract secures go on a group that checks the token; the rest
+        // (health, readiness, metrics) stay open for probes and scrapers.
+        var authenticated = router.group()
         if let path = configuration.authTokenFile {
-            router.add(middleware: BearerTokenAuthentication(tokens: try TokenFile(path: path)))
+            authenticated = authenticated.add(middleware: BearerTokenAuthentication(tokens: try TokenFile(path: path)))
         }
-        router.get("/metrics") { [metrics] _, _ in metrics.exposition }
-        AuditRoutes(repository: repository, deadLetters: deadLetters, state: state, configuration: configuration, metrics: metrics)
-            .register(on: router)
+        let open = router.group()
+        let transport = HummingbirdServerTransport(router, maximumBodySize: configuration.maxBodyBytes) { [authenticated] operation in
+            operation.requiresAuthentication ? authenticated : open
+        }
+        let api = AuditAPI(
+            repository: repository, deadLetters: deadLetters, state: state, configuration: configuration, metrics: metrics, logger: logger)
+        let problems = ProblemResponder(api: api)
+        try api.registerHandlers(on: transport, errorResponder: { problems.respond(to: $0) })
         return Application(
             router: router,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "datastorage"),

@@ -8,6 +8,7 @@ import YAML
 /// accessModifier: public                 # public, package or internal
 /// operations: [createAuditEvent]         # optional; all when absent
 /// jsonWriters: true                      # optional; faster request encoding, longer compile
+/// generate: [types, client, server]      # optional; [types, client] when absent
 /// ```
 public struct CodegenConfiguration: Sendable, Hashable {
     /// The spec's path, relative to the configuration file.
@@ -62,6 +63,14 @@ public struct CodegenConfiguration: Sendable, Hashable {
                     continue
                 }
                 if key == "jsonWriters" { configuration.options.jsonWriters = value } else { configuration.options.pruneUnusedSchemas = value }
+            case "generate":
+                let items = pair.value.sequence ?? []
+                let parts = items.compactMap { $0.scalar.flatMap { GeneratedPart(rawValue: $0.value) } }
+                guard pair.value.sequence != nil, parts.count == items.count, parts.contains(.types) else {
+                    diagnostics.append(Diagnostic(.error, "generate must be a list of types, client and server, with types", at: pair.value.location))
+                    continue
+                }
+                configuration.options.generate = Set(parts)
             case "nameOverrides":
                 configuration.options.nameOverrides = renames(pair.value, key, into: &diagnostics)
             case "typeOverrides":
@@ -86,7 +95,8 @@ public struct CodegenConfiguration: Sendable, Hashable {
 
     /// Every key a configuration file may have.
     public static let keys = [
-        "spec", "accessModifier", "operations", "tags", "paths", "jsonWriters", "pruneUnusedSchemas", "nameOverrides", "typeOverrides",
+        "spec", "accessModifier", "operations", "tags", "paths", "jsonWriters", "pruneUnusedSchemas", "generate", "nameOverrides",
+        "typeOverrides",
     ]
 
     /// A mapping of names in the spec to Swift names, each with where it is written.

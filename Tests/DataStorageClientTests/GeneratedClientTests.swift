@@ -163,7 +163,7 @@ struct GeneratedModelTests {
             try event.validate()
         } throws: { error in
             guard let error = error as? ValidationError else { return false }
-            return error.violations.map(\.jsonPath) == ["$.version", "$.event_outcome", "$.actor_ip", "$.correlation_id"]
+            return error.violations.map(\.jsonPath) == ["$.version", "$.event_outcome", "$.actor_ip", "$.actor_ip", "$.correlation_id"]
         }
         #expect(throws: Never.self) { try sampleEvent.validate() }
     }

@@ -273,7 +273,7 @@ struct WireTests {
         #expect(output == .noContent)
         let request = try #require(recorder.last)
         #expect(request.path == "/search/;point=x,1,y,2"
-            + "?filter%5Bkind%5D=a%20b&filter%5Blimit%5D=5&number=3&size=10&box=x,4,y,5&words=red%20blue&codes=1|2"
+            + "?filter%5Bkind%5D=a%20b&filter%5Blimit%5D=5&number=3&size=10&box=x,4,y,5&words=red%20blue&codes=1%7C2"
             + "&since=2025-01-01T00%3A00%3A00Z&mode=two")
         #expect(request.headers["X-Trace"] == "t1,t2")
         #expect(request.headers["X-Origin"] == "x=8,y=9")

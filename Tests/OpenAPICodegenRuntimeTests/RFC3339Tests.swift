@@ -58,4 +58,11 @@ struct RFC3339Tests {
         #expect(stamp.at.timeIntervalSince1970 == 1_765_591_200)
         #expect(throws: DecodingError.self) { try JSONDecoder().decode(Stamp.self, from: Data(#"{"at": "yesterday"}"#.utf8)) }
     }
+
+    @Test("a date outside four-digit years is written as the nearest one inside, never a crash")
+    func outOfRange() {
+        #expect(RFC3339.format(Date(timeIntervalSince1970: -1e15)) == "0000-01-01T00:00:00Z")
+        #expect(RFC3339.format(Date(timeIntervalSince1970: 1e15)) == "9999-12-31T23:59:59Z")
+        #expect(RFC3339.format(Date(timeIntervalSince1970: 1e300)) == "9999-12-31T23:59:59Z")
+    }
 }

@@ -2,14 +2,13 @@ import Foundation
 import Hummingbird
 import Synchronization
 
-/// Requires `Authorization: Bearer <token>` on `/api` routes, the token matching a line of
-/// the token file. The file is read again when it changes, so tokens can rotate without a
-/// restart. Health and metrics stay open for probes and scrapers.
+/// Requires `Authorization: Bearer <token>`, the token matching a line of the token file.
+/// It guards the route group of the operations the contract secures. The file is read again
+/// when it changes, so tokens can rotate without a restart.
 struct BearerTokenAuthentication<Context: RequestContext>: RouterMiddleware {
     let tokens: TokenFile
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard request.uri.path.hasPrefix("/api/") else { return try await next(request, context) }
         let header = request.headers[.authorization] ?? ""
         guard header.hasPrefix("Bearer "), tokens.accepts(String(header.dropFirst("Bearer ".count))) else {
             return Problem(status: .unauthorized, type: "unauthorized", title: "Unauthorized",

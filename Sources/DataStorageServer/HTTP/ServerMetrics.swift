@@ -61,11 +61,10 @@ final class ServerMetrics: Sendable {
     }
 
     /// The Prometheus text exposition.
-    var exposition: Response {
+    var exposition: String {
         var bytes: [UInt8] = []
         registry.emit(into: &bytes)
-        return Response(
-            status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
+        return String(decoding: bytes, as: UTF8.self)
     }
 }
 

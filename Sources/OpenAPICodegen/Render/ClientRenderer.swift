@@ -96,7 +96,7 @@ struct ClientRenderer {
 
     private func renderMethod(_ operation: OperationDeclaration, into writer: inout CodeWriter) {
         var documentation = operation.documentation ?? ""
-        documentation += (documentation.isEmpty ? "" : "\n\n") + "`\(operation.httpMethod) \(pathTemplate(operation))`"
+        documentation += (documentation.isEmpty ? "" : "\n\n") + "`\(operation.httpMethod) \(Self.pathTemplate(operation))`"
         writer.documentation(documentation)
         writer.deprecation(operation.isDeprecated)
         var arguments: [String] = operation.parameters.map { parameter in
@@ -117,14 +117,10 @@ struct ClientRenderer {
                 }
             }
             let path = pathExpression(operation) + (queryParameters.isEmpty ? "" : " + query.queryString")
-            let standardMethods = ["GET", "PUT", "POST", "DELETE", "OPTIONS", "HEAD", "PATCH", "TRACE"]
-            let method = standardMethods.contains(operation.httpMethod)
-                ? "." + operation.httpMethod.lowercased() : "HTTPMethod(rawValue: \(SwiftLiteral.string(operation.httpMethod)))"
+            let method = Self.methodExpression(operation.httpMethod)
             let setsHeadersOrBody = operation.body != nil || !operation.acceptedContentTypes.isEmpty
                 || operation.parameters.contains { $0.location == .header || $0.location == .cookie }
-            let security = operation.security.map { alternatives in
-                ", security: [" + alternatives.map { "[" + $0.map(SwiftLiteral.string).joined(separator: ", ") + "]" }.joined(separator: ", ") + "]"
-            } ?? ""
+            let security = Self.securityLiteral(operation).map { ", security: " + $0 } ?? ""
             let streams = operation.responses.contains { $0.body?.decoding.isStreamed == true } ? ", streamsResponse: true" : ""
             body.line("\(setsHeadersOrBody ? "var" : "let") request = HTTPRequest(method: \(method), path: \(path)\(security)\(streams))")
             for parameter in operation.parameters where parameter.location == .header {
@@ -205,7 +201,21 @@ struct ClientRenderer {
         }
     }
 
-    private func pathTemplate(_ operation: OperationDeclaration) -> String {
+    /// `.get`, or `HTTPMethod(rawValue: "QUERY")` for a method the runtime does not name.
+    static func methodExpression(_ method: String) -> String {
+        let standardMethods = ["GET", "PUT", "POST", "DELETE", "OPTIONS", "HEAD", "PATCH", "TRACE"]
+        return standardMethods.contains(method) ? "." + method.lowercased() : "HTTPMethod(rawValue: \(SwiftLiteral.string(method)))"
+    }
+
+    /// `[["bearerAuth"]]`: the operation's security requirements as a Swift literal, or nil when the spec says nothing.
+    static func securityLiteral(_ operation: OperationDeclaration) -> String? {
+        operation.security.map { alternatives in
+            "[" + alternatives.map { "[" + $0.map(SwiftLiteral.string).joined(separator: ", ") + "]" }.joined(separator: ", ") + "]"
+        }
+    }
+
+    /// The path as the spec writes it: `/items/{id}`.
+    static func pathTemplate(_ operation: OperationDeclaration) -> String {
         operation.path.map { part in
             switch part {
             case .literal(let text): text
@@ -297,6 +307,7 @@ struct ClientRenderer {
                     if !hasDefault { cases.line("case .undocumented(let statusCode, _): statusCode") }
                 }
             }
+            guard module.generate.contains(.client) else { return }
             body.line("")
             body.block("init(_ response: HTTPResponse, core: ClientCore) throws(ClientError)") { initializer in
                 if operation.responses.contains(where: { [.json, .serverSentEvents, .jsonLines].contains($0.body?.decoding) || $0.headers != nil }) {
@@ -356,10 +367,10 @@ struct ClientRenderer {
     }
 
     /// `400...499` for `4XX`.
-    private static func statusRange(_ digit: Int) -> String { "\(digit * 100)...\(digit * 100 + 99)" }
+    static func statusRange(_ digit: Int) -> String { "\(digit * 100)...\(digit * 100 + 99)" }
 
     /// The Swift type of a response body: the schema's type, or a stream of it.
-    private func bodyType(_ body: (type: TypeUsage, decoding: ResponseBodyDecoding)) -> String {
+    func bodyType(_ body: (type: TypeUsage, decoding: ResponseBodyDecoding)) -> String {
         switch body.decoding {
         case .serverSentEvents, .serverSentEventsText: "ServerSentEvents<\(body.type)>"
         case .jsonLines: "JSONLines<\(body.type)>"
@@ -381,6 +392,7 @@ struct ClientRenderer {
             body.block("\(access)init(\(arguments.joined(separator: ", ")))") { initializer in
                 for member in headers.members { initializer.line("self.\(SwiftNaming.escaped(member.swiftName)) = \(SwiftNaming.escaped(member.swiftName))") }
             }
+            guard module.generate.contains(.client) else { return }
             body.line("")
             body.block("init(_ response: HTTPResponse, operationID: String) throws(ClientError)") { initializer in
                 for member in headers.members {

@@ -24,6 +24,13 @@ struct CodeWriter {
         line("}")
     }
 
+    /// Lines one level deeper, without braces: a `case` body.
+    mutating func indented(_ body: (inout CodeWriter) -> Void) {
+        depth += 1
+        body(&self)
+        depth -= 1
+    }
+
     /// `switch subject {`, cases at the switch's own indentation (Swift style), `}`.
     mutating func switchBlock(_ subject: String, _ cases: (inout CodeWriter) -> Void) {
         line("switch \(subject) {")

@@ -391,13 +391,18 @@ struct DeclarationRenderer {
     // MARK: Validation
 
     private func renderChecks(_ property: PropertyDeclaration, into writer: inout CodeWriter) {
-        let component = SwiftLiteral.string(property.wireName)
-        if property.isOptional {
-            writer.block("if let value = \(valueExpression(property))") { body in
-                renderChecks(property.checks, on: "value", type: property.type, at: component, depth: 0, into: &body)
+        renderChecks(property.checks, on: valueExpression(property), type: property.type, isOptional: property.isOptional, wireName: property.wireName, into: &writer)
+    }
+
+    /// Checks of a value (a member, a parameter, a body), its violations under `wireName`.
+    func renderChecks(_ checks: [ValueCheck], on value: String, type: TypeUsage, isOptional: Bool, wireName: String, into writer: inout CodeWriter) {
+        let component = SwiftLiteral.string(wireName)
+        if isOptional {
+            writer.block("if let value = \(value)") { body in
+                renderChecks(checks, on: "value", type: type, at: component, depth: 0, into: &body)
             }
         } else {
-            renderChecks(property.checks, on: valueExpression(property), type: property.type, at: component, depth: 0, into: &writer)
+            renderChecks(checks, on: value, type: type, at: component, depth: 0, into: &writer)
         }
     }
 

@@ -12,11 +12,13 @@ public enum FileLayout {
     public static let schemaShardCount = 4
     public static let clientFile = "Client.swift"
     public static let operationsFile = "Operations.swift"
+    /// Empty unless `generate:` lists `server`; always written, since the plugin names its outputs first.
+    public static let serverFile = "Server.swift"
 
     public static var schemaFiles: [String] { (1...schemaShardCount).map { "Schemas\($0).swift" } }
 
     /// Every file name, in the order they are written.
-    public static var fileNames: [String] { [clientFile, operationsFile] + schemaFiles }
+    public static var fileNames: [String] { [clientFile, operationsFile, serverFile] + schemaFiles }
 
     /// Splits rendered declarations into shards of similar size, keeping document order.
     static func shard(_ chunks: [String], into count: Int) -> [[String]] {
@@ -45,9 +47,15 @@ public struct Renderer: Sendable {
         let declarations = DeclarationRenderer(module: module)
         let client = ClientRenderer(module: module, declarations: declarations)
         var clientWriter = CodeWriter()
-        client.renderClient(into: &clientWriter)
-        client.renderServers(into: &clientWriter)
-        client.renderSecuritySchemes(into: &clientWriter)
+        if module.generate.contains(.client) {
+            client.renderClient(into: &clientWriter)
+            client.renderServers(into: &clientWriter)
+            client.renderSecuritySchemes(into: &clientWriter)
+        }
+        var serverWriter = CodeWriter()
+        if module.generate.contains(.server) {
+            ServerRenderer(module: module, declarations: declarations).render(into: &serverWriter)
+        }
         var operationsWriter = CodeWriter()
         client.renderOperationsNamespace(into: &operationsWriter)
         let chunks = module.schemas.map { declaration -> String in
@@ -59,6 +67,7 @@ public struct Renderer: Sendable {
         var files = [
             GeneratedFile(name: FileLayout.clientFile, contents: header(module) + clientWriter.text),
             GeneratedFile(name: FileLayout.operationsFile, contents: header(module) + operationsWriter.text),
+            GeneratedFile(name: FileLayout.serverFile, contents: header(module) + serverWriter.text),
         ]
         for (name, shard) in zip(FileLayout.schemaFiles, shards) {
             files.append(GeneratedFile(name: name, contents: header(module) + shard.joined(separator: "\n")))

@@ -198,6 +198,10 @@ public struct ParameterDeclaration: Hashable, Sendable {
     public var style: ParameterStyle
     public var explode: Bool
     public var documentation: String?
+    /// The spec's `default`: what a generated server's `Input` holds when the request has none.
+    public var defaultValue: Constant? = nil
+    /// The schema's constraints, which a generated server checks.
+    public var checks: [ValueCheck] = []
 }
 
 public enum BodyEncoding: Hashable, Sendable {
@@ -217,6 +221,8 @@ public struct RequestBodyDeclaration: Hashable, Sendable {
     public var isRequired: Bool
     public var contentType: String
     public var encoding: BodyEncoding
+    /// The schema's constraints, which a generated server checks.
+    public var checks: [ValueCheck] = []
 }
 
 public enum ResponseBodyDecoding: Hashable, Sendable {
@@ -249,12 +255,14 @@ public struct ResponseCaseDeclaration: Hashable, Sendable {
     public var status: ResponseStatus
     public var documentation: String?
     public var body: (type: TypeUsage, decoding: ResponseBodyDecoding)?
+    /// The media type the body is sent as.
+    public var contentType: String?
     /// The `Operations.<Name>.<Case>Headers` struct's name, and its members; nil without headers.
     public var headers: (typeName: TypeName, members: [HeaderDeclaration])?
 
     public static func == (lhs: Self, rhs: Self) -> Bool {
         lhs.swiftName == rhs.swiftName && lhs.status == rhs.status && lhs.documentation == rhs.documentation
-            && lhs.body?.type == rhs.body?.type && lhs.body?.decoding == rhs.body?.decoding
+            && lhs.contentType == rhs.contentType && lhs.body?.type == rhs.body?.type && lhs.body?.decoding == rhs.body?.decoding
             && lhs.headers?.typeName == rhs.headers?.typeName && lhs.headers?.members == rhs.headers?.members
     }
 
@@ -318,4 +326,6 @@ public struct TranslatedModule: Hashable, Sendable {
     public var securitySchemes: [SecurityScheme] = []
     /// The first is the client's default.
     public var servers: [ServerDeclaration] = []
+    /// The parts to render (``TranslationOptions/generate``).
+    public var generate: Set<GeneratedPart> = [.types, .client]
 }

@@ -14,6 +14,8 @@ extension SchemaTranslator {
         }
     }
 
+    private var generatesServer: Bool { options.generate.contains(.server) }
+
     private static func synthesizedOperationID(_ operation: Operation) -> String {
         operation.method.lowercased() + " " + operation.path.replacingOccurrences(of: "{", with: "by ").replacingOccurrences(of: "}", with: "")
     }
@@ -27,6 +29,8 @@ extension SchemaTranslator {
         for parameter in operation.parameters {
             var type = typeUsage(for: parameter.schema, suggestedName: parameter.name, scope: &scope).type
             var shape = parameterShape(type, schema: parameter.schema)
+            // A parameter read as a String instead of its schema's type cannot take the schema's checks.
+            let typeIsSchemas = shape == .scalar || shape == .array
             if shape == .object, parameter.location == .cookie {
                 diagnostics.warning("cookie parameter '\(parameter.name)' is an object, which the form style cannot spell in a cookie; it is sent as a String", at: parameter.sourceLocation)
                 shape = nil
@@ -35,10 +39,15 @@ extension SchemaTranslator {
                 diagnostics.warning("parameter '\(parameter.name)' has a type that cannot be sent as text; it is sent as a String", at: parameter.sourceLocation)
                 type = .string
             }
+            if shape == .object, generatesServer {
+                diagnostics.warning("the generated server does not decode object parameters; '\(parameter.name)' is not in the operation's Input", at: parameter.sourceLocation)
+            }
+            let defaultValue = typeIsSchemas ? inlineObject(parameter.schema)?.defaultValue.flatMap { defaultConstant($0, type: type, schema: parameter.schema) } : nil
             parameters.append(ParameterDeclaration(
                 swiftName: argumentNames.allocate(SwiftNaming.memberName(parameter.name)), wireName: parameter.name,
                 location: parameter.location, type: type, shape: shape ?? .scalar, isRequired: parameter.required,
-                style: parameter.style, explode: parameter.explode, documentation: parameter.description))
+                style: parameter.style, explode: parameter.explode, documentation: parameter.description,
+                defaultValue: defaultValue, checks: typeIsSchemas ? checks(for: parameter.schema) : []))
         }
         var path: [PathPart] = []
         for segment in Self.pathSegments(operation.path) {
@@ -58,6 +67,7 @@ extension SchemaTranslator {
                 status: response.status,
                 documentation: response.description,
                 body: responseBody(response, namespace: namespace, scope: &scope),
+                contentType: Self.decodedMediaType(response)?.contentType,
                 headers: responseHeaders(response, caseName: swiftName, scope: &scope))
         }
         // Accept names only what the client decodes, so a server that could also send XML does not.
@@ -179,6 +189,9 @@ extension SchemaTranslator {
                 diagnostics.warning("a \(base) body needs an object schema to be typed; the method takes it as Data", at: body.location)
                 return RequestBodyDeclaration(type: .data, isRequired: body.required, contentType: media.contentType, encoding: .raw)
             }
+            if generatesServer {
+                diagnostics.warning("the generated server does not decode \(base) bodies; its handler reads them as bytes", at: body.location)
+            }
             let type = typeUsage(for: schema, suggestedName: "Body", scope: &scope).type
             return RequestBodyDeclaration(
                 type: type, isRequired: body.required, contentType: media.contentType,
@@ -193,7 +206,7 @@ extension SchemaTranslator {
         let type = media.schema.map { typeUsage(for: $0, suggestedName: "Body", scope: &scope).type } ?? .jsonValue
         return RequestBodyDeclaration(
             type: type, isRequired: body.required, contentType: media.contentType == "*/*" ? "application/json" : media.contentType,
-            encoding: .json)
+            encoding: .json, checks: media.schema.map { checks(for: $0) } ?? [])
     }
 
     /// The media type a response is read as: JSON when it offers JSON, else the first.

@@ -86,12 +86,24 @@ public struct TranslationOptions: Sendable, Hashable {
     public var schemaTypeOverrides: [Rename] = []
     /// The application's own types for formats (`uuid: MyUUID`).
     public var formatTypeOverrides: [Rename] = []
+    /// What to generate besides the types: the client (the default), the server side, or both.
+    public var generate: Set<GeneratedPart> = [.types, .client]
 
     public init(accessModifier: String = "public", operations: [String]? = nil, jsonWriters: Bool = false) {
         self.accessModifier = accessModifier
         self.filter = OperationFilter(operations: operations?.map { FilterEntry($0) })
         self.jsonWriters = jsonWriters
     }
+}
+
+/// A part of the generated code that `generate:` in openapi-codegen.yaml selects.
+public enum GeneratedPart: String, Sendable, Hashable, CaseIterable {
+    /// The schemas' models and each operation's `Output` (always generated).
+    case types
+    /// `Client`, `Servers` and `SecuritySchemes`.
+    case client
+    /// `APIProtocol`, each operation's `Input`, and `registerHandlers(on:)`.
+    case server
 }
 
 /// Stage 2 of the pipeline: ``OpenAPIDocument`` → ``TranslatedModule``.
@@ -144,7 +156,7 @@ public struct Translator: Sendable {
         let module = TranslatedModule(
             sourceName: sourceName, accessModifier: options.accessModifier, jsonWriters: options.jsonWriters,
             schemas: linkedSchemas, operations: translatedOperations, securitySchemes: document.securitySchemes,
-            servers: Self.servers(document.servers, diagnostics: diagnostics, document: document))
+            servers: Self.servers(document.servers, diagnostics: diagnostics, document: document), generate: options.generate)
         return (module, diagnostics.sorted)
     }
 }

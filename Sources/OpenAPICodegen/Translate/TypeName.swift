@@ -45,7 +45,7 @@ public enum BuiltinType: String, Hashable, Sendable, CaseIterable {
     case jsonValue = "JSONValue"
     case jsonObject = "JSONObject"
 
-    /// Whether the runtime spells it as parameter or header text (`ParameterValue`, `HeaderDecodable`).
+    /// Whether the runtime spells it as parameter or header text (`ParameterValue`, `ParameterDecodable`).
     var isParameterScalar: Bool {
         switch self {
         case .string, .int, .int32, .int64, .double, .float, .bool, .uuid, .date: true
@@ -68,7 +68,7 @@ enum ReservedNames {
         "Indirect", "DynamicCodingKey", "DateTimeCodable", "DateTimeCoded", "RFC3339", "JSONOutput", "JSONWritable",
         "StreamingJSONEncoder", "ClientCore", "ClientError", "ClientTransport", "ClientMiddleware", "HTTPRequest",
         "HTTPResponse", "HTTPHeaders", "HTTPMethod", "QueryBuilder", "PercentEncoding", "PathParameter", "ParameterObject",
-        "ParameterStyle", "ParameterValue", "HeaderDecodable", "HeaderError", "ServerURL", "ServerURLError", "MultipartForm",
+        "ParameterStyle", "ParameterValue", "ParameterDecodable", "HeaderError", "ServerURL", "ServerURLError", "MultipartForm",
         "FormURLEncoded", "TokenProvider", "BearerTokenMiddleware", "BasicAuthenticationMiddleware", "APIKeyMiddleware",
         "OpenAPICodegenRuntime",
     ]

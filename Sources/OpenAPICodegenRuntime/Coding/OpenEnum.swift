@@ -3,8 +3,8 @@
 /// Unknown raw values decode into an `unknown(raw)` case instead of failing, so a
 /// server that adds a value does not break older clients; ``isKnown`` is false for
 /// them and validation reports them.
-public protocol OpenEnum: RawRepresentable, Codable, Hashable, Sendable, ParameterValue, HeaderDecodable, Validatable
-where RawValue: Codable & Hashable & Sendable & ParameterValue & HeaderDecodable {
+public protocol OpenEnum: RawRepresentable, Codable, Hashable, Sendable, ParameterValue, ParameterDecodable, Validatable
+where RawValue: Codable & Hashable & Sendable & ParameterValue & ParameterDecodable {
     /// False for a value the spec does not list.
     var isKnown: Bool { get }
 }

@@ -55,8 +55,11 @@ public enum RFC3339 {
 
     /// Writes the ``format(_:)`` text into `buffer` (at least ``maximumLength`` bytes) and
     /// returns its length. Encoders call this directly, so a date costs no allocation.
+    /// RFC 3339 has four-digit years: a date outside 0000–9999 is written as the nearest one
+    /// inside, never a crash.
     static func write(_ date: Date, into buffer: UnsafeMutableBufferPointer<UInt8>) -> Int {
-        let totalMicros = (date.timeIntervalSince1970 * 1_000_000).rounded()
+        let seconds1970 = min(max(date.timeIntervalSince1970, -62_167_219_200), 253_402_300_799)
+        let totalMicros = (seconds1970 * 1_000_000).rounded()
         let micros = Int(totalMicros.truncatingRemainder(dividingBy: 1_000_000) + 1_000_000) % 1_000_000
         let seconds = Int(((totalMicros - Double(micros)) / 1_000_000).rounded())
         let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400

@@ -83,7 +83,8 @@ extension ServerSentEvent: Equatable where Payload: Equatable {}
 /// `ClientError.decoding` naming the operation.
 public struct ServerSentEvents<Payload: Sendable>: AsyncSequence, Sendable, Hashable {
     public typealias Element = ServerSentEvent<Payload>
-    private let body: HTTPBodyStream
+    /// The event-stream bytes as they arrive; a generated server sends them on as they are.
+    public let body: HTTPBodyStream
     private let decode: @Sendable (String) throws -> Payload
 
     /// Events read from `body`, each `data` decoded by `decode`.
@@ -144,7 +145,8 @@ public struct ServerSentEvents<Payload: Sendable>: AsyncSequence, Sendable, Hash
 /// The values of a JSON Lines (`application/jsonl`, `application/x-ndjson`) response, each
 /// line decoded as it arrives. Blank lines are skipped.
 public struct JSONLines<Element: Decodable & Sendable>: AsyncSequence, Sendable, Hashable {
-    private let body: HTTPBodyStream
+    /// The lines' bytes as they arrive; a generated server sends them on as they are.
+    public let body: HTTPBodyStream
     private let decode: @Sendable (Data) throws -> Element
 
     /// Values read from `body`, each line decoded by `decode`.

@@ -148,13 +148,14 @@ public struct QueryBuilder: Sendable {
     }
 
     /// Adds an array: `name=a&name=b` when exploded (the default), otherwise one item joined
-    /// by the style's delimiter: `,` (form), `%20` (spaceDelimited) or `|` (pipeDelimited).
+    /// by the style's delimiter: `,` (form), `%20` (spaceDelimited) or `%7C` (pipeDelimited: a
+    /// bare `|` is not allowed in a URL, and Foundation re-encodes the whole query around one).
     public mutating func append(_ name: String, _ values: [some ParameterValue]?, style: ParameterStyle = .form, explode: Bool = true) {
         guard let values, !values.isEmpty else { return }
         if explode {
             for value in values { append(name, value) }
         } else {
-            let delimiter = style == .spaceDelimited ? "%20" : style == .pipeDelimited ? "|" : ","
+            let delimiter = style == .spaceDelimited ? "%20" : style == .pipeDelimited ? "%7C" : ","
             let joined = values.map { PercentEncoding.encode($0.parameterText) }.joined(separator: delimiter)
             items.append(PercentEncoding.encode(name) + "=" + joined)
         }

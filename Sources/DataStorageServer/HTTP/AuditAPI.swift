@@ -1,0 +1,239 @@
+import DataStorageClient
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Logging
+import OpenAPICodegenRuntime
+
+/// The operations of `openapi/datastorage.yaml`, as the generated `APIProtocol` declares them.
+/// Routes, parameters, statuses and bodies come from the contract; what is written here is
+/// what the contract cannot say: the repository, the dead-letter journal, readiness, and the
+/// rules of the database and of time.
+struct AuditAPI: APIProtocol {
+    let repository: any AuditRepository
+    let deadLetters: DeadLetterQueue?
+    let state: ServerState
+    let configuration: ServerConfiguration
+    let metrics: ServerMetrics
+    let logger: Logger
+
+    // MARK: Writes
+
+    func createAuditEvent(_ input: Operations.CreateAuditEvent.Input) async throws -> Operations.CreateAuditEvent.Output {
+        try await answeringProblems {
+            let event = try accepted([input.body], schemaViolations: [])[0]
+            switch try await write([event]) {
+            case .stored:
+                return .created(AuditEventResponse(eventID: event.eventID, eventTimestamp: event.eventTimestamp, message: "audit event stored"))
+            case .queued:
+                return .accepted(AsyncAcceptanceResponse(status: "accepted", message: "database unavailable; audit event queued durably"))
+            }
+        }
+    }
+
+    func createAuditEventsBatch(_ input: Operations.CreateAuditEventsBatch.Input) async throws -> Operations.CreateAuditEventsBatch.Output {
+        try await answeringProblems {
+            let requests = input.body
+            guard !requests.isEmpty else { throw Problem.badRequest("bad-request", "batch cannot be empty") }
+            guard requests.count <= configuration.maxBatch else {
+                throw Problem.badRequest("batch-size-exceeded", "batch of \(requests.count) events exceeds the maximum of \(configuration.maxBatch)")
+            }
+            let events = try accepted(requests, schemaViolations: [], isBatch: true)
+            switch try await write(events) {
+            case .stored:
+                return .created(BatchAuditEventResponse(eventIDs: events.map(\.eventID), message: "\(events.count) audit events stored"))
+            case .queued:
+                return .accepted(AsyncAcceptanceResponse(
+                    status: "accepted", message: "database unavailable; \(events.count) audit events queued durably", count: events.count))
+            }
+        }
+    }
+
+    private enum WriteOutcome {
+        case stored
+        /// In the dead-letter journal, on disk; the database gets them when it is back.
+        case queued
+    }
+
+    /// Stores the events, or journals them when the database refuses; 500 only when both fail.
+    private func write(_ events: [StoredAuditEvent]) async throws -> WriteOutcome {
+        let databaseError: any Error
+        do {
+            let elapsed = try await ContinuousClock().measure { try await repository.insert(events) }
+            metrics.writeDuration.recordNanoseconds(elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
+            metrics.eventsWritten.increment(by: Int64(events.count))
+            return .stored
+        } catch let rejection as AuditRepositoryRejection {
+            metrics.validationFailures.increment()
+            throw Problem.badRequest("rejected-by-database", "\(rejection)")
+        } catch {
+            databaseError = error
+        }
+        guard let deadLetters else {
+            logger.error("audit write failed and no dead-letter queue is configured", metadata: ["error": "\(databaseError)"])
+            throw Problem.storageUnavailable("the database refused the write: \(databaseError)")
+        }
+        do {
+            try await deadLetters.append(events)
+        } catch {
+            logger.error("audit write failed in the database and in the dead-letter queue", metadata: [
+                "database_error": "\(databaseError)", "queue_error": "\(error)", "events": "\(events.count)"])
+            throw Problem.storageUnavailable("the database and the dead-letter queue both failed")
+        }
+        logger.warning("database unavailable; events queued in the dead-letter journal", metadata: [
+            "error": "\(databaseError)", "events": "\(events.count)"])
+        return .queued
+    }
+
+    // MARK: Rules the contract cannot state
+
+    /// The events as stored, after the server's own rules; or the 400 problem naming the
+    /// first event that breaks the contract (`schemaViolations`, found by the generated
+    /// validation) or a server rule, with every one of its violations.
+    func accepted(_ events: [AuditEventRequest], schemaViolations: [Violation], isBatch: Bool = false) throws -> [StoredAuditEvent] {
+        var violationsByEvent: [Int: [Violation]] = [:]
+        for violation in schemaViolations {
+            // A batch's violations start with the event's index; a single event's at its root.
+            if isBatch, case .index(let index)? = violation.path.first {
+                violationsByEvent[index, default: []].append(Violation(path: Array(violation.path.dropFirst()), message: violation.message))
+            } else {
+                violationsByEvent[0, default: []].append(violation)
+            }
+        }
+        let now = configuration.now()
+        for (index, event) in events.enumerated() {
+            var validator = Validator()
+            Self.checkServerRules(event, now: now, into: &validator)
+            violationsByEvent[index, default: []] += validator.violations
+            guard let violations = violationsByEvent[index], !violations.isEmpty else { continue }
+            metrics.validationFailures.increment()
+            let prefix = isBatch ? "event at index \(index): " : ""
+            let fields = Dictionary(violations.map { ($0.jsonPath, $0.message) }, uniquingKeysWith: { first, _ in first })
+            throw Problem.validation(prefix + violations.map(\.description).joined(separator: "; "), fieldErrors: fields)
+        }
+        return events.map(StoredAuditEvent.init(accepting:))
+    }
+
+    /// The time window, and values the database would refuse: refused here with a 400 naming
+    /// them, instead of failing the insert (kubernaut sends such events to its dead-letter
+    /// queue forever).
+    static func checkServerRules(_ event: AuditEventRequest, now: Date, into validator: inout Validator) {
+        if event.eventTimestamp > now.addingTimeInterval(60 * 60) {
+            validator.report("must not be more than 60 minutes in the future", at: "event_timestamp")
+        }
+        if event.eventTimestamp < now.addingTimeInterval(-7 * 24 * 60 * 60) {
+            validator.report("must not be more than 7 days in the past", at: "event_timestamp")
+        }
+        // The contract's pattern admits the common address forms; PostgreSQL's inet is the judge.
+        if let ip = event.actorIP, ip.count <= 45, !isIPAddress(ip) {
+            validator.report("must be an IPv4 or IPv6 address, got '\(ip)'", at: "actor_ip")
+        }
+        reportNULCharacters(in: event, into: &validator)
+    }
+
+    /// PostgreSQL text and jsonb cannot hold NUL characters. They are refused here, with their
+    /// paths, rather than by the database, which would send the event to the dead-letter
+    /// queue and refuse it again at every replay.
+    static func reportNULCharacters(in event: AuditEventRequest, into validator: inout Validator) {
+        let strings: [(PathComponent, String?)] = [
+            ("version", event.version), ("event_type", event.eventType), ("event_action", event.eventAction),
+            ("actor_type", event.actorType), ("actor_id", event.actorID), ("actor_ip", event.actorIP),
+            ("resource_type", event.resourceType), ("resource_id", event.resourceID), ("correlation_id", event.correlationID),
+            ("namespace", event.namespace), ("cluster_id", event.clusterID), ("severity", event.severity),
+            ("error_code", event.errorCode), ("error_message", event.errorMessage),
+        ]
+        for (key, value) in strings where value?.contains("\0") == true {
+            validator.report("must not contain NUL characters", at: key)
+        }
+        let envelope = event.eventData
+        validator.nested("event_data") { validator in
+            for (key, value) in [("version", envelope.version), ("service", envelope.service), ("operation", envelope.operation), ("status", envelope.status)]
+            where value.contains("\0") {
+                validator.report("must not contain NUL characters", at: .key(key))
+            }
+            validator.nested("payload") { reportNULCharacters(in: envelope.payload, into: &$0) }
+            if let source = envelope.sourcePayload {
+                validator.nested("source_payload") { reportNULCharacters(in: source, into: &$0) }
+            }
+        }
+    }
+
+    private static func reportNULCharacters(in value: JSONValue, into validator: inout Validator) {
+        switch value {
+        case .string(let text) where text.contains("\0"):
+            validator.report("must not contain NUL characters", at: nil)
+        case .array(let items):
+            for (index, item) in items.enumerated() {
+                validator.nested(.index(index)) { reportNULCharacters(in: item, into: &$0) }
+            }
+        case .object(let members):
+            for (key, member) in members {
+                if key.contains("\0") { validator.report("member names must not contain NUL characters", at: nil) }
+                validator.nested(.key(key)) { reportNULCharacters(in: member, into: &$0) }
+            }
+        default:
+            break
+        }
+    }
+
+    static func isIPAddress(_ text: String) -> Bool {
+        var ipv4 = in_addr()
+        var ipv6 = in6_addr()
+        return inet_pton(AF_INET, text, &ipv4) == 1 || inet_pton(AF_INET6, text, &ipv6) == 1
+    }
+
+    // MARK: Query
+
+    func queryAuditEvents(_ input: Operations.QueryAuditEvents.Input) async throws -> Operations.QueryAuditEvents.Output {
+        try await answeringProblems {
+            let query = try AuditQueryParser(now: configuration.now()).parse(input)
+            let (events, total) = try await repository.query(query)
+            return .ok(AuditEventsQueryResponse(
+                data: events,
+                pagination: .init(limit: query.limit, offset: query.offset, total: total, hasMore: query.offset + events.count < total)))
+        }
+    }
+
+    // MARK: Health and metrics
+
+    func checkHealth(_ input: Operations.CheckHealth.Input) async throws -> Operations.CheckHealth.Output {
+        .ok(HealthResponse(status: "healthy", timestamp: configuration.now()))
+    }
+
+    func checkReadiness(_ input: Operations.CheckReadiness.Input) async throws -> Operations.CheckReadiness.Output {
+        if state.isShuttingDown { return .serviceUnavailable(ReadinessResponse(status: "not_ready", reason: "shutting_down")) }
+        do {
+            try await repository.ping()
+            return .ok(ReadinessResponse(status: "ready"))
+        } catch {
+            return .serviceUnavailable(ReadinessResponse(status: "not_ready", reason: "database_unreachable"))
+        }
+    }
+
+    func getMetrics(_ input: Operations.GetMetrics.Input) async throws -> Operations.GetMetrics.Output {
+        .ok(metrics.exposition)
+    }
+
+    // MARK: Problems
+
+    /// Runs `body`, answering a thrown ``Problem`` with the operation's problem response.
+    private func answeringProblems<Output: ProblemOutput>(_ body: () async throws -> Output) async throws -> Output {
+        do {
+            return try await body()
+        } catch let problem as Problem {
+            return .default(statusCode: Int(problem.status.code), problem.document)
+        }
+    }
+}
+
+/// An operation's `Output` whose `default` case is a problem document: every audit operation's.
+protocol ProblemOutput {
+    static func `default`(statusCode: Int, _ problem: RFC7807Problem) -> Self
+}
+
+extension Operations.CreateAuditEvent.Output: ProblemOutput {}
+extension Operations.CreateAuditEventsBatch.Output: ProblemOutput {}
+extension Operations.QueryAuditEvents.Output: ProblemOutput {}
