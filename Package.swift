@@ -177,6 +177,7 @@ let package = Package(
                 "OpenAPICodegenRuntime", "OpenAPICodegenHummingbird", "OpenAPICodegenAsyncHTTPClient",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             exclude: ["openapi-codegen.yaml", "server-features.yaml"],
             plugins: ["OpenAPICodegenPlugin"]

@@ -73,7 +73,7 @@ func migrate(_ url: String) async throws {
 
 /// Raw COPY of the rows in one statement; returns rows per second.
 func copy(_ rows: [StoredAuditEvent], into url: String) async throws -> Double {
-    let lines = try rows.map { copyLine(try PostgresAuditRepository.textValues($0)) }
+    let lines = rows.map { copyLine(PostgresAuditRepository.textValues($0)) }
     return try await withPostgres(url) { client in
         let clock = ContinuousClock()
         let elapsed = try await clock.measure {
@@ -201,7 +201,9 @@ func measure(base: String, events eventCount: Int, soakSeconds: Int, http: HTTPC
     print("ingest: \(ingested) of \(eventCount) events stored")
     report("end-to-end ingest (events/s)", String(format: "%.0f", ingestRate), target: "—", met: ingested == eventCount)
     report("raw COPY, same rows (rows/s)", String(format: "%.0f", copyRate), target: "—", met: true)
-    report("ingest / COPY", String(format: "%.0f %%", 100 * ingestRate / copyRate), target: "≥ 60 %", met: ingestRate >= 0.6 * copyRate)
+    // 68 % was the share before datastorage ran on the generated server (notes of 2026-11-30).
+    report("ingest / COPY", String(format: "%.0f %%", 100 * ingestRate / copyRate), target: "≥ 68 % (as before the generated server)",
+           met: ingestRate >= 0.68 * copyRate)
 
     // 2. Query by correlation_id on 1M rows (COPYed in), through the HTTP API.
     try await migrate(base + "/query")

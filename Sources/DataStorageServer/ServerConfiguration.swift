@@ -11,7 +11,8 @@ public struct ServerConfiguration: Sendable {
     public var maxBatch: Int
     /// The server's clock, for timestamp bounds and relative query times.
     public var now: @Sendable () -> Date
-    /// When set, `/api` routes need a bearer token listed in this file (one per line).
+    /// When set, the operations the contract secures (the audit endpoints) need a bearer token
+    /// listed in this file (one per line).
     public var authTokenFile: String?
     /// Where the dead-letter journal lives. Without one, a write the database refuses gets 500.
     public var deadLetterDirectory: String?

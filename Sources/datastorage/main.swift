@@ -31,7 +31,7 @@ struct DataStorageCommand: AsyncParsableCommand {
     @Option(help: "Seconds /readyz answers 503 before shutdown stops accepting requests (env DATASTORAGE_DRAIN_SECONDS).")
     var drainSeconds = Double(ProcessInfo.processInfo.environment["DATASTORAGE_DRAIN_SECONDS"] ?? "") ?? 5
 
-    @Option(help: "A file of accepted bearer tokens, one per line; /api routes then need one (env DATASTORAGE_AUTH_TOKEN_FILE).")
+    @Option(help: "A file of accepted bearer tokens, one per line; the operations the contract secures (the audit endpoints) then need one (env DATASTORAGE_AUTH_TOKEN_FILE).")
     var authTokenFile: String?
 
     func validate() throws {

@@ -228,7 +228,7 @@ struct ServerTests {
         }
     }
 
-    @Test("with a token file, /api needs a listed bearer token; health stays open; rotation needs no restart")
+    @Test("with a token file, the operations the contract secures need a listed bearer token; health and metrics stay open; rotation needs no restart")
     func authentication() async throws {
         let tokens = FileManager.default.temporaryDirectory.appending(path: "tokens-\(UUID().uuidString)")
         try "first\n\nsecond\n".write(to: tokens, atomically: true, encoding: .utf8)
@@ -243,6 +243,8 @@ struct ServerTests {
             let right = Client(serverURL: url, transport: client.core.transport, middlewares: [BearerTokenMiddleware(token: "second")])
             #expect(try await right.createAuditEvent(body: event(1)).statusCode == 201)
             #expect(try await client.checkReadiness().statusCode == 200)
+            #expect(try await client.checkHealth().statusCode == 200)
+            #expect(try await client.getMetrics().statusCode == 200)
             // Rotation: a new file replaces the old tokens.
             try "third\n".write(to: tokens, atomically: true, encoding: .utf8)
             try FileManager.default.setAttributes([.modificationDate: Date().addingTimeInterval(5)], ofItemAtPath: tokens.path)
@@ -269,6 +271,27 @@ struct ServerTests {
             #expect(text.contains(#"datastorage_http_requests_total{status="201"} 1"#))
             #expect(text.contains(#"datastorage_http_requests_total{status="400"} 1"#))
             #expect(text.contains("datastorage_write_duration_seconds_count 1"))
+        }
+    }
+
+    @Test("the routes generated from the contract are the paths kubernaut's clients call, each served")
+    func servedPaths() async throws {
+        // kubernaut's DataStorage audit API (../shared/kubernaut-datastorage-audit.md): a path
+        // renamed in the contract would still build, the server following it; this pins them.
+        let operations = [
+            Operations.CreateAuditEvent.operation, Operations.QueryAuditEvents.operation, Operations.CreateAuditEventsBatch.operation,
+            Operations.CheckHealth.operation, Operations.CheckReadiness.operation, Operations.GetMetrics.operation,
+        ]
+        #expect(operations.map { "\($0.method) \($0.path)" } == [
+            "POST /api/v1/audit/events", "GET /api/v1/audit/events", "POST /api/v1/audit/events/batch",
+            "GET /healthz", "GET /readyz", "GET /metrics",
+        ])
+        try await withServer { _, url in
+            for operation in operations {
+                let response = try await AsyncHTTPClientTransport().send(
+                    HTTPRequest(method: operation.method, path: operation.path), serverURL: url, operationID: "raw")
+                #expect(![404, 405].contains(response.statusCode), "\(operation.method) \(operation.path): \(response.statusCode)")
+            }
         }
     }
 

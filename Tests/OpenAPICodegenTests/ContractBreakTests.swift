@@ -1,11 +1,13 @@
 import Foundation
 import Testing
 
-/// DD-API-001 on this package itself: the audit library is written against the generated
-/// types, so renaming a contract field must break `swift build` at the hand-written uses.
+/// DD-API-001 on this package itself: the audit library and the server are written against
+/// the generated code, so renaming a contract field or parameter must break `swift build` at
+/// the hand-written uses. (A renamed path builds: the server follows the contract; the
+/// served-paths test in DataStorageServerTests pins the paths kubernaut's clients call.)
 @Suite("Contract break", .serialized)
 struct ContractBreakTests {
-    @Test("renaming correlation_id in openapi/datastorage.yaml breaks the Audit build at its uses; restoring it builds again")
+    @Test("renaming a field and query parameters in openapi/datastorage.yaml breaks the Audit and DataStorageServer builds at their uses; restoring it builds again")
     func renamedFieldBreaksTheBuild() throws {
         let copy = try TestPaths.temporaryDirectory().appending(path: "swift-audit")
         defer { try? FileManager.default.removeItem(at: copy.deletingLastPathComponent()) }
@@ -16,21 +18,30 @@ struct ContractBreakTests {
         }
         let spec = copy.appending(path: "openapi/datastorage.yaml")
         let original = try String(contentsOf: spec, encoding: .utf8)
-        #expect(original.contains("correlation_id:"))
-        func build() throws -> ProcessResult {
-            try runProcess("/usr/bin/env", ["swift", "build", "--package-path", copy.path, "--target", "Audit"])
+        #expect(original.contains("correlation_id:") && original.contains("- name: limit\n"))
+        // The client library and the server, each against the generated code; the second build reuses the first's dependencies.
+        func build() throws -> [ProcessResult] {
+            try ["Audit", "DataStorageServer"].map { target in
+                try runProcess("/usr/bin/env", ["swift", "build", "--package-path", copy.path, "--target", target])
+            }
         }
 
-        try original.replacingOccurrences(of: "correlation_id", with: "trace_id").write(to: spec, atomically: true, encoding: .utf8)
+        // correlation_id is a body member and a query parameter; limit a query parameter only.
+        let renamed = original.replacingOccurrences(of: "correlation_id", with: "trace_id")
+            .replacingOccurrences(of: "- name: limit\n", with: "- name: page_size\n")
+        try renamed.write(to: spec, atomically: true, encoding: .utf8)
         let broken = try build()
-        let output = broken.standardOutput + broken.standardError
-        #expect(broken.status != 0, "the build must fail")
-        let errors = output.split(separator: "\n").filter { $0.contains(": error:") }
-        #expect(errors.contains { $0.contains("/Sources/Audit/") && $0.contains("correlationID") }, "\(errors.joined(separator: "\n"))")
+        #expect(broken.allSatisfy { $0.status != 0 }, "both builds must fail")
+        let errors = broken.flatMap { ($0.standardOutput + $0.standardError).split(separator: "\n") }.filter { $0.contains(": error:") }
+        let report = errors.joined(separator: "\n")
+        #expect(errors.contains { $0.contains("/Sources/Audit/") && $0.contains("correlationID") }, "\(report)")
+        #expect(errors.contains { $0.contains("/Sources/DataStorageServer/") && $0.contains("correlationID") }, "\(report)")
+        #expect(errors.contains { $0.contains("/Sources/DataStorageServer/HTTP/AuditQueryParser.swift") && $0.contains("limit") }, "\(report)")
         #expect(!errors.contains { $0.contains("/Generated") || $0.contains("/plugins/") }, "errors point at hand-written code, not generated code")
 
         try original.write(to: spec, atomically: true, encoding: .utf8)
-        let restored = try build()
-        #expect(restored.status == 0, "\(restored.standardOutput)\n\(restored.standardError)")
+        for restored in try build() {
+            #expect(restored.status == 0, "\(restored.standardOutput)\n\(restored.standardError)")
+        }
     }
 }

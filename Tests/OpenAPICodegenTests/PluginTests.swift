@@ -9,10 +9,13 @@ struct PluginTests {
     static let serviceSpec = """
         openapi: 3.0.3
         info: {title: My service, version: '1'}
+        security:
+          - token: []
         paths:
           /things:
             get:
               operationId: listThings
+              security: []
               responses:
                 '200':
                   description: all of them
@@ -28,6 +31,8 @@ struct PluginTests {
               responses:
                 '201': {description: created}
         components:
+          securitySchemes:
+            token: {type: http, scheme: bearer}
           schemas:
             Pet:
               $ref: './shared/pet.yaml'
@@ -51,14 +56,20 @@ struct PluginTests {
 
     struct RecipeMissing: Error { var label: String }
 
-    @Test("the README's recipe builds as written; it regenerates when a referenced file changes, not otherwise; a renamed field breaks the caller's build")
-    func consumerBuild() throws {
+    /// A fresh folder for a consumer package, with a link to this checkout beside it. The recipe
+    /// names the package by its URL, whose identity is `swift-audit`; a link of that name lets
+    /// the local checkout stand in for it whatever its folder is called.
+    static func scratchWithPackageLink() throws -> (scratch: URL, link: URL) {
         let scratch = try TestPaths.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: scratch) }
-        // The recipe names the package by its URL, whose identity is `swift-audit`; a link of
-        // that name lets the local checkout stand in for it whatever its folder is called.
         let link = scratch.appending(path: "swift-audit")
         try FileManager.default.createSymbolicLink(at: link, withDestinationURL: TestPaths.packageRoot)
+        return (scratch, link)
+    }
+
+    @Test("the README's recipe builds as written; it regenerates when a referenced file changes, not otherwise; a renamed field breaks the caller's build")
+    func consumerBuild() throws {
+        let (scratch, link) = try Self.scratchWithPackageLink()
+        defer { try? FileManager.default.removeItem(at: scratch) }
         let root = scratch.appending(path: "MyService")
         let target = root.appending(path: "Sources/MyServiceClient")
         let shared = root.appending(path: "openapi/shared")
@@ -104,5 +115,135 @@ struct PluginTests {
 
         try Self.pet(field: "name").write(to: shared.appending(path: "pet.yaml"), atomically: true, encoding: .utf8)
         #expect(try build().status == 0, "restoring the field builds again")
+    }
+
+    /// The consumer's own program: serves the README's `makeRouter` on loopback, then calls it
+    /// with the client generated from the same contract in another target.
+    static let serverMain = """
+        import Foundation
+        import Hummingbird
+        import MyServiceClient
+
+        struct RequireToken: RouterMiddleware {
+            typealias Context = BasicRequestContext
+            func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+                guard request.headers[.authorization] == "Bearer secret" else { return Response(status: .unauthorized) }
+                return try await next(request, context)
+            }
+        }
+
+        func check(_ condition: Bool, _ what: String) {
+            if !condition { print("consumer server: FAILED: \\(what)"); exit(1) }
+        }
+
+        let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
+        let app = Application(
+            router: try makeRouter(authentication: RequireToken()), configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+            onServerRunning: { portContinuation.yield($0.localAddress?.port ?? 0) })
+        let server = Task { try await app.runService() }
+        let port = await ports.first { _ in true } ?? 0
+        let url = URL(string: "http://127.0.0.1:\\(port)")!
+        let anonymous = Client(serverURL: url, transport: URLSessionTransport())
+        let listed = try await anonymous.listThings()
+        guard case .ok(let pets) = listed else { check(false, "listThings: \\(listed)"); exit(1) }
+        check(pets.map(\\.name) == ["Rex"], "listThings returned \\(pets)")
+        let refused = try await anonymous.createThing(body: Pet(name: "Tom"))
+        guard case .undocumented(401, _) = refused else { check(false, "createThing without a token: \\(refused)"); exit(1) }
+        let authenticated = Client(serverURL: url, transport: URLSessionTransport(), middlewares: [BearerTokenMiddleware(token: "secret")])
+        let created = try await authenticated.createThing(body: Pet(name: "Tom"))
+        guard case .created = created else { check(false, "createThing: \\(created)"); exit(1) }
+        let wrongMethod = try await URLSessionTransport().send(OpenAPICodegenRuntime.HTTPRequest(method: .delete, path: "/things"), serverURL: url, operationID: "raw")
+        check(wrongMethod.statusCode == 405 && wrongMethod.headers["Allow"] == "GET, POST", "DELETE /things: \\(wrongMethod.statusCode)")
+        print("consumer server: ok")
+        server.cancel()
+        """
+
+    /// A `ClientTransport` over Foundation's URLSession, so that the consumer needs no HTTP client package.
+    static let urlSessionTransport = """
+        import Foundation
+        #if canImport(FoundationNetworking)
+        import FoundationNetworking
+        #endif
+        import OpenAPICodegenRuntime
+
+        public struct URLSessionTransport: ClientTransport {
+            public init() {}
+
+            public func send(_ request: HTTPRequest, serverURL: URL, operationID: String) async throws -> HTTPResponse {
+                var urlRequest = URLRequest(url: request.url(relativeTo: serverURL)!)
+                urlRequest.httpMethod = request.method.rawValue
+                for field in request.headers { urlRequest.addValue(field.value, forHTTPHeaderField: field.name) }
+                urlRequest.httpBody = request.body
+                let (data, response) = try await URLSession.shared.data(for: urlRequest)
+                let http = response as! HTTPURLResponse
+                var headers = HTTPHeaders()
+                for (name, value) in http.allHeaderFields { headers.append(name: "\\(name)", value: "\\(value)") }
+                return HTTPResponse(statusCode: http.statusCode, headers: headers, body: data)
+            }
+        }
+        """
+
+    @Test("a server target with generate: [types, server] serves the README's code over Hummingbird; a client generated from the same contract calls it over loopback")
+    func serverConsumer() throws {
+        let (scratch, link) = try Self.scratchWithPackageLink()
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let root = scratch.appending(path: "MyServer")
+        let manifest = """
+            // swift-tools-version: 6.1
+            import PackageDescription
+
+            let package = Package(
+                name: "MyServer",
+                platforms: [.macOS(.v15)],
+                dependencies: [
+                    .package(path: "\(link.path)"),
+                    .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+                ],
+                targets: [
+                    .target(
+                        name: "MyServiceAPI",
+                        dependencies: [.product(name: "OpenAPICodegenRuntime", package: "swift-audit")],
+                        exclude: ["openapi-codegen.yaml"],
+                        plugins: [.plugin(name: "OpenAPICodegenPlugin", package: "swift-audit")]),
+                    .target(
+                        name: "MyServiceClient",
+                        dependencies: [.product(name: "OpenAPICodegenRuntime", package: "swift-audit")],
+                        exclude: ["openapi-codegen.yaml"],
+                        plugins: [.plugin(name: "OpenAPICodegenPlugin", package: "swift-audit")]),
+                    .executableTarget(
+                        name: "MyServer",
+                        dependencies: [
+                            "MyServiceAPI", "MyServiceClient",
+                            .product(name: "OpenAPICodegenHummingbird", package: "swift-audit"),
+                            .product(name: "Hummingbird", package: "hummingbird"),
+                        ]),
+                ],
+                swiftLanguageModes: [.v6]
+            )
+            """
+        let exports = "@_exported import OpenAPICodegenRuntime\n"
+        let files: [String: String] = [
+            "Package.swift": manifest,
+            "openapi/my-service.yaml": Self.serviceSpec,
+            "openapi/shared/pet.yaml": Self.pet(field: "name"),
+            "Sources/MyServiceAPI/openapi-codegen.yaml": "spec: ../../openapi/my-service.yaml\naccessModifier: public\ngenerate: [types, server]\n",
+            "Sources/MyServiceAPI/Exports.swift": exports,
+            "Sources/MyServiceClient/openapi-codegen.yaml": "spec: ../../openapi/my-service.yaml\naccessModifier: public\n",
+            "Sources/MyServiceClient/Exports.swift": exports,
+            "Sources/MyServiceClient/URLSessionTransport.swift": Self.urlSessionTransport,
+            "Sources/MyServer/Things.swift": try Self.readmeBlock(after: "`Sources/MyServer/Things.swift`:"),
+            "Sources/MyServer/main.swift": Self.serverMain,
+        ]
+        for (path, contents) in files {
+            let file = root.appending(path: path)
+            try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try contents.write(to: file, atomically: true, encoding: .utf8)
+        }
+        let build = try runProcess("/usr/bin/env", ["swift", "build", "--package-path", root.path, "--product", "MyServer"])
+        #expect(build.status == 0, "\(build.standardOutput)\n\(build.standardError)")
+        guard build.status == 0 else { return }
+        let run = try runProcess(root.appending(path: ".build/debug/MyServer").path, [])
+        #expect(run.status == 0, "\(run.standardOutput)\n\(run.standardError)")
+        #expect(run.standardOutput.contains("consumer server: ok"))
     }
 }

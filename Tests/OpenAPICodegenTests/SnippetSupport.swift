@@ -39,6 +39,13 @@ struct Snippet {
         renderer.renderSecuritySchemes(into: &writer)
         return writer.text
     }
+
+    /// `APIProtocol`, `registerHandlers`, the `Input`s and `Output.response`, as Server.swift holds them.
+    func server() -> String {
+        var writer = CodeWriter()
+        ServerRenderer(module: module, declarations: DeclarationRenderer(module: module)).render(into: &writer)
+        return writer.text
+    }
 }
 
 /// The diagnostics of a spec the generator refuses.

@@ -138,26 +138,12 @@ struct AuditAPI: APIProtocol {
     /// paths, rather than by the database, which would send the event to the dead-letter
     /// queue and refuse it again at every replay.
     static func reportNULCharacters(in event: AuditEventRequest, into validator: inout Validator) {
-        let strings: [(PathComponent, String?)] = [
-            ("version", event.version), ("event_type", event.eventType), ("event_action", event.eventAction),
-            ("actor_type", event.actorType), ("actor_id", event.actorID), ("actor_ip", event.actorIP),
-            ("resource_type", event.resourceType), ("resource_id", event.resourceID), ("correlation_id", event.correlationID),
-            ("namespace", event.namespace), ("cluster_id", event.clusterID), ("severity", event.severity),
-            ("error_code", event.errorCode), ("error_message", event.errorMessage),
-        ]
-        for (key, value) in strings where value?.contains("\0") == true {
-            validator.report("must not contain NUL characters", at: key)
+        for member in StoredAuditEvent(accepting: event).membersWithNULCharacters {
+            validator.report("must not contain NUL characters", at: .key(member))
         }
-        let envelope = event.eventData
-        validator.nested("event_data") { validator in
-            for (key, value) in [("version", envelope.version), ("service", envelope.service), ("operation", envelope.operation), ("status", envelope.status)]
-            where value.contains("\0") {
-                validator.report("must not contain NUL characters", at: .key(key))
-            }
-            validator.nested("payload") { reportNULCharacters(in: envelope.payload, into: &$0) }
-            if let source = envelope.sourcePayload {
-                validator.nested("source_payload") { reportNULCharacters(in: source, into: &$0) }
-            }
+        // The envelope as the JSON it is stored as, every member of it walked.
+        if let eventData = try? JSONValue(encoding: event.eventData) {
+            validator.nested("event_data") { reportNULCharacters(in: eventData, into: &$0) }
         }
     }
 

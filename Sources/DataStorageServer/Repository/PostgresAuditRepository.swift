@@ -80,36 +80,9 @@ public final class PostgresAuditRepository: AuditRepository, Service {
     }
 
     static let schema = [
-        """
-        CREATE TABLE IF NOT EXISTS audit_events (
-            event_id UUID NOT NULL,
-            event_version VARCHAR(10) NOT NULL,
-            event_timestamp TIMESTAMPTZ NOT NULL,
-            event_date DATE NOT NULL,
-            event_type VARCHAR(100) NOT NULL,
-            event_category VARCHAR(50) NOT NULL,
-            event_action VARCHAR(50) NOT NULL,
-            event_outcome VARCHAR(20) NOT NULL,
-            actor_type VARCHAR(50),
-            actor_id VARCHAR(255),
-            actor_ip INET,
-            resource_type VARCHAR(100),
-            resource_id VARCHAR(255),
-            correlation_id VARCHAR(255) NOT NULL,
-            parent_event_id UUID,
-            parent_event_date DATE,
-            namespace VARCHAR(253),
-            cluster_id VARCHAR(255),
-            event_data JSONB NOT NULL,
-            severity VARCHAR(20),
-            duration_ms INTEGER,
-            error_code VARCHAR(50),
-            error_message TEXT,
-            retention_days INTEGER NOT NULL DEFAULT 2555 CHECK (retention_days BETWEEN 1 AND 2555),
-            is_sensitive BOOLEAN NOT NULL DEFAULT FALSE,
-            PRIMARY KEY (event_id, event_date)
-        ) PARTITION BY RANGE (event_date)
-        """,
+        "CREATE TABLE IF NOT EXISTS audit_events (\n"
+            + AuditColumn.all.map { "    \($0.name) \($0.type)" + ($0.constraints.isEmpty ? "" : " \($0.constraints)") + ",\n" }.joined()
+            + "    PRIMARY KEY (event_id, event_date)\n) PARTITION BY RANGE (event_date)",
         "CREATE TABLE IF NOT EXISTS audit_events_default PARTITION OF audit_events DEFAULT",
         "CREATE INDEX IF NOT EXISTS audit_events_timestamp_idx ON audit_events (event_timestamp DESC, event_id DESC)",
         "CREATE INDEX IF NOT EXISTS audit_events_correlation_idx ON audit_events (correlation_id, event_timestamp DESC)",
@@ -169,13 +142,13 @@ public final class PostgresAuditRepository: AuditRepository, Service {
     /// `unnest` turns the arrays back into rows. A multi-row VALUES list of 25,000 parameters
     /// took Postgres about seven times as long to parse and plan as the rows took to write.
     private func insertRows(_ events: [StoredAuditEvent]) async throws {
-        var columns = Array(repeating: [String?](), count: Self.columns.count)
+        var columns = Array(repeating: [String?](), count: AuditColumn.all.count)
         for event in events {
-            for (index, value) in try Self.textValues(event).enumerated() { columns[index].append(value) }
+            for (index, value) in Self.textValues(event).enumerated() { columns[index].append(value) }
         }
         var bindings = PostgresBindings(capacity: columns.count)
         for column in columns { bindings.append(Self.arrayLiteral(column)) }
-        let arrays = Self.elementTypes.enumerated().map { "$\($0.offset + 1)::\($0.element)[]" }.joined(separator: ", ")
+        let arrays = AuditColumn.all.enumerated().map { "$\($0.offset + 1)::\($0.element.arrayType)[]" }.joined(separator: ", ")
         let sql = "INSERT INTO audit_events (\(Self.columns.joined(separator: ", "))) SELECT * FROM unnest(\(arrays)) ON CONFLICT (event_id, event_date) DO NOTHING"
         // One statement is atomic on its own: all rows or none.
         try await client.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: logger)
@@ -204,50 +177,23 @@ public final class PostgresAuditRepository: AuditRepository, Service {
     }
 
     /// The `audit_events` columns an insert writes, in order (benchmarks COPY the same ones).
-    public static let columns = [
-        "event_id", "event_version", "event_timestamp", "event_date", "event_type", "event_category", "event_action",
-        "event_outcome", "actor_type", "actor_id", "actor_ip", "resource_type", "resource_id", "correlation_id",
-        "parent_event_id", "parent_event_date", "namespace", "cluster_id", "event_data", "severity", "duration_ms",
-        "error_code", "error_message", "retention_days", "is_sensitive",
-    ]
-
-    /// The type of each of ``columns``, for the arrays ``insertRows(_:)`` sends.
-    static let elementTypes = [
-        "uuid", "text", "timestamptz", "date", "text", "text", "text", "text", "text", "text", "inet", "text", "text", "text",
-        "uuid", "date", "text", "text", "jsonb", "text", "integer", "text", "text", "integer", "boolean",
-    ]
+    public static var columns: [String] { AuditColumn.all.map(\.name) }
 
     /// The event's value for each of ``columns``, as PostgreSQL text input (nil for NULL):
     /// what an insert binds, and what a `COPY … FROM STDIN` of the same rows would send.
-    public static func textValues(_ event: StoredAuditEvent) throws -> [String?] {
-        [
-            event.eventID.uuidString, event.version, RFC3339.format(event.eventTimestamp), StoredTime.utcDate(event.eventTimestamp),
-            event.eventType, event.eventCategory.rawValue, event.eventAction, event.eventOutcome.rawValue,
-            event.actorType, event.actorID, event.actorIP, event.resourceType, event.resourceID, event.correlationID,
-            event.parentEventID?.uuidString, event.parentEventDate.map(StoredTime.utcDate), event.namespace, event.clusterID,
-            String(decoding: try StreamingJSONEncoder().encode(event.eventData), as: UTF8.self), event.severity,
-            event.durationMs.map(String.init), event.errorCode, event.errorMessage, event.retentionDays.map(String.init),
-            event.isSensitive.map { $0 ? "true" : "false" },
-        ]
+    public static func textValues(_ event: StoredAuditEvent) -> [String?] {
+        AuditColumn.all.map { $0.value(event) }
     }
 
     /// The API's JSON for a row, built by the database so each row decodes in one step.
     /// NULL columns are left out, but event_data is added after the stripping: it is the
     /// service's own JSON, and its nulls (`"payload": null`) are data.
-    static let selectDocument = """
-        SELECT (jsonb_strip_nulls(jsonb_build_object(
-            'event_id', event_id, 'version', event_version,
-            'event_timestamp', to_char(event_timestamp AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-            'event_date', to_char(event_date, 'YYYY-MM-DD'), 'event_type', event_type, 'event_category', event_category,
-            'event_action', event_action, 'event_outcome', event_outcome, 'actor_type', actor_type, 'actor_id', actor_id,
-            'actor_ip', host(actor_ip), 'resource_type', resource_type, 'resource_id', resource_id,
-            'correlation_id', correlation_id, 'parent_event_id', parent_event_id,
-            'parent_event_date', to_char(parent_event_date, 'YYYY-MM-DD"T"00:00:00Z'), 'namespace', namespace,
-            'cluster_id', cluster_id, 'severity', severity, 'duration_ms', duration_ms,
-            'error_code', error_code, 'error_message', error_message, 'retention_days', retention_days,
-            'is_sensitive', is_sensitive)) || jsonb_build_object('event_data', event_data))::text
-        FROM audit_events
-        """
+    static let selectDocument: String = {
+        let members = AuditColumn.all.filter { $0.name != AuditColumn.serviceJSON }.map { "'\($0.member)', \($0.readBack)" }
+        let serviceJSON = AuditColumn.named(AuditColumn.serviceJSON)
+        return "SELECT (jsonb_strip_nulls(jsonb_build_object(" + members.joined(separator: ", ")
+            + ")) || jsonb_build_object('\(serviceJSON.member)', \(serviceJSON.readBack)))::text FROM audit_events"
+    }()
 
     public func query(_ query: AuditQuery) async throws -> (events: [StoredAuditEvent], total: Int) {
         try await withinTimeout("query") { try await self.select(query) }
@@ -261,11 +207,7 @@ public final class PostgresAuditRepository: AuditRepository, Service {
             bindings.append(value)
             conditions.append("\(column) = $\(bindings.count)")
         }
-        filter("event_type", query.eventType)
-        filter("event_category", query.eventCategory)
-        filter("event_outcome", query.eventOutcome)
-        filter("severity", query.severity)
-        filter("correlation_id", query.correlationID)
+        for (column, value) in AuditColumn.equalityFilters { filter(column.name, value(query)) }
         // Times go as RFC 3339 text, rounded to the microsecond as inserts round them, so that
         // an event compares equal to its own timestamp.
         if let since = query.since {

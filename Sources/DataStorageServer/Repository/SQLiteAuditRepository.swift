@@ -31,19 +31,9 @@ public actor SQLiteAuditRepository: AuditRepository {
         for statement in [
             "PRAGMA journal_mode=WAL",
             "PRAGMA synchronous=NORMAL",
-            """
-            CREATE TABLE IF NOT EXISTS audit_events (
-                event_id TEXT PRIMARY KEY,
-                event_timestamp_us INTEGER NOT NULL,
-                event_type TEXT NOT NULL,
-                event_category TEXT NOT NULL,
-                event_outcome TEXT NOT NULL,
-                severity TEXT,
-                correlation_id TEXT NOT NULL,
-                event_data TEXT NOT NULL,
-                document TEXT NOT NULL
-            )
-            """,
+            "CREATE TABLE IF NOT EXISTS audit_events (event_id TEXT PRIMARY KEY, event_timestamp_us INTEGER NOT NULL, "
+                + AuditColumn.equalityFilters.map { "\($0.column.name) TEXT\($0.column.isNullable ? "" : " NOT NULL"), " }.joined()
+                + "event_data TEXT NOT NULL, document TEXT NOT NULL)",
             "CREATE INDEX IF NOT EXISTS audit_events_timestamp ON audit_events (event_timestamp_us DESC, event_id DESC)",
             "CREATE INDEX IF NOT EXISTS audit_events_correlation ON audit_events (correlation_id, event_timestamp_us DESC)",
             "CREATE INDEX IF NOT EXISTS audit_events_type ON audit_events (event_type, event_timestamp_us)",
@@ -56,21 +46,17 @@ public actor SQLiteAuditRepository: AuditRepository {
     public func insert(_ events: [StoredAuditEvent]) async throws {
         guard !events.isEmpty else { return }
         let encoder = JSONEncoder()
-        // One multi-row INSERT per chunk (SQLite allows 32766 bound values: 9 a row).
+        // The key, the time, the filtered columns, event_data for detail filters, and the whole event.
         var rows: [[SQLiteData]] = []
         rows.reserveCapacity(events.count)
         for event in events {
-            rows.append([
-                .text(event.eventID.uuidString.lowercased()),
-                .integer(Int(StoredTime.microseconds(event.eventTimestamp))),
-                .text(event.eventType),
-                .text(event.eventCategory.rawValue),
-                .text(event.eventOutcome.rawValue),
-                event.severity.map { .text($0) } ?? .null,
-                .text(event.correlationID),
-                .text(String(decoding: try encoder.encode(event.eventData), as: UTF8.self)),
-                .text(String(decoding: try encoder.encode(event), as: UTF8.self)),
-            ])
+            rows.append(
+                [.text(event.eventID.uuidString.lowercased()), .integer(Int(StoredTime.microseconds(event.eventTimestamp)))]
+                    + AuditColumn.equalityFilters.map { filter in filter.column.value(event).map { .text($0) } ?? .null }
+                    + [
+                        .text(String(decoding: try encoder.encode(event.eventData), as: UTF8.self)),
+                        .text(String(decoding: try encoder.encode(event), as: UTF8.self)),
+                    ])
         }
         while inTransaction {
             await withCheckedContinuation { waitingForTransaction.append($0) }
@@ -82,14 +68,13 @@ public actor SQLiteAuditRepository: AuditRepository {
         }
         _ = try await connection.query("BEGIN IMMEDIATE", [])
         do {
+            // One multi-row INSERT per chunk (SQLite allows 32766 bound values, about ten a row).
+            let row = "(" + Array(repeating: "?", count: Self.insertedColumns.count).joined(separator: ", ") + ")"
             for chunk in stride(from: 0, to: rows.count, by: 1000).map({ rows[$0..<min($0 + 1000, rows.count)] }) {
-                let placeholders = Array(repeating: "(?, ?, ?, ?, ?, ?, ?, ?, ?)", count: chunk.count).joined(separator: ", ")
+                let placeholders = Array(repeating: row, count: chunk.count).joined(separator: ", ")
                 _ = try await connection.query(
-                    """
-                    INSERT INTO audit_events (event_id, event_timestamp_us, event_type, event_category, event_outcome,
-                        severity, correlation_id, event_data, document)
-                    VALUES \(placeholders) ON CONFLICT (event_id) DO NOTHING
-                    """, chunk.flatMap { $0 })
+                    "INSERT INTO audit_events (\(Self.insertedColumns.joined(separator: ", "))) VALUES \(placeholders) ON CONFLICT (event_id) DO NOTHING",
+                    chunk.flatMap { $0 })
             }
             _ = try await connection.query("COMMIT", [])
         } catch {
@@ -97,6 +82,9 @@ public actor SQLiteAuditRepository: AuditRepository {
             throw error
         }
     }
+
+    /// The columns an insert writes, in the order of each row's values.
+    private static let insertedColumns = ["event_id", "event_timestamp_us"] + AuditColumn.equalityFilters.map(\.column.name) + ["event_data", "document"]
 
     public func query(_ query: AuditQuery) async throws -> (events: [StoredAuditEvent], total: Int) {
         var conditions: [String] = []
@@ -106,11 +94,7 @@ public actor SQLiteAuditRepository: AuditRepository {
             conditions.append("\(column) = ?")
             binds.append(.text(value))
         }
-        filter("event_type", query.eventType)
-        filter("event_category", query.eventCategory)
-        filter("event_outcome", query.eventOutcome)
-        filter("severity", query.severity)
-        filter("correlation_id", query.correlationID)
+        for (column, value) in AuditColumn.equalityFilters { filter(column.name, value(query)) }
         if let since = query.since {
             conditions.append("event_timestamp_us >= ?")
             binds.append(.integer(Int(StoredTime.microseconds(since))))
