@@ -122,6 +122,14 @@ struct RepositoryTests {
         #expect(AuditColumn.equalityFilters.count == 5, "each filter names a real column")
     }
 
+    @Test("the NUL check walks every member of the contract's envelope")
+    func envelopeMembersMatchContract() throws {
+        let envelope = everyMemberSet().eventData
+        let members = AuditAPI.envelopeMembers(envelope)
+        let contract = Set(try #require(try JSONValue(encoding: envelope).objectValue).keys)
+        #expect(Set(members.strings.map(\.0) + members.json.map(\.0)) == contract)
+    }
+
     @Test("re-inserting stored events changes nothing", arguments: Backend.allCases)
     func idempotent(backend: Backend) async throws {
         try await withRepository(backend) { repository in

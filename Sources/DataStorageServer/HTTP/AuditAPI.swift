@@ -104,7 +104,8 @@ struct AuditAPI: APIProtocol {
             }
         }
         let now = configuration.now()
-        for (index, event) in events.enumerated() {
+        let stored = events.map(StoredAuditEvent.init(accepting:))
+        for (index, event) in stored.enumerated() {
             var validator = Validator()
             Self.checkServerRules(event, now: now, into: &validator)
             violationsByEvent[index, default: []] += validator.violations
@@ -114,13 +115,13 @@ struct AuditAPI: APIProtocol {
             let fields = Dictionary(violations.map { ($0.jsonPath, $0.message) }, uniquingKeysWith: { first, _ in first })
             throw Problem.validation(prefix + violations.map(\.description).joined(separator: "; "), fieldErrors: fields)
         }
-        return events.map(StoredAuditEvent.init(accepting:))
+        return stored
     }
 
     /// The time window, and values the database would refuse: refused here with a 400 naming
     /// them, instead of failing the insert (kubernaut sends such events to its dead-letter
     /// queue forever).
-    static func checkServerRules(_ event: AuditEventRequest, now: Date, into validator: inout Validator) {
+    static func checkServerRules(_ event: StoredAuditEvent, now: Date, into validator: inout Validator) {
         if event.eventTimestamp > now.addingTimeInterval(60 * 60) {
             validator.report("must not be more than 60 minutes in the future", at: "event_timestamp")
         }
@@ -137,19 +138,34 @@ struct AuditAPI: APIProtocol {
     /// PostgreSQL text and jsonb cannot hold NUL characters. They are refused here, with their
     /// paths, rather than by the database, which would send the event to the dead-letter
     /// queue and refuse it again at every replay.
-    static func reportNULCharacters(in event: AuditEventRequest, into validator: inout Validator) {
-        for member in StoredAuditEvent(accepting: event).membersWithNULCharacters {
+    static func reportNULCharacters(in event: StoredAuditEvent, into validator: inout Validator) {
+        for member in event.membersWithNULCharacters {
             validator.report("must not contain NUL characters", at: .key(member))
         }
-        // The envelope as the JSON it is stored as, every member of it walked.
-        if let eventData = try? JSONValue(encoding: event.eventData) {
-            validator.nested("event_data") { reportNULCharacters(in: eventData, into: &$0) }
+        let envelope = Self.envelopeMembers(event.eventData)
+        validator.nested("event_data") { validator in
+            for (member, text) in envelope.strings where text.utf8.contains(0) {
+                validator.report("must not contain NUL characters", at: .key(member))
+            }
+            for case (let member, let value?) in envelope.json {
+                validator.nested(.key(member)) { reportNULCharacters(in: value, into: &$0) }
+            }
         }
+    }
+
+    /// The envelope's members by their contract names: its strings and its JSON values. Walked
+    /// directly, since encoding every envelope to look for NULs cost a tenth of the ingest
+    /// rate; a test checks this list against the contract's members.
+    static func envelopeMembers(_ envelope: CommonEnvelope) -> (strings: [(String, String)], json: [(String, JSONValue?)]) {
+        (
+            [("version", envelope.version), ("service", envelope.service), ("operation", envelope.operation), ("status", envelope.status)],
+            [("payload", envelope.payload), ("source_payload", envelope.sourcePayload)]
+        )
     }
 
     private static func reportNULCharacters(in value: JSONValue, into validator: inout Validator) {
         switch value {
-        case .string(let text) where text.contains("\0"):
+        case .string(let text) where text.utf8.contains(0):
             validator.report("must not contain NUL characters", at: nil)
         case .array(let items):
             for (index, item) in items.enumerated() {
@@ -157,7 +173,7 @@ struct AuditAPI: APIProtocol {
             }
         case .object(let members):
             for (key, member) in members {
-                if key.contains("\0") { validator.report("member names must not contain NUL characters", at: nil) }
+                if key.utf8.contains(0) { validator.report("member names must not contain NUL characters", at: nil) }
                 validator.nested(.key(key)) { reportNULCharacters(in: member, into: &$0) }
             }
         default:

@@ -14,7 +14,7 @@ struct AuditQueryParser {
             ("event_type", input.eventType), ("event_category", input.eventCategory), ("severity", input.severity),
             ("correlation_id", input.correlationID), ("detail_value", input.detailValue),
         ]
-        if let (name, _) = texts.first(where: { $0.1?.contains("\0") == true }) {
+        if let (name, _) = texts.first(where: { $0.1?.utf8.contains(0) == true }) {
             throw Problem.badRequest("invalid-parameter", "\(name) must not contain NUL characters")
         }
         var query = AuditQuery()

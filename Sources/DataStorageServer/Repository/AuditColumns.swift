@@ -78,6 +78,10 @@ struct AuditColumn: Sendable {
         AuditColumn("is_sensitive", "BOOLEAN", array: "boolean", "NOT NULL DEFAULT FALSE") { $0.isSensitive.map { $0 ? "true" : "false" } },
     ]
 
+    /// The columns of text the event's strings go into as they are (no dates, numbers or JSON):
+    /// the ones a NUL character can reach.
+    static let textColumns = all.filter { $0.arrayType == "text" && $0.name != serviceJSON }
+
     /// `event_data` is the service's own JSON: its nulls are data, never stripped.
     static let serviceJSON = "event_data"
 
@@ -101,6 +105,6 @@ extension StoredAuditEvent {
     /// The members PostgreSQL text cannot hold because they contain NUL characters, by their
     /// contract names; event_data, which is JSON, is checked member by member elsewhere.
     var membersWithNULCharacters: [String] {
-        AuditColumn.all.filter { $0.name != AuditColumn.serviceJSON && $0.value(self)?.contains("\0") == true }.map(\.member)
+        AuditColumn.textColumns.filter { $0.value(self)?.utf8.contains(0) == true }.map(\.member)
     }
 }
