@@ -14,30 +14,30 @@ struct BadInputTests {
         ("wrong-types.yaml", "wrong-types.yaml:9:19: error: 'properties' must be a mapping, found a scalar"),
         ("empty.yaml", "empty.yaml:1:1: error: the file is empty"),
     ])
-    func badSpec(file: String, expected: String) throws {
+    func badSpec(file: String, expected: String) async throws {
         let path = TestPaths.fixtures.appending(path: "bad/\(file)").path
         for command in ["lint", "generate"] {
             var arguments = [command, path]
             if command == "generate" { arguments += ["--output", try TestPaths.temporaryDirectory().path] }
-            let result = try runProcess(TestPaths.codegenExecutable.path, arguments)
+            let result = try await runProcess(TestPaths.codegenExecutable.path, arguments)
             #expect(result.status == 1, "\(command) \(file) exited \(result.status)")
             #expect(result.standardError.contains(expected), "\(command) \(file):\n\(result.standardError)")
         }
     }
 
     @Test("a missing file is reported, not a crash")
-    func missingFile() throws {
-        let result = try runProcess(TestPaths.codegenExecutable.path, ["lint", "/nonexistent/spec.yaml"])
+    func missingFile() async throws {
+        let result = try await runProcess(TestPaths.codegenExecutable.path, ["lint", "/nonexistent/spec.yaml"])
         #expect(result.status == 1)
         #expect(result.standardError.contains("/nonexistent/spec.yaml:1:1: error: cannot read file: no such file"))
     }
 
     @Test("a bad configuration key is an error with its location")
-    func badConfiguration() throws {
+    func badConfiguration() async throws {
         let directory = try TestPaths.temporaryDirectory()
         let config = directory.appending(path: "openapi-codegen.yaml")
         try "spec: x.yaml\naccesModifier: public\n".write(to: config, atomically: true, encoding: .utf8)
-        let result = try runProcess(TestPaths.codegenExecutable.path, ["lint", TestPaths.contract.path, "--config", config.path])
+        let result = try await runProcess(TestPaths.codegenExecutable.path, ["lint", TestPaths.contract.path, "--config", config.path])
         #expect(result.status == 1)
         #expect(result.standardError.contains("openapi-codegen.yaml:2:1: error: unknown configuration key 'accesModifier'"))
     }

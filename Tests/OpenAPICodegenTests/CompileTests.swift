@@ -26,16 +26,16 @@ struct CompileTests {
     }
 
     @Test("the type-check harness reports errors (negative control)", .tags(.compile))
-    func harnessFails() throws {
-        let result = try typeCheck([GeneratedFile(name: "Broken.swift", contents: "import OpenAPICodegenRuntime\nlet x: JSONValue = Undefined()\n")])
+    func harnessFails() async throws {
+        let result = try await typeCheck([GeneratedFile(name: "Broken.swift", contents: "import OpenAPICodegenRuntime\nlet x: JSONValue = Undefined()\n")])
         #expect(result.status != 0)
         #expect(result.standardError.contains("cannot find 'Undefined' in scope"))
     }
 
     @Test("generate and type-check", .tags(.compile), arguments: specs)
-    func compiles(spec: URL) throws {
+    func compiles(spec: URL) async throws {
         let output = try GeneratorPipeline().run(specPath: spec.path)
-        let result = try typeCheck(output.files)
+        let result = try await typeCheck(output.files)
         #expect(result.status == 0, "\(spec.lastPathComponent):\n\(result.standardError)")
         #expect(!result.standardError.contains("error:"))
     }
@@ -48,24 +48,24 @@ extension Tag {
 /// The document scripts/make-large-spec writes: the shapes of large public APIs, at any size.
 @Suite("A large 3.1 document")
 struct LargeSpecTests {
-    static func make(resources: Int) throws -> URL {
+    static func make(resources: Int) async throws -> URL {
         let spec = try TestPaths.temporaryDirectory().appending(path: "large.yaml")
-        let result = try runProcess("/usr/bin/env", ["python3", TestPaths.packageRoot.appending(path: "scripts/make-large-spec").path, spec.path, String(resources)])
+        let result = try await runProcess("/usr/bin/env", ["python3", TestPaths.packageRoot.appending(path: "scripts/make-large-spec").path, spec.path, String(resources)])
         #expect(result.status == 0, "\(result.standardError)")
         return spec
     }
 
     @Test("its shapes generate without a diagnostic and compile", .tags(.compile))
-    func compiles() throws {
-        let output = try GeneratorPipeline().run(specPath: Self.make(resources: 3).path)
+    func compiles() async throws {
+        let output = try GeneratorPipeline().run(specPath: await Self.make(resources: 3).path)
         #expect(output.diagnostics.isEmpty, "\(output.diagnostics)")
-        let result = try typeCheck(output.files)
+        let result = try await typeCheck(output.files)
         #expect(result.status == 0, "\(result.standardError)")
     }
 
     @Test("3 MB of it generates, every resource's operations and schemas present")
-    func threeMegabytes() throws {
-        let spec = try Self.make(resources: 500)
+    func threeMegabytes() async throws {
+        let spec = try await Self.make(resources: 500)
         let size = try #require(try FileManager.default.attributesOfItem(atPath: spec.path)[.size] as? Int)
         #expect(size > 2_900_000)
         let loaded = try DocumentLoader().load(path: spec.path)

@@ -8,7 +8,7 @@ import Testing
 @Suite("Contract break", .serialized)
 struct ContractBreakTests {
     @Test("renaming a field and query parameters in openapi/datastorage.yaml breaks the Audit and DataStorageServer builds at their uses; restoring it builds again")
-    func renamedFieldBreaksTheBuild() throws {
+    func renamedFieldBreaksTheBuild() async throws {
         let copy = try TestPaths.temporaryDirectory().appending(path: "swift-audit")
         defer { try? FileManager.default.removeItem(at: copy.deletingLastPathComponent()) }
         try FileManager.default.createDirectory(at: copy, withIntermediateDirectories: true)
@@ -20,17 +20,19 @@ struct ContractBreakTests {
         let original = try String(contentsOf: spec, encoding: .utf8)
         #expect(original.contains("correlation_id:") && original.contains("- name: limit\n"))
         // The client library and the server, each against the generated code; the second build reuses the first's dependencies.
-        func build() throws -> [ProcessResult] {
-            try ["Audit", "DataStorageServer"].map { target in
-                try runProcess("/usr/bin/env", ["swift", "build", "--package-path", copy.path, "--target", target])
+        func build() async throws -> [ProcessResult] {
+            var results: [ProcessResult] = []
+            for target in ["Audit", "DataStorageServer"] {
+                results.append(try await runProcess("/usr/bin/env", ["swift", "build", "--package-path", copy.path, "--target", target]))
             }
+            return results
         }
 
         // correlation_id is a body member and a query parameter; limit a query parameter only.
         let renamed = original.replacingOccurrences(of: "correlation_id", with: "trace_id")
             .replacingOccurrences(of: "- name: limit\n", with: "- name: page_size\n")
         try renamed.write(to: spec, atomically: true, encoding: .utf8)
-        let broken = try build()
+        let broken = try await build()
         #expect(broken.allSatisfy { $0.status != 0 }, "both builds must fail")
         let errors = broken.flatMap { ($0.standardOutput + $0.standardError).split(separator: "\n") }.filter { $0.contains(": error:") }
         let report = errors.joined(separator: "\n")
@@ -40,7 +42,7 @@ struct ContractBreakTests {
         #expect(!errors.contains { $0.contains("/Generated") || $0.contains("/plugins/") }, "errors point at hand-written code, not generated code")
 
         try original.write(to: spec, atomically: true, encoding: .utf8)
-        for restored in try build() {
+        for restored in try await build() {
             #expect(restored.status == 0, "\(restored.standardOutput)\n\(restored.standardError)")
         }
     }

@@ -67,7 +67,7 @@ struct PluginTests {
     }
 
     @Test("the README's recipe builds as written; it regenerates when a referenced file changes, not otherwise; a renamed field breaks the caller's build")
-    func consumerBuild() throws {
+    func consumerBuild() async throws {
         let (scratch, link) = try Self.scratchWithPackageLink()
         defer { try? FileManager.default.removeItem(at: scratch) }
         let root = scratch.appending(path: "MyService")
@@ -88,33 +88,33 @@ struct PluginTests {
         try Self.serviceSpec.write(to: root.appending(path: "openapi/my-service.yaml"), atomically: true, encoding: .utf8)
         try Self.pet(field: "name").write(to: shared.appending(path: "pet.yaml"), atomically: true, encoding: .utf8)
 
-        func build() throws -> ProcessResult {
-            try runProcess("/usr/bin/env", ["swift", "build", "--package-path", root.path, "--target", "MyServiceClient"])
+        func build() async throws -> ProcessResult {
+            try await runProcess("/usr/bin/env", ["swift", "build", "--package-path", root.path, "--target", "MyServiceClient"])
         }
-        let first = try build()
+        let first = try await build()
         #expect(first.status == 0, "\(first.standardOutput)\n\(first.standardError)")
         #expect(first.standardOutput.contains("Generating Swift from my-service.yaml for MyServiceClient"))
 
         // A file of the application's own that uses generated types.
         try "public func label(_ pet: Pet) -> String { pet.name }\n".write(to: target.appending(path: "Use.swift"), atomically: true, encoding: .utf8)
-        let withUse = try build()
+        let withUse = try await build()
         #expect(withUse.status == 0, "\(withUse.standardOutput)\n\(withUse.standardError)")
         // SwiftPM relinks a plugin's tool on the first rebuild, which can rerun the command once;
         // the generator then rewrites no file. A further build must regenerate nothing.
-        let unchanged = try build()
+        let unchanged = try await build()
         #expect(unchanged.status == 0)
         #expect(!unchanged.standardOutput.contains("Generating"), "no input changed, so nothing is regenerated")
         #expect(!unchanged.standardOutput.contains("Compiling MyServiceClient"))
 
         try Self.pet(field: "title").write(to: shared.appending(path: "pet.yaml"), atomically: true, encoding: .utf8)
-        let renamed = try build()
+        let renamed = try await build()
         #expect(renamed.status != 0)
         #expect(renamed.standardOutput.contains("Generating Swift from my-service.yaml"), "a referenced file is an input")
         #expect((renamed.standardOutput + renamed.standardError).contains("Use.swift:1:"), "the error points into the caller's own source")
         #expect((renamed.standardOutput + renamed.standardError).contains("has no member 'name'"))
 
         try Self.pet(field: "name").write(to: shared.appending(path: "pet.yaml"), atomically: true, encoding: .utf8)
-        #expect(try build().status == 0, "restoring the field builds again")
+        #expect(try await build().status == 0, "restoring the field builds again")
     }
 
     /// The consumer's own program: serves the README's `makeRouter` on loopback, then calls it
@@ -184,7 +184,7 @@ struct PluginTests {
         """
 
     @Test("a server target with generate: [types, server] serves the README's code over Hummingbird; a client generated from the same contract calls it over loopback")
-    func serverConsumer() throws {
+    func serverConsumer() async throws {
         let (scratch, link) = try Self.scratchWithPackageLink()
         defer { try? FileManager.default.removeItem(at: scratch) }
         let root = scratch.appending(path: "MyServer")
@@ -239,10 +239,10 @@ struct PluginTests {
             try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
             try contents.write(to: file, atomically: true, encoding: .utf8)
         }
-        let build = try runProcess("/usr/bin/env", ["swift", "build", "--package-path", root.path, "--product", "MyServer"])
+        let build = try await runProcess("/usr/bin/env", ["swift", "build", "--package-path", root.path, "--product", "MyServer"])
         #expect(build.status == 0, "\(build.standardOutput)\n\(build.standardError)")
         guard build.status == 0 else { return }
-        let run = try runProcess(root.appending(path: ".build/debug/MyServer").path, [])
+        let run = try await runProcess(root.appending(path: ".build/debug/MyServer").path, [])
         #expect(run.status == 0, "\(run.standardOutput)\n\(run.standardError)")
         #expect(run.standardOutput.contains("consumer server: ok"))
     }

@@ -63,17 +63,17 @@ struct DriftTests {
     }
 
     @Test("openapi-codegen check exits 1 with a summary on drift, 0 when identical")
-    func checkCommand() throws {
+    func checkCommand() async throws {
         let directory = try TestPaths.temporaryDirectory()
         let codegen = TestPaths.codegenExecutable.path
-        let generate = try runProcess(codegen, ["generate", TestPaths.contract.path, "--output", directory.path])
+        let generate = try await runProcess(codegen, ["generate", TestPaths.contract.path, "--output", directory.path])
         #expect(generate.status == 0, "\(generate.standardError)")
-        let clean = try runProcess(codegen, ["check", TestPaths.contract.path, "--against", directory.path])
+        let clean = try await runProcess(codegen, ["check", TestPaths.contract.path, "--against", directory.path])
         #expect(clean.status == 0)
         let client = directory.appending(path: "Client.swift")
         try (try String(contentsOf: client, encoding: .utf8) + "// edited by hand\n").write(to: client, atomically: true, encoding: .utf8)
         try FileManager.default.removeItem(at: directory.appending(path: "Schemas2.swift"))
-        let drifted = try runProcess(codegen, ["check", TestPaths.contract.path, "--against", directory.path])
+        let drifted = try await runProcess(codegen, ["check", TestPaths.contract.path, "--against", directory.path])
         #expect(drifted.status == 1)
         #expect(drifted.standardOutput.contains("Client.swift: differs from line"))
         #expect(drifted.standardOutput.contains("Schemas2.swift: missing"))

@@ -47,7 +47,10 @@ struct ProcessResult {
     var standardError: String
 }
 
-func runProcess(_ executable: String, _ arguments: [String], currentDirectory: URL? = nil) throws -> ProcessResult {
+/// Runs a process to its end without holding a thread: tests that wait minutes for a build
+/// would otherwise take the cooperative pool's threads (two on two cores) from every other
+/// test running beside them.
+func runProcess(_ executable: String, _ arguments: [String], currentDirectory: URL? = nil) async throws -> ProcessResult {
     // Output goes to files rather than pipes, so a chatty process can never block on a full pipe.
     let directory = try TestPaths.temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: directory) }
@@ -61,8 +64,10 @@ func runProcess(_ executable: String, _ arguments: [String], currentDirectory: U
     if let currentDirectory { process.currentDirectoryURL = currentDirectory }
     process.standardOutput = try FileHandle(forWritingTo: outputURL)
     process.standardError = try FileHandle(forWritingTo: errorURL)
+    let (exits, exitContinuation) = AsyncStream.makeStream(of: Void.self)
+    process.terminationHandler = { _ in exitContinuation.finish() }
     try process.run()
-    process.waitUntilExit()
+    for await _ in exits {}
     return ProcessResult(
         status: process.terminationStatus,
         standardOutput: (try? String(contentsOf: outputURL, encoding: .utf8)) ?? "",
@@ -76,10 +81,10 @@ func generate(_ spec: URL, options: TranslationOptions = TranslationOptions()) t
 }
 
 /// Type-checks generated files against the built OpenAPICodegenRuntime module.
-func typeCheck(_ files: [GeneratedFile]) throws -> ProcessResult {
+func typeCheck(_ files: [GeneratedFile]) async throws -> ProcessResult {
     let directory = try TestPaths.temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: directory) }
     try OutputDirectory.write(files, to: directory.path)
     let paths = files.map { directory.appending(path: $0.name).path }
-    return try runProcess("/usr/bin/env", ["swiftc", "-typecheck", "-I", TestPaths.modulesDirectory.path] + paths)
+    return try await runProcess("/usr/bin/env", ["swiftc", "-typecheck", "-I", TestPaths.modulesDirectory.path] + paths)
 }
