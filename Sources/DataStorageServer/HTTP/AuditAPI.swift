@@ -111,9 +111,7 @@ struct AuditAPI: APIProtocol {
             violationsByEvent[index, default: []] += validator.violations
             guard let violations = violationsByEvent[index], !violations.isEmpty else { continue }
             metrics.validationFailures.increment()
-            let prefix = isBatch ? "event at index \(index): " : ""
-            let fields = Dictionary(violations.map { ($0.jsonPath, $0.message) }, uniquingKeysWith: { first, _ in first })
-            throw Problem.validation(prefix + violations.map(\.description).joined(separator: "; "), fieldErrors: fields)
+            throw Problem.validation(violations, prefix: isBatch ? "event at index \(index): " : "")
         }
         return stored
     }

@@ -17,6 +17,12 @@ struct Problem: Error {
         Problem(status: .badRequest, type: "validation-error", title: "Validation Error", detail: detail, fieldErrors: fieldErrors)
     }
 
+    /// A validation problem listing every violation, each in `field_errors` by its JSON path.
+    static func validation(_ violations: [Violation], prefix: String = "") -> Problem {
+        let fields = Dictionary(violations.map { ($0.jsonPath, $0.message) }, uniquingKeysWith: { first, _ in first })
+        return .validation(prefix + violations.map(\.description).joined(separator: "; "), fieldErrors: fields)
+    }
+
     static func badRequest(_ type: String, _ detail: String) -> Problem {
         Problem(status: .badRequest, type: type, title: "Bad Request", detail: detail)
     }
@@ -82,7 +88,7 @@ struct ProblemResponder: Sendable {
                 return problem
             } catch {}
             api.metrics.validationFailures.increment()
-            return .validation("\(error)", fieldErrors: Dictionary(violations.map { ($0.jsonPath, $0.message) }, uniquingKeysWith: { first, _ in first }))
+            return .validation(violations)
         case .missingBody, .bodyUnreadable:
             return .badRequest("bad-request", "\(error)")
         case .missingParameter, .invalidParameter, .parameterViolations:

@@ -277,7 +277,7 @@ struct ServerRenderer {
             let contentType = SwiftLiteral.string(response.contentType ?? "application/octet-stream")
             switch response.body?.decoding {
             case .json?:
-                let value = declarations.isDateTime(response.body!.type) ? "DateTimeCoded(body)" : "body"
+                let value = response.body.map { declarations.isDateTime($0.type) } == true ? "DateTimeCoded(body)" : "body"
                 body.line("return try core.jsonResponse(\(status), \(value), contentType: \(contentType)\(headers))")
             case .text?:
                 body.line("return core.textResponse(\(status), body, contentType: \(contentType)\(headers))")
