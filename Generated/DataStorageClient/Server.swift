@@ -60,45 +60,33 @@ extension APIProtocol {
     ///   - errorResponder: Answers requests that break the spec, handlers that throw and outputs that cannot be sent.
     public func registerHandlers(on transport: any ServerTransport, middlewares: [any ServerMiddleware] = [], errorResponder: @escaping ServerErrorResponder = ServerError.plainTextResponse) throws {
         let core = ServerCore(middlewares: middlewares, errorResponder: errorResponder)
-        try transport.register(Operations.CreateAuditEvent.operation) {
-            request in
-            await core.respond(to: request, for: Operations.CreateAuditEvent.operation) {
-                request in
+        try transport.register(Operations.CreateAuditEvent.operation) { request in
+            await core.respond(to: request, for: Operations.CreateAuditEvent.operation) { request in
                 try await self.createAuditEvent(Operations.CreateAuditEvent.Input(request, core: core)).response(core: core)
             }
         }
-        try transport.register(Operations.QueryAuditEvents.operation) {
-            request in
-            await core.respond(to: request, for: Operations.QueryAuditEvents.operation) {
-                request in
+        try transport.register(Operations.QueryAuditEvents.operation) { request in
+            await core.respond(to: request, for: Operations.QueryAuditEvents.operation) { request in
                 try await self.queryAuditEvents(Operations.QueryAuditEvents.Input(request, core: core)).response(core: core)
             }
         }
-        try transport.register(Operations.CreateAuditEventsBatch.operation) {
-            request in
-            await core.respond(to: request, for: Operations.CreateAuditEventsBatch.operation) {
-                request in
+        try transport.register(Operations.CreateAuditEventsBatch.operation) { request in
+            await core.respond(to: request, for: Operations.CreateAuditEventsBatch.operation) { request in
                 try await self.createAuditEventsBatch(Operations.CreateAuditEventsBatch.Input(request, core: core)).response(core: core)
             }
         }
-        try transport.register(Operations.CheckHealth.operation) {
-            request in
-            await core.respond(to: request, for: Operations.CheckHealth.operation) {
-                request in
+        try transport.register(Operations.CheckHealth.operation) { request in
+            await core.respond(to: request, for: Operations.CheckHealth.operation) { request in
                 try await self.checkHealth(Operations.CheckHealth.Input(request, core: core)).response(core: core)
             }
         }
-        try transport.register(Operations.CheckReadiness.operation) {
-            request in
-            await core.respond(to: request, for: Operations.CheckReadiness.operation) {
-                request in
+        try transport.register(Operations.CheckReadiness.operation) { request in
+            await core.respond(to: request, for: Operations.CheckReadiness.operation) { request in
                 try await self.checkReadiness(Operations.CheckReadiness.Input(request, core: core)).response(core: core)
             }
         }
-        try transport.register(Operations.GetMetrics.operation) {
-            request in
-            await core.respond(to: request, for: Operations.GetMetrics.operation) {
-                request in
+        try transport.register(Operations.GetMetrics.operation) { request in
+            await core.respond(to: request, for: Operations.GetMetrics.operation) { request in
                 try await self.getMetrics(Operations.GetMetrics.Input(request, core: core)).response(core: core)
             }
         }

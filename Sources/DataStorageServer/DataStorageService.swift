@@ -70,14 +70,16 @@ public struct DataStorageService: Service {
     private func makeApplication(state: ServerState) throws -> some ApplicationProtocol {
         let router = Router()
         router.add(middleware: RequestCounting(metrics: metrics))
-        // Operations the contract secures go on a group that checks the token; the rest
-        // (health, readiness, metrics) stay open for probes and scrapers.
+        // Operations the contract secures go on a group that checks the token and takes
+        // bodies up to the configured size; the rest (health, readiness, metrics: none takes
+        // a body) stay open for probes and scrapers.
         var authenticated = router.group()
         if let path = configuration.authTokenFile {
             authenticated = authenticated.add(middleware: BearerTokenAuthentication(tokens: try TokenFile(path: path)))
         }
+        authenticated = authenticated.add(middleware: RequestBodyLimit(maximumSize: configuration.maxBodyBytes))
         let open = router.group()
-        let transport = HummingbirdServerTransport(router, maximumBodySize: configuration.maxBodyBytes) { [authenticated] operation in
+        let transport = HummingbirdServerTransport(router) { [authenticated] operation in
             operation.requiresAuthentication ? authenticated : open
         }
         let api = AuditAPI(

@@ -9,7 +9,9 @@ import Synchronization
 ///
 /// ```swift
 /// let router = Router()
-/// let api = router.group().add(middleware: authentication)
+/// let api = router.group()
+///     .add(middleware: authentication)
+///     .add(middleware: RequestBodyLimit(maximumSize: 8 << 20))
 /// let transport = HummingbirdServerTransport(router) { operation in
 ///     operation.requiresAuthentication ? api : router.group()
 /// }
@@ -17,17 +19,18 @@ import Synchronization
 /// ```
 ///
 /// Each operation becomes one route, on the route group the application picks for it, so
-/// that middleware (authentication, metrics) attaches to groups as Hummingbird intends.
-/// Path templates become Hummingbird paths; parameters are read from the request's own
-/// path by the generated code. Bodies stream in and out: a request body is read only as the
-/// handler reads it, refused past ``maximumBodySize``, and a streamed response
+/// that middleware (authentication, metrics, ``RequestBodyLimit``) attaches to groups as
+/// Hummingbird intends. Path templates become Hummingbird paths; parameters are read from
+/// the request's own path by the generated code. Bodies stream in and out: a request body
+/// is read only as the handler reads it, refused past its limit, and a streamed response
 /// (`text/event-stream`, JSON Lines) is written as it is produced.
 public struct HummingbirdServerTransport<Context: RequestContext>: ServerTransport {
     private let router: any RouterMethods<Context>
     private let routeGroup: (ServerOperation) -> any RouterMethods<Context>
-    /// The most bytes read from one request body; more is answered 413 through the
-    /// generated server's error hook.
-    public let maximumBodySize: Int
+    /// The most bytes read from one request body on a route whose group sets no
+    /// ``RequestBodyLimit``; more is answered 413 through the generated server's error hook.
+    /// Nil takes the request context's `maxUploadSize`, Hummingbird's own limit.
+    public let maximumBodySize: Int?
     private let allowedMethods = AllowedMethods()
 
     /// A transport registering operations on `router`, each on the group `routeGroup` picks
@@ -35,7 +38,7 @@ public struct HummingbirdServerTransport<Context: RequestContext>: ServerTranspo
     /// must not add a path prefix. A middleware added to `router` here answers 405.
     public init(
         _ router: some RouterMethods<Context>,
-        maximumBodySize: Int = 2 * 1024 * 1024,
+        maximumBodySize: Int? = nil,
         routeGroup: ((ServerOperation) -> any RouterMethods<Context>)? = nil
     ) {
         self.router = router.add(middleware: MethodNotAllowedMiddleware<Context>(allowed: allowedMethods))
@@ -45,13 +48,14 @@ public struct HummingbirdServerTransport<Context: RequestContext>: ServerTranspo
 
     public func register(_ operation: ServerOperation, handler: @escaping ServerHandler) throws {
         let maximumBodySize = maximumBodySize
-        routeGroup(operation).on(Self.routerPath(operation.path), method: try Self.method(operation.method)) { request, _ in
+        routeGroup(operation).on(Self.routerPath(operation.path), method: try Self.method(operation.method)) { request, context in
+            let limit = BodyLimitScope.maximumSize ?? maximumBodySize ?? context.maxUploadSize
             let received = ServerRequest(
                 method: HTTPMethod(rawValue: request.method.rawValue),
                 path: request.uri.path,
                 query: request.uri.query,
                 headers: Self.headers(request.headers),
-                body: ServerRequestBody(request.body.map { Data($0.readableBytesView) }, maximumSize: maximumBodySize))
+                body: ServerRequestBody(request.body.map { Data($0.readableBytesView) }, maximumSize: limit))
             return Self.response(try await handler(received))
         }
     }
@@ -88,6 +92,34 @@ public struct HummingbirdServerTransport<Context: RequestContext>: ServerTranspo
         }
         return Response(status: .init(code: response.statusCode), headers: fields, body: body)
     }
+}
+
+/// Limits request bodies on the routes of the route group it is added to: a body longer than
+/// ``maximumSize`` is answered 413 through the generated server's error hook, whether the
+/// handler reads it whole or streams it. The innermost group's limit applies; routes outside
+/// any such group take the transport's ``HummingbirdServerTransport/maximumBodySize``.
+///
+/// ```swift
+/// let uploads = router.group().add(middleware: RequestBodyLimit(maximumSize: 64 << 20))
+/// ```
+public struct RequestBodyLimit<Context: RequestContext>: RouterMiddleware {
+    /// The most bytes read from one request body.
+    public let maximumSize: Int
+
+    public init(maximumSize: Int) {
+        self.maximumSize = maximumSize
+    }
+
+    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        try await BodyLimitScope.$maximumSize.withValue(maximumSize) { try await next(request, context) }
+    }
+}
+
+/// Carries a group's body limit from its middleware to the route's handler, which runs
+/// inside the middleware's call: a task-local, since Hummingbird's request context has no
+/// room for it and a generic type cannot hold one. The innermost group's value is the one seen.
+private enum BodyLimitScope {
+    @TaskLocal static var maximumSize: Int?
 }
 
 /// The methods each of the spec's paths serves, filled in as the generated code registers them.

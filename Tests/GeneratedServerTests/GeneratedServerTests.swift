@@ -47,25 +47,54 @@ struct ItemsAPI: APIProtocol {
     }
 
     func streamEvents(_ input: Operations.StreamEvents.Input) async throws -> Operations.StreamEvents.Output {
+        let body = gatedBody(#"data: {"id": 1, "name": "first"}\#n\#n"#, then: #"data: {"id": 2, "name": "second"}\#n\#n"#)
+        return .ok(ServerSentEvents(body: body) { _ in Item(id: 0, name: "unused") })
+    }
+
+    /// `first`, then `second` only once the test lets it go after the client has read `first`:
+    /// a server that buffered the whole response would never send either.
+    private func gatedBody(_ first: String, then second: String) -> HTTPBodyStream {
         let (resume, resumeContinuation) = AsyncStream.makeStream(of: Void.self)
         recorder.secondEvent.withLock { $0 = resumeContinuation }
-        let bytes = AsyncThrowingStream<Data, any Error> { continuation in
+        return HTTPBodyStream(AsyncThrowingStream<Data, any Error> { continuation in
             Task {
-                continuation.yield(Data("data: {\"id\": 1, \"name\": \"first\"}\n\n".utf8))
-                // The second event is produced only after the client has read the first:
-                // a server that buffered the whole response would never send either.
+                continuation.yield(Data(first.utf8))
                 for await _ in resume { break }
-                continuation.yield(Data("data: {\"id\": 2, \"name\": \"second\"}\n\n".utf8))
+                continuation.yield(Data(second.utf8))
                 continuation.finish()
             }
-        }
-        return .ok(ServerSentEvents(body: HTTPBodyStream(bytes)) { _ in Item(id: 0, name: "unused") })
+        })
     }
 
     func upload(_ input: Operations.Upload.Input) async throws -> Operations.Upload.Output {
         var count = 0
         for try await chunk in input.body { count += chunk.count }
         return .ok(count)
+    }
+
+    func search(_ input: Operations.Search.Input) async throws -> Operations.Search.Output {
+        let filter = input.filter.map { "\($0.minimum ?? -1) \($0.order?.rawValue ?? "-") \($0.tags ?? []) \($0.window.map { "\($0.from)...\($0.to)" } ?? "-")" }
+        return .ok([
+            "area=\(input.area.x),\(input.area.y)", "zone=\(input.zone.level) \(input.zone.name ?? "-")", "filter=\(filter ?? "-")",
+            "page=\(input.page.map { "\($0.offset ?? -1)/\($0.size ?? -1)" } ?? "-")", "bounds=\(input.bounds.map { "\($0.low)..\($0.high)" } ?? "-")",
+            "q=\(input.q ?? "-")", "caller=\(input.xCaller.map { "\($0.tenant ?? "-") \($0.trace ?? false)" } ?? "-")",
+        ].joined(separator: "; "))
+    }
+
+    func submitForm(_ input: Operations.SubmitForm.Input) async throws -> Operations.SubmitForm.Output {
+        let form = input.body
+        let joined = form.joined.map { RFC3339.format($0) } ?? "-"
+        return .ok("\(form.name) \(form.age) \(form.newsletter ?? false) \(form.interests ?? []) \(form.address?.city ?? "-") \(joined)")
+    }
+
+    func attach(_ input: Operations.Attach.Input) async throws -> Operations.Attach.Output {
+        let attachment = input.body
+        return .ok("\(attachment.title) \([UInt8](attachment.file)) \(attachment.tags ?? []) \(attachment.meta.map { "\($0.id) \($0.name)" } ?? "-")")
+    }
+
+    func streamLines(_ input: Operations.StreamLines.Input) async throws -> Operations.StreamLines.Output {
+        let body = gatedBody(#"{"id": 1, "name": "first"}\#n"#, then: #"{"id": 2, "name": "second"}\#n"#)
+        return .ok(JSONLines(body: body) { _ in Item(id: 0, name: "unused") })
     }
 }
 
@@ -82,11 +111,19 @@ struct OperationRecording: ServerMiddleware {
 /// Serves `ItemsAPI` over loopback with Hummingbird for the duration of `body`.
 func withItemsServer(
     maximumBodySize: Int = 1024,
+    uploadLimit: Int? = nil,
     _ body: @Sendable (Client, URL, Recorder) async throws -> Void
 ) async throws {
     let recorder = Recorder()
     let router = Router()
-    let transport = HummingbirdServerTransport(router, maximumBodySize: maximumBodySize)
+    // Uploads on a group of their own when the test gives them a limit of their own, nested
+    // in a group with a smaller one: the innermost group's limit is the one that applies.
+    let uploads: any RouterMethods<BasicRequestContext> = uploadLimit.map { limit in
+        router.group().add(middleware: RequestBodyLimit(maximumSize: 10)).group().add(middleware: RequestBodyLimit(maximumSize: limit))
+    } ?? router
+    let transport = HummingbirdServerTransport(router, maximumBodySize: maximumBodySize) { operation in
+        operation.id == Operations.Upload.id ? uploads : router
+    }
     try ItemsAPI(recorder: recorder).registerHandlers(
         on: transport, middlewares: [OperationRecording(recorder: recorder)],
         errorResponder: { error in
@@ -153,11 +190,19 @@ struct GeneratedServerTests {
         }
     }
 
-    @Test("a parameter that breaks its schema reaches the error hook naming it, and the handler never runs", arguments: [
+    @Test("a parameter that breaks its schema reaches the error hook naming it (an object's member by its path), and the handler never runs", arguments: [
         ("/items/0", "id must be at least 1"),
         ("/items/x", "path parameter 'id': 'x' is not a valid Int"),
         ("/items/3?sort=sideways", "sort"),
         ("/items/3?verbose=perhaps", "query parameter 'verbose'"),
+        ("/search/x,1,y,2/;level=1?filter%5Bminimum%5D=-1", "filter.minimum must be at least 0"),
+        ("/search/x,1,y,2/;level=1?filter%5Bminimum%5D=many", "filter.minimum 'many' is not a valid Int"),
+        ("/search/x,1,y,2/;level=1?filter%5Bwindow%5D%5Bfrom%5D=1", "filter.window.to is required"),
+        ("/search/x,1,y,2/;level=12", "zone.level must be at most 9"),
+        ("/search/x,1,y/;level=1", "path parameter 'area': 'x,1,y' is not a valid object"),
+        ("/search/x,1,y,2/;level=1?bounds=low,1,high", "query parameter 'bounds'"),
+        ("/search/x,1,y,2/;level=1?bounds=low,1", "bounds.high is required"),
+        ("/search/x,1,y,2/;level=1?size=500", "page.size must be at most 100"),
     ])
     func parameterViolations(path: String, named: String) async throws {
         try await withItemsServer { _, url, recorder in
@@ -248,37 +293,117 @@ struct GeneratedServerTests {
         }
     }
 
-    @Test("an event stream is sent as it is produced, never held whole")
-    func streamedResponse() async throws {
+    @Test("event streams and JSON Lines are sent as they are produced, never held whole")
+    func streamedResponses() async throws {
         try await withItemsServer { client, _, recorder in
+            /// The items of a stream whose second item the server produces only once the first was read.
+            func read<Items: AsyncSequence>(_ items: Items, as item: (Items.Element) -> Item?) async throws -> [Item?] {
+                var iterator = items.makeAsyncIterator()
+                var read = [item(try #require(try await iterator.next()))]
+                _ = recorder.secondEvent.withLock { $0?.yield() }
+                while let next = try await iterator.next() { read.append(item(next)) }
+                return read
+            }
+            let items: [Item?] = [Item(id: 1, name: "first"), Item(id: 2, name: "second")]
+            // One stream at a time: each holds the server's gate until it is read.
             guard case .ok(let events) = try await client.streamEvents() else {
-                Issue.record("expected 200")
+                Issue.record("expected 200 for the event stream")
                 return
             }
-            var iterator = events.makeAsyncIterator()
-            let first = try await iterator.next()
-            #expect(first?.data == Item(id: 1, name: "first"))
-            _ = recorder.secondEvent.withLock { $0?.yield() }
-            let second = try await iterator.next()
-            #expect(second?.data == Item(id: 2, name: "second"))
-            #expect(try await iterator.next() == nil)
+            #expect(try await read(events, as: \.data) == items)
+            guard case .ok(let lines) = try await client.streamLines() else {
+                Issue.record("expected 200 for JSON Lines")
+                return
+            }
+            #expect(try await read(lines, as: { $0 }) == items)
         }
     }
 
-    @Test("an upload streams to the handler; past the transport's limit it is 413 through the hook")
-    func uploads() async throws {
-        try await withItemsServer(maximumBodySize: 1024) { client, _, recorder in
-            guard case .ok(let count) = try await client.upload(body: Data(repeating: 7, count: 1000)) else {
+    @Test("object parameters arrive typed in every style: simple and matrix paths, deepObject, form exploded and not, headers")
+    func objectParameters() async throws {
+        try await withItemsServer { client, _, recorder in
+            let output = try await client.search(
+                area: Area(x: 3, y: -4), zone: Zone(level: 2, name: "north wing"),
+                filter: Filter(minimum: 5, order: .desc, tags: ["a b", "c,d"], window: .init(from: 1, to: 9)),
+                page: Page(offset: 20, size: 10), bounds: Bounds(low: 0.5, high: 2), q: "x&y=z",
+                xCaller: Caller(tenant: "acme", trace: true))
+            guard case .ok(let text) = output else {
+                Issue.record("expected 200, got \(output); \(recorder.errors.withLock { $0 })")
+                return
+            }
+            #expect(text == #"area=3,-4; zone=2 north wing; filter=5 desc ["a b", "c,d"] 1...9; page=20/10; bounds=0.5..2.0; q=x&y=z; caller=acme true"#)
+            guard case .ok(let bare) = try await client.search(area: Area(x: 0, y: 0), zone: Zone(level: 0)) else {
+                Issue.record("expected 200 without the optional objects")
+                return
+            }
+            #expect(bare == "area=0,0; zone=0 -; filter=-; page=-; bounds=-; q=-; caller=-")
+        }
+    }
+
+    @Test("a form body arrives typed: repeated names as arrays, objects as JSON, dates; violations name their member")
+    func formBody() async throws {
+        try await withItemsServer(maximumBodySize: 4096) { client, url, _ in
+            let joined = try #require(RFC3339.parse("2026-11-30T10:00:00Z"))
+            let form = Signup(name: "Ada Lovelace", age: 36, newsletter: true, interests: ["math", "looms & cards"], address: .init(city: "London"), joined: joined)
+            guard case .ok(let text) = try await client.submitForm(body: form) else {
                 Issue.record("expected 200")
                 return
             }
-            #expect(count == 1000)
-            let tooLarge = try await client.upload(body: Data(repeating: 7, count: 100_000))
+            #expect(text == #"Ada Lovelace 36 true ["math", "looms & cards"] London 2026-11-30T10:00:00Z"#)
+            let formType: OpenAPICodegenRuntime.HTTPHeaders = ["Content-Type": "application/x-www-form-urlencoded"]
+            let short = try await send(.post, "/forms", to: url, headers: formType, body: Data("name=A&age=3".utf8))
+            #expect(short.statusCode == 400)
+            #expect(String(decoding: short.body ?? Data(), as: UTF8.self).contains("$.name:"))
+            let notANumber = try await send(.post, "/forms", to: url, headers: formType, body: Data("name=Ada&age=old".utf8))
+            #expect(String(decoding: notANumber.body ?? Data(), as: UTF8.self).contains("$.age: 'old' is not a valid Int"))
+            let missing = try await send(.post, "/forms", to: url, headers: formType, body: Data("name=Ada".utf8))
+            #expect(String(decoding: missing.body ?? Data(), as: UTF8.self).contains("$.age: is required"))
+        }
+    }
+
+    @Test("a multipart body arrives typed: file bytes as they were sent, text and JSON parts by name")
+    func multipartBody() async throws {
+        try await withItemsServer(maximumBodySize: 4096) { client, url, _ in
+            // Bytes that are not UTF-8 and that look like the part delimiter's line break.
+            let file = Data([0, 255, 13, 10, 45, 45, 7])
+            let attachment = Attachment(title: "scan", file: file, tags: ["x", "y z"], meta: Item(id: 7, name: "seven"))
+            guard case .ok(let text) = try await client.attach(body: attachment) else {
+                Issue.record("expected 200")
+                return
+            }
+            #expect(text == #"scan [0, 255, 13, 10, 45, 45, 7] ["x", "y z"] 7 seven"#)
+            let noBoundary = try await send(.post, "/attachments", to: url, headers: ["Content-Type": "multipart/form-data"], body: Data("--x\r\n".utf8))
+            #expect(noBoundary.statusCode == 400)
+            #expect(String(decoding: noBoundary.body ?? Data(), as: UTF8.self).contains("names no boundary"))
+            var longTitle = MultipartForm(boundary: "b")
+            longTitle.append("title", "a title far longer than twenty characters")
+            longTitle.append("file", Data([1]))
+            let refused = try await send(.post, "/attachments", to: url, headers: ["Content-Type": longTitle.contentType], body: longTitle.body)
+            #expect(String(decoding: refused.body ?? Data(), as: UTF8.self).contains("$.title:"))
+            let unterminated = try await send(.post, "/attachments", to: url, headers: ["Content-Type": longTitle.contentType], body: Data("--b\r\nContent-Disposition: form-data; name=\"title\"\r\n\r\nx".utf8))
+            #expect(String(decoding: unterminated.body ?? Data(), as: UTF8.self).contains("ends before its closing boundary"))
+        }
+    }
+
+    @Test("an upload streams to the handler; past its limit (its route group's RequestBodyLimit, else the transport's) it is 413 through the hook", arguments: [
+        (nil, 1000, 1024), (200_000, 100_000, 200_000),
+    ] as [(Int?, Int, Int)])
+    func uploads(groupLimit: Int?, fitting: Int, limit: Int) async throws {
+        try await withItemsServer(maximumBodySize: 1024, uploadLimit: groupLimit) { client, url, recorder in
+            guard case .ok(let count) = try await client.upload(body: Data(repeating: 7, count: fitting)) else {
+                Issue.record("expected 200 for \(fitting) bytes")
+                return
+            }
+            #expect(count == fitting)
+            let tooLarge = try await client.upload(body: Data(repeating: 7, count: limit + 1))
             guard case .undocumented(413, _) = tooLarge else {
                 Issue.record("expected 413, got \(tooLarge)")
                 return
             }
-            #expect(recorder.errors.withLock { $0 }.contains { $0.hasPrefix("413 upload: the request body exceeds 1024 bytes") })
+            #expect(recorder.errors.withLock { $0 }.contains { $0.hasPrefix("413 upload: the request body exceeds \(limit) bytes") })
+            let longName = Data(#"{"id": 1, "name": "\#(String(repeating: "n", count: 2000))"}"#.utf8)
+            let outside = try await send(.post, "/items", to: url, headers: ["Content-Type": "application/json"], body: longName)
+            #expect(outside.statusCode == 413, "a route outside the upload group keeps the transport's limit")
         }
     }
 }

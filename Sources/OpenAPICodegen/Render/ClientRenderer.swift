@@ -170,8 +170,7 @@ struct ClientRenderer {
             writer.line("request.body = try core.encodeForm(body, operationID: operationID)")
         case .multipart:
             // The boundary is chosen per request and carried by the Content-Type header.
-            writer.block("let form = try core.encodeMultipart(operationID: operationID)") { parts in
-                parts.line("form in")
+            writer.block("let form = try core.encodeMultipart(operationID: operationID)", closureParameters: "form") { parts in
                 renderParts(of: requestBody.type, into: &parts)
             }
             writer.line("request.headers[\"Content-Type\"] = form.contentType")

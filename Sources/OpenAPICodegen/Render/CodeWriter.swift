@@ -15,9 +15,9 @@ struct CodeWriter {
         text += "\n"
     }
 
-    /// `header {`, the indented body, `}`.
-    mutating func block(_ header: String, _ body: (inout CodeWriter) -> Void) {
-        line(header + " {")
+    /// `header {` (or `header { parameters in` for a closure), the indented body, `}`.
+    mutating func block(_ header: String, closureParameters: String? = nil, _ body: (inout CodeWriter) -> Void) {
+        line(header + (closureParameters.map { " { \($0) in" } ?? " {"))
         depth += 1
         body(&self)
         depth -= 1

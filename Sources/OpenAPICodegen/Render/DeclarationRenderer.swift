@@ -436,8 +436,7 @@ struct DeclarationRenderer {
             return
         }
         let item = "item\(depth)"
-        writer.block("validator.nested(\(component))") { nested in
-            nested.line("validator in")
+        writer.block("validator.nested(\(component))", closureParameters: "validator") { nested in
             switch resolved(type) {
             case .dictionary(let valueType):
                 nested.block("for (key\(depth), \(item)) in \(value)") { loop in

@@ -60,10 +60,8 @@ struct ServerRenderer {
                 function.line("let core = ServerCore(middlewares: middlewares, errorResponder: errorResponder)")
                 for operation in module.operations {
                     let namespace = "Operations.\(operation.namespace)"
-                    function.block("try transport.register(\(namespace).operation)") { handler in
-                        handler.line("request in")
-                        handler.block("await core.respond(to: request, for: \(namespace).operation)") { respond in
-                            respond.line("request in")
+                    function.block("try transport.register(\(namespace).operation)", closureParameters: "request") { handler in
+                        handler.block("await core.respond(to: request, for: \(namespace).operation)", closureParameters: "request") { respond in
                             respond.line("try await self.\(SwiftNaming.escaped(operation.methodName))(\(namespace).Input(request, core: core)).response(core: core)")
                         }
                     }
@@ -94,14 +92,14 @@ struct ServerRenderer {
 
     private func bodyInputType(_ body: RequestBodyDeclaration) -> String {
         switch body.encoding {
-        case .json, .text: "\(body.type)" + (body.isRequired ? "" : "?")
+        case .json, .text, .formURLEncoded, .multipart: "\(body.type)" + (body.isRequired ? "" : "?")
         // Bytes stream to the handler as they arrive, so an upload is never held whole.
-        case .raw, .formURLEncoded, .multipart: "ServerRequestBody"
+        case .raw: "ServerRequestBody"
         }
     }
 
     private func renderInput(_ operation: OperationDeclaration, into writer: inout CodeWriter) {
-        let parameters = operation.parameters.filter { $0.shape != .object }
+        let parameters = operation.parameters
         writer.documentation("The request of `\(operation.operationID)`, decoded and checked against the spec.")
         writer.block("\(access)struct Input: Sendable") { body in
             for parameter in parameters {
@@ -134,12 +132,12 @@ struct ServerRenderer {
             body.block("init(_ request: ServerRequest, core: ServerCore) async throws(RequestError)") { initializer in
                 renderParameterDecoding(parameters, operation: operation, into: &initializer)
                 switch operation.body?.encoding {
-                case .json?, .text?: initializer.line("self.body = try await Self.body(of: request, core: core)")
-                case .raw?, .formURLEncoded?, .multipart?: initializer.line("self.body = request.body")
+                case .raw?: initializer.line("self.body = request.body")
+                case .some: initializer.line("self.body = try await Self.body(of: request, core: core)")
                 case nil: break
                 }
             }
-            if let requestBody = operation.body, requestBody.encoding == .json || requestBody.encoding == .text {
+            if let requestBody = operation.body, requestBody.encoding != .raw {
                 body.line("")
                 renderBodyDecoding(requestBody, into: &body)
             }
@@ -154,7 +152,7 @@ struct ServerRenderer {
             writer.line("let path = try PathParameters(request.path, template: \(SwiftLiteral.string(ClientRenderer.pathTemplate(operation))))")
         }
         for parameter in parameters {
-            writer.line("let \(SwiftNaming.escaped(parameter.swiftName)): \(inputType(parameter)) = \(read(parameter))")
+            writer.line("let \(SwiftNaming.escaped(parameter.swiftName)): \(inputType(parameter)) = \(read(parameter, in: operation))")
         }
         let checked = parameters.filter { !$0.checks.isEmpty }
         if !checked.isEmpty {
@@ -174,22 +172,33 @@ struct ServerRenderer {
     }
 
     /// The expression reading one parameter, with its default or its requirement.
-    private func read(_ parameter: ParameterDeclaration) -> String {
+    private func read(_ parameter: ParameterDeclaration, in operation: OperationDeclaration) -> String {
         let wire = SwiftLiteral.string(parameter.wireName)
-        let isArray = parameter.shape == .array
+        let function = switch parameter.shape {
+        case .scalar: "value"
+        case .array: "values"
+        case .object: "object"
+        }
         let expression: String
         switch parameter.location {
         case .query:
-            expression = isArray
-                ? "query.values(\(wire)\(styleArguments(parameter, defaultStyle: .form, defaultExplode: true)))" : "query.value(\(wire))"
+            var arguments = parameter.shape == .scalar ? "" : styleArguments(parameter, defaultStyle: .form, defaultExplode: true)
+            if parameter.shape == .object, parameter.style == .form, parameter.explode {
+                // An exploded object's members are items of their own, told apart from the other parameters by name.
+                let others = operation.parameters.filter { $0.location == .query && $0.wireName != parameter.wireName }
+                if !others.isEmpty { arguments += ", excluding: [" + others.map { SwiftLiteral.string($0.wireName) }.joined(separator: ", ") + "]" }
+            }
+            expression = "query.\(function)(\(wire)\(arguments))"
         case .path:
             // A path parameter is always required: the route matched it.
             let arguments = styleArguments(parameter, defaultStyle: .simple, defaultExplode: false)
-            return "try path.\(isArray ? "values" : "value")(\(wire)\(arguments))"
+            return "try path.\(function)(\(wire)\(arguments))"
+        case .header where parameter.shape == .object:
+            expression = "request.headers.parameterObject(\(wire)\(parameter.explode ? ", explode: true" : ""))"
         case .header:
             expression = "request.headers.parameter(\(wire))"
         case .cookie:
-            expression = "request.headers.\(isArray ? "cookies" : "cookie")(\(wire))"
+            expression = "request.headers.\(parameter.shape == .array ? "cookies" : "cookie")(\(wire))"
         }
         if let defaultValue = parameter.defaultValue { return "try \(expression) ?? \(SwiftLiteral.constant(defaultValue))" }
         if parameter.isRequired { return "try requiredParameter(\(expression), \(wire), in: .\(parameter.location.rawValue))" }
@@ -199,7 +208,7 @@ struct ServerRenderer {
     private func styleArguments(_ parameter: ParameterDeclaration, defaultStyle: ParameterStyle, defaultExplode: Bool) -> String {
         var arguments = ""
         if parameter.style != defaultStyle { arguments += ", style: .\(parameter.style.rawValue)" }
-        if parameter.shape == .array, parameter.explode != defaultExplode { arguments += ", explode: \(parameter.explode)" }
+        if parameter.shape != .scalar, parameter.explode != defaultExplode { arguments += ", explode: \(parameter.explode)" }
         return arguments
     }
 
@@ -209,14 +218,18 @@ struct ServerRenderer {
             let contentType = SwiftLiteral.string(requestBody.contentType)
             let missing = requestBody.isRequired ? "throw .missingBody" : "return nil"
             body.line("guard let data = try await core.bodyData(of: request, contentType: \(contentType)) else { \(missing) }")
-            guard requestBody.encoding == .json else {
+            switch requestBody.encoding {
+            case .text, .raw:
                 body.line("return String(decoding: data, as: UTF8.self)")
                 return
-            }
-            if declarations.isDateTime(requestBody.type) {
+            case .json where declarations.isDateTime(requestBody.type):
                 body.line("let value = try core.decodeJSON(DateTimeCoded<\(requestBody.type)>.self, from: data).value")
-            } else {
+            case .json:
                 body.line("let value = try core.decodeJSON(\(requestBody.type).self, from: data)")
+            case .formURLEncoded:
+                body.line("let value = try core.decodeForm(\(requestBody.type).self, from: data)")
+            case .multipart:
+                body.line("let value = try core.decodeMultipart(\(requestBody.type).self, from: data, contentType: request.headers[\"Content-Type\"])")
             }
             if !requestBody.checks.isEmpty {
                 body.line("var validator = Validator()")

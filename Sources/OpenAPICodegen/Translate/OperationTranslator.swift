@@ -14,8 +14,6 @@ extension SchemaTranslator {
         }
     }
 
-    private var generatesServer: Bool { options.generate.contains(.server) }
-
     private static func synthesizedOperationID(_ operation: Operation) -> String {
         operation.method.lowercased() + " " + operation.path.replacingOccurrences(of: "{", with: "by ").replacingOccurrences(of: "}", with: "")
     }
@@ -29,8 +27,6 @@ extension SchemaTranslator {
         for parameter in operation.parameters {
             var type = typeUsage(for: parameter.schema, suggestedName: parameter.name, scope: &scope).type
             var shape = parameterShape(type, schema: parameter.schema)
-            // A parameter read as a String instead of its schema's type cannot take the schema's checks.
-            let typeIsSchemas = shape == .scalar || shape == .array
             if shape == .object, parameter.location == .cookie {
                 diagnostics.warning("cookie parameter '\(parameter.name)' is an object, which the form style cannot spell in a cookie; it is sent as a String", at: parameter.sourceLocation)
                 shape = nil
@@ -39,10 +35,9 @@ extension SchemaTranslator {
                 diagnostics.warning("parameter '\(parameter.name)' has a type that cannot be sent as text; it is sent as a String", at: parameter.sourceLocation)
                 type = .string
             }
-            if shape == .object, generatesServer {
-                diagnostics.warning("the generated server does not decode object parameters; '\(parameter.name)' is not in the operation's Input", at: parameter.sourceLocation)
-            }
-            let defaultValue = typeIsSchemas ? inlineObject(parameter.schema)?.defaultValue.flatMap { defaultConstant($0, type: type, schema: parameter.schema) } : nil
+            // A parameter read as a String instead of its schema's type cannot take the schema's checks.
+            let typeIsSchemas = shape != nil
+            let defaultValue = shape == .scalar || shape == .array ? inlineObject(parameter.schema)?.defaultValue.flatMap { defaultConstant($0, type: type, schema: parameter.schema) } : nil
             parameters.append(ParameterDeclaration(
                 swiftName: argumentNames.allocate(SwiftNaming.memberName(parameter.name)), wireName: parameter.name,
                 location: parameter.location, type: type, shape: shape ?? .scalar, isRequired: parameter.required,
@@ -189,13 +184,10 @@ extension SchemaTranslator {
                 diagnostics.warning("a \(base) body needs an object schema to be typed; the method takes it as Data", at: body.location)
                 return RequestBodyDeclaration(type: .data, isRequired: body.required, contentType: media.contentType, encoding: .raw)
             }
-            if generatesServer {
-                diagnostics.warning("the generated server does not decode \(base) bodies; its handler reads them as bytes", at: body.location)
-            }
             let type = typeUsage(for: schema, suggestedName: "Body", scope: &scope).type
             return RequestBodyDeclaration(
                 type: type, isRequired: body.required, contentType: media.contentType,
-                encoding: base == "multipart/form-data" ? .multipart : .formURLEncoded)
+                encoding: base == "multipart/form-data" ? .multipart : .formURLEncoded, checks: checks(for: schema))
         }
         if base.hasPrefix("text/") {
             return RequestBodyDeclaration(type: .string, isRequired: body.required, contentType: media.contentType, encoding: .text)

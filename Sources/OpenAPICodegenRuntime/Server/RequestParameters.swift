@@ -21,6 +21,25 @@ enum ParameterText {
         return values
     }
 
+    /// An object parameter decoded as `Value`; a member that does not fit is a violation
+    /// whose path starts with the parameter's name (`filter.minimum`).
+    static func decodeObject<Value: Decodable>(_ value: FormValue?, name: String, location: ParameterLocation) throws(RequestError) -> Value? {
+        guard let value else { return nil }
+        do {
+            return try value.decode(Value.self)
+        } catch let error as DecodingError {
+            let violation = Violation(error)
+            throw .parameterViolations([Violation(path: [.key(name)] + violation.path, message: violation.message)])
+        } catch {
+            throw .parameterViolations([Violation(path: [.key(name)], message: "\(error)")])
+        }
+    }
+
+    /// An object spelled `k,v,k2,v2` (or `k=v,k2=v2`) that does not pair up.
+    static func unpaired(_ name: String, _ location: ParameterLocation, _ text: some StringProtocol) -> RequestError {
+        .invalidParameter(name: name, location: location, value: String(text), expected: "object (name and value pairs)")
+    }
+
     static func percentDecoded(_ text: some StringProtocol, plusIsSpace: Bool = false) -> String {
         let text = plusIsSpace ? text.replacingOccurrences(of: "+", with: " ") : String(text)
         return text.removingPercentEncoding ?? text
@@ -76,6 +95,31 @@ public struct QueryParameters: Sendable {
     }
 }
 
+extension QueryParameters {
+    /// An object: `key=value&…` (form, exploded; every item not named in `excluding`, which
+    /// holds the operation's other query parameters), `name=key,value,…` (form), or
+    /// `name[key]=value&…` (deepObject, nested as `name[a][b]`); nil when the query has none.
+    public func object<Value: Decodable>(_ name: String, style: ParameterStyle = .form, explode: Bool = true, excluding: Set<String> = []) throws(RequestError) -> Value? {
+        let value: FormValue?
+        if style == .deepObject {
+            value = .deepObject(name, items: items.map { ($0.name, ParameterText.percentDecoded($0.encodedValue, plusIsSpace: true)) })
+        } else if explode {
+            // A deepObject parameter's items (`filter[a]`) belong to it, not to this object.
+            let isOthers = { (item: String) in excluding.contains(item) || excluding.contains { item.hasPrefix($0 + "[") } }
+            let members = items.filter { !isOthers($0.name) }.map { ($0.name, FormValue.text(ParameterText.percentDecoded($0.encodedValue, plusIsSpace: true))) }
+            value = members.isEmpty ? nil : .object(FormValue.members(members))
+        } else {
+            guard let item = items.first(where: { $0.name == name }) else { return nil }
+            let components = item.encodedValue.split(separator: ",", omittingEmptySubsequences: false)
+            guard let object = FormValue.object(components: components, exploded: false, decode: { ParameterText.percentDecoded($0, plusIsSpace: true) }) else {
+                throw ParameterText.unpaired(name, .query, item.encodedValue)
+            }
+            value = object
+        }
+        return try ParameterText.decodeObject(value, name: name, location: .query)
+    }
+}
+
 /// The path parameters of a request, matched against its operation's path template, in the
 /// `simple`, `label` and `matrix` styles.
 public struct PathParameters: Sendable {
@@ -114,6 +158,27 @@ public struct PathParameters: Sendable {
         default: ","
         }
         return try ParameterText.decodeEach(text, separator: separator, name: name, location: .path)
+    }
+
+    /// An object: `k,v` or `k=v,k2=v2` (simple), `.k,v` or `.k=v.k2=v2` (label),
+    /// `;name=k,v` or `;k=v;k2=v2` (matrix).
+    public func object<Value: Decodable>(_ name: String, style: ParameterStyle = .simple, explode: Bool = false) throws(RequestError) -> Value {
+        let components: [Substring]
+        switch style {
+        // Exploded matrix members are named by their own keys, not the parameter's.
+        case .matrix where explode:
+            guard let text = encoded[name] else { throw .missingParameter(name: name, location: .path) }
+            guard text.hasPrefix(";") else { throw ParameterText.unpaired(name, .path, text) }
+            components = text.dropFirst().split(separator: ";", omittingEmptySubsequences: false)
+        case .label where explode:
+            components = try unprefixed(name, style: style).split(separator: ".", omittingEmptySubsequences: false)
+        default:
+            components = try unprefixed(name, style: style).split(separator: ",", omittingEmptySubsequences: false)
+        }
+        guard let object = FormValue.object(components: components, exploded: explode, decode: { ParameterText.percentDecoded($0) }),
+            let value: Value = try ParameterText.decodeObject(object, name: name, location: .path)
+        else { throw ParameterText.unpaired(name, .path, encoded[name] ?? "") }
+        return value
     }
 
     private func unprefixed(_ name: String, style: ParameterStyle) throws(RequestError) -> Substring {
@@ -160,6 +225,16 @@ extension HTTPHeaders {
     public func parameter<Value: ParameterDecodable>(_ name: String) throws(RequestError) -> Value? {
         guard let text = self[name] else { return nil }
         return try ParameterText.decode(text, name: name, location: .header)
+    }
+
+    /// An object header parameter: `k,v,k2,v2`, or `k=v,k2=v2` when exploded; nil when absent.
+    public func parameterObject<Value: Decodable>(_ name: String, explode: Bool = false) throws(RequestError) -> Value? {
+        guard let text = self[name] else { return nil }
+        let components = text.split(separator: ",", omittingEmptySubsequences: false).map { $0.drop { $0 == " " } }
+        guard let object = FormValue.object(components: components, exploded: explode, decode: { String($0) }) else {
+            throw ParameterText.unpaired(name, .header, text)
+        }
+        return try ParameterText.decodeObject(object, name: name, location: .header)
     }
 
     /// A cookie parameter (`form` style; arrays as `name=a,b`) from the `Cookie` header; nil when absent.

@@ -48,8 +48,24 @@ public struct ServerCore: Sendable {
 
     /// The request body as `T`, a decoding failure named by its JSON path.
     public func decodeJSON<T: Decodable>(_ type: T.Type, from data: Data) throws(RequestError) -> T {
+        try Self.decodeBody { try JSONDecoder().decode(T.self, from: data) }
+    }
+
+    /// An `application/x-www-form-urlencoded` body as `T`: repeated names are arrays, object
+    /// members JSON text, as ``FormURLEncoded`` sends them.
+    public func decodeForm<T: Decodable>(_ type: T.Type, from data: Data) throws(RequestError) -> T {
+        try Self.decodeBody { try FormValue.urlEncodedForm(data).decode(T.self) }
+    }
+
+    /// A `multipart/form-data` body as `T`, split by the boundary `contentType` names: text
+    /// parts read as their member's type, `application/json` parts as JSON, file parts as bytes.
+    public func decodeMultipart<T: Decodable>(_ type: T.Type, from data: Data, contentType: String?) throws(RequestError) -> T {
+        try Self.decodeBody { try MultipartParts.form(data, contentType: contentType).decode(T.self) }
+    }
+
+    private static func decodeBody<T>(_ decode: () throws -> T) throws(RequestError) -> T {
         do {
-            return try JSONDecoder().decode(T.self, from: data)
+            return try decode()
         } catch let error as DecodingError {
             throw .malformedBody(Violation(error))
         } catch {
