@@ -3,6 +3,7 @@
 //
 //   bench-e2e measure POSTGRES_BASE_URL [EVENTS] [SOAK_SECONDS]
 //   bench-e2e serve POSTGRES_URL PORT          (the server under test, as a child process)
+//   bench-e2e serve-outage PORT                (the same over a database that is down)
 
 import AsyncHTTPClient
 import Audit
@@ -109,11 +110,12 @@ final class ServerProcess {
     let log = FileManager.default.temporaryDirectory.appending(path: "bench-e2e-server-\(UUID().uuidString).log")
     private(set) var port = 0
 
-    /// Starts `bench-e2e serve` on a free port and returns once it listens.
-    init(postgresURL: String) throws {
+    /// Starts `bench-e2e serve` on a free port and returns once it listens; without a
+    /// database URL, `serve-outage`.
+    init(postgresURL: String?) throws {
         FileManager.default.createFile(atPath: log.path, contents: nil)
         process.executableURL = URL(fileURLWithPath: arguments[0])
-        process.arguments = ["serve", postgresURL, "0"]
+        process.arguments = postgresURL.map { ["serve", $0, "0"] } ?? ["serve-outage", "0"]
         process.standardOutput = try FileHandle(forWritingTo: log)
         process.standardError = process.standardOutput
         try process.run()
@@ -140,6 +142,14 @@ final class ServerProcess {
         process.interrupt()
         process.waitUntilExit()
     }
+}
+
+/// The server's `/metrics`, read as a lookup of each sample by name.
+func serverMetrics(port: Int, http: HTTPClient) async throws -> (String) -> Double {
+    let exposition = try await AsyncHTTPClientTransport(client: http).send(
+        HTTPRequest(method: .get, path: "/metrics"), serverURL: URL(string: "http://127.0.0.1:\(port)")!, operationID: "metrics")
+    let lines = String(decoding: exposition.body ?? Data(), as: UTF8.self).split(separator: "\n")
+    return { name in lines.first { $0.hasPrefix(name + " ") }.flatMap { Double($0.split(separator: " ").last!) } ?? 0 }
 }
 
 func client(port: Int, http: HTTPClient) -> Client {
@@ -188,10 +198,7 @@ func measure(base: String, events eventCount: Int, soakSeconds: Int, http: HTTPC
     let ingestRate = try await ingest(events, client: client(port: server.port, http: http))
     let ingested = try await count(base + "/ingest")
     // Where the time goes: the server's own measure of its database writes.
-    let exposition = try await AsyncHTTPClientTransport(client: http).send(
-        HTTPRequest(method: .get, path: "/metrics"), serverURL: URL(string: "http://127.0.0.1:\(server.port)")!, operationID: "metrics")
-    let lines = String(decoding: exposition.body ?? Data(), as: UTF8.self).split(separator: "\n")
-    func sample(_ name: String) -> Double { lines.first { $0.hasPrefix(name + " ") }.flatMap { Double($0.split(separator: " ").last!) } ?? 0 }
+    let sample = try await serverMetrics(port: server.port, http: http)
     let writes = sample("datastorage_write_duration_seconds_count")
     print(String(format: "ingest: %.0f database writes, %.1f ms each on average, %.1f s of %.1f s in the database",
                  writes, 1000 * sample("datastorage_write_duration_seconds_sum") / max(writes, 1),
@@ -234,7 +241,10 @@ func measure(base: String, events eventCount: Int, soakSeconds: Int, http: HTTPC
     report("query by correlation_id, 1M rows: p95", String(format: "%.2f ms", latencies[latencies.count * 95 / 100]), target: "≤ 10 ms",
            met: latencies[latencies.count * 95 / 100] <= 10)
 
-    // 3. Bounded soak: a steady 2,000 events/s; the server's resident memory sampled every 10 s.
+    // 3. The dead-letter journal during an outage, against this disk's fsyncs per second.
+    try await measureJournal(http: http)
+
+    // 4. Bounded soak: a steady 2,000 events/s; the server's resident memory sampled every 10 s.
     guard soakSeconds > 0 else {
         server.stop()
         return
@@ -271,17 +281,83 @@ func measure(base: String, events eventCount: Int, soakSeconds: Int, http: HTTPC
            met: lastMean <= middleMean * 1.10)
 }
 
-func serve(url: String, port: Int) async throws {
-    let repository = try PostgresAuditRepository(url: url, logger: quiet)
-    let directory = FileManager.default.temporaryDirectory.appending(path: "bench-e2e-dlq-\(port)").path
+/// Single events from 1 and 8 concurrent HTTP writers while the database is down, each
+/// answered 202 once journalled and fsynced; against how many fsyncs a second this disk
+/// does, the ceiling of one fsync per request, measured in the same run.
+func measureJournal(http: HTTPClient) async throws {
+    let directory = FileManager.default.temporaryDirectory.appending(path: "bench-e2e-fsync-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let descriptor = open(directory.appending(path: "probe").path, O_WRONLY | O_CREAT | O_APPEND, 0o600)
+    guard descriptor >= 0 else { throw BenchError(description: "cannot create the fsync probe in \(directory.path)") }
+    let record = [UInt8](repeating: 42, count: 600)  // about one journalled event
+    let clock = ContinuousClock()
+    let probeStart = clock.now
+    var syncs = 0
+    while probeStart.duration(to: clock.now) < .seconds(3) {
+        _ = record.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+        guard fsync(descriptor) == 0 else { throw BenchError(description: "fsync failed: \(errno)") }
+        syncs += 1
+    }
+    close(descriptor)
+    let fsyncRate = Double(syncs) / seconds(probeStart.duration(to: clock.now))
+    report("this disk: write + fsync (per s)", String(format: "%.0f", fsyncRate), target: "— (anchor)", met: true)
+
+    let server = try ServerProcess(postgresURL: nil)
+    defer { server.stop() }
+    let outageClient = client(port: server.port, http: http)
+    var journalled = (events: 0.0, syncs: 0.0)
+    for writers in [1, 8] {
+        let perWriter = 2400 / writers
+        let start = clock.now
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for writer in 0..<writers {
+                group.addTask {
+                    for index in 0..<perWriter {
+                        guard case .accepted = try await outageClient.createAuditEvent(body: makeEvent(writer * perWriter + index, correlations: 100)) else {
+                            throw BenchError(description: "an event was not journalled (expected 202)")
+                        }
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        let rate = Double(writers * perWriter) / seconds(start.duration(to: clock.now))
+        // The server's own counts, so each run's share of them is the difference.
+        let sample = try await serverMetrics(port: server.port, http: http)
+        let events = sample("datastorage_dlq_enqueued_total") - journalled.events
+        let syncs = sample("datastorage_dlq_syncs_total") - journalled.syncs
+        journalled = (journalled.events + events, journalled.syncs + syncs)
+        let perSync = events / max(syncs, 1)
+        report("journal, outage, \(writers) writer\(writers == 1 ? "" : "s") (events/s)", String(format: "%.0f", rate), target: "—", met: events == Double(writers * perWriter))
+        report("  events per fsync", String(format: "%.2f", perSync), target: writers == 1 ? "1 (one request at a time)" : "> 1 (not one fsync per request)",
+               met: writers == 1 ? perSync == 1 : perSync > 1)
+    }
+}
+
+/// A database that is down: every call fails at once, as PostgreSQL refusing connections does.
+struct DownRepository: AuditRepository {
+    struct Down: Error {}
+    func insert(_ events: [StoredAuditEvent]) async throws { throw Down() }
+    func query(_ query: AuditQuery) async throws -> (events: [StoredAuditEvent], total: Int) { throw Down() }
+    func ping() async throws { throw Down() }
+    func migrate() async throws {}
+}
+
+func serve(url: String?, port: Int) async throws {
+    let postgres = try url.map { try PostgresAuditRepository(url: $0, logger: quiet) }
+    let repository: any AuditRepository = postgres ?? DownRepository()
+    let directory = FileManager.default.temporaryDirectory.appending(path: "bench-e2e-dlq-\(UUID().uuidString)").path
     let server = try await DataStorageService(
         configuration: ServerConfiguration(port: port, deadLetterDirectory: directory), repository: repository, logger: quiet
     ) { port in
         FileHandle.standardOutput.write(Data("listening \(port)\n".utf8))  // unbuffered: the parent reads it at once
     }
-    let group = ServiceGroup(configuration: .init(
-        services: [.init(service: repository), .init(service: server)], gracefulShutdownSignals: [.sigint, .sigterm], logger: quiet))
+    var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: server)]
+    if let postgres { services.insert(.init(service: postgres), at: 0) }
+    let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigint, .sigterm], logger: quiet))
     try await group.run()
+    try? FileManager.default.removeItem(atPath: directory)
 }
 
 do {
@@ -291,8 +367,10 @@ do {
                           soakSeconds: arguments.count > 4 ? Int(arguments[4])! : 300)
     case "serve" where arguments.count == 4:
         try await serve(url: arguments[2], port: Int(arguments[3])!)
+    case "serve-outage" where arguments.count == 3:
+        try await serve(url: nil, port: Int(arguments[2])!)
     default:
-        print("usage: bench-e2e measure POSTGRES_BASE_URL [EVENTS] [SOAK_SECONDS] | serve POSTGRES_URL PORT")
+        print("usage: bench-e2e measure POSTGRES_BASE_URL [EVENTS] [SOAK_SECONDS] | serve POSTGRES_URL PORT | serve-outage PORT")
         exit(2)
     }
 } catch {

@@ -104,6 +104,14 @@ private func exposition(_ metrics: ServerMetrics) -> String {
     return String(decoding: bytes, as: UTF8.self)
 }
 
+/// The events the journal in `directory` holds when opened again, as after a restart.
+private func depthAfterRestart(_ directory: String) async throws -> Int {
+    let reopened = try await DeadLetterQueue(directory: directory, logger: quiet, metrics: ServerMetrics())
+    let depth = await reopened.depth
+    try await reopened.shutdown()
+    return depth
+}
+
 func count(_ repository: any AuditRepository) async throws -> Int {
     var query = AuditQuery()
     query.limit = 1
@@ -162,6 +170,25 @@ struct JournalFormatTests {
     }
 }
 
+/// A test's stand-in for fsync: the real one, counting syncs and the records each made
+/// durable, or failing with EIO while `failing` is set.
+final class SyncLog: Sendable {
+    let synced = Mutex((syncs: 0, records: 0))
+    let answered = Mutex(0)
+    let failing = Mutex(false)
+
+    func sync(_ descriptor: Int32, journal directory: String) -> Int32 {
+        guard !failing.withLock({ $0 }) else {
+            errno = EIO
+            return -1
+        }
+        let result = fsync(descriptor)
+        let records = segments(in: directory).last.flatMap { FileManager.default.contents(atPath: directory + "/" + $0) }.map { JournalFormat.read($0).records.count }
+        synced.withLock { $0 = ($0.syncs + 1, records ?? 0) }
+        return result
+    }
+}
+
 @Suite("Dead-letter queue")
 struct DeadLetterQueueTests {
     @Test("appended events survive a restart and replay exactly once; segments go once committed")
@@ -190,6 +217,60 @@ struct DeadLetterQueueTests {
         let text = exposition(metrics)
         #expect(text.contains("datastorage_dlq_replayed_total 5") && text.contains("datastorage_dlq_depth 0"))
         try await reopened.shutdown()
+    }
+
+    @Test("concurrent appends share fsyncs (group commit), each answered once its record is synced")
+    func groupCommit() async throws {
+        let directory = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let log = SyncLog()
+        let metrics = ServerMetrics()
+        let queue = try await DeadLetterQueue(directory: directory, logger: quiet, metrics: metrics) { log.sync($0, journal: directory) }
+        let writers = 8, appendsEach = 25
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for writer in 0..<writers {
+                group.addTask {
+                    for index in 0..<appendsEach {
+                        try await queue.append([stored(writer * appendsEach + index)])
+                        // Answered only once synced: never more answers than synced records.
+                        let answers = log.answered.withLock { count in
+                            count += 1
+                            return count
+                        }
+                        #expect(answers <= log.synced.withLock { $0.records })
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        let syncs = log.synced.withLock { $0.syncs }
+        #expect(syncs < writers * appendsEach, "8 writers never shared a sync")
+        #expect(await queue.depth == writers * appendsEach)
+        let text = exposition(metrics)
+        #expect(text.contains("datastorage_dlq_syncs_total \(syncs)") && text.contains("datastorage_dlq_enqueued_total \(writers * appendsEach)"))
+        try await queue.shutdown()
+        #expect(try await depthAfterRestart(directory) == writers * appendsEach, "every record readable")
+    }
+
+    @Test("a failed sync fails every append of its group and leaves the journal as it was")
+    func failedSync() async throws {
+        let directory = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let log = SyncLog()
+        let queue = try await DeadLetterQueue(directory: directory, logger: quiet, metrics: ServerMetrics()) { log.sync($0, journal: directory) }
+        try await queue.append([stored(0)])
+        log.failing.withLock { $0 = true }
+        await withTaskGroup(of: Bool.self) { group in
+            for index in 1...4 {
+                group.addTask { (try? await queue.append([stored(index)])) == nil }
+            }
+            for await refused in group { #expect(refused) }
+        }
+        #expect(await queue.depth == 1)
+        log.failing.withLock { $0 = false }
+        try await queue.append([stored(5)])
+        try await queue.shutdown()
+        #expect(try await depthAfterRestart(directory) == 2, "the failed records were cut off; the ones before and after read back")
     }
 
     @Test("a torn tail is skipped with the damage counted; the intact records are replayed")

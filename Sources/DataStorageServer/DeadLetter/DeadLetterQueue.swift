@@ -34,7 +34,9 @@ public struct DeadLetterQueueError: Error, CustomStringConvertible {
 ///
 /// An append-only journal of segment files (`segment-<n>.dlq`, oldest first) under one
 /// directory. ``append(_:)`` returns only after the record is fsynced, so an event answered
-/// with 202 survives a crash or restart. ``replay(into:)`` inserts segments into the
+/// with 202 survives a crash or restart. Appends that arrive while a sync runs are written
+/// and synced together by the next one (group commit), so concurrent requests during an
+/// outage are not limited to one fsync each. ``replay(into:)`` inserts segments into the
 /// repository oldest first, and deletes a segment only after all its events are committed;
 /// inserts are idempotent, so replaying a segment twice (after a crash mid-replay) stores
 /// nothing twice. A damaged tail (a crash mid-write) is logged, counted and skipped; the
@@ -56,6 +58,13 @@ public actor DeadLetterQueue {
         var size: Int
     }
 
+    /// A record waiting for the next sync, and the append to answer once it is durable.
+    private struct PendingRecord {
+        var bytes: [UInt8]
+        var eventCount: Int
+        var written: CheckedContinuation<Void, any Error>
+    }
+
     public let directory: String
     private let segmentBytes: Int
     private let logger: Logger
@@ -66,6 +75,11 @@ public actor DeadLetterQueue {
     private var active: ActiveSegment?
     private var nextSegmentID: UInt64 = 1
     private var replaying = false
+    /// Records waiting for the sync after the one running now.
+    private var pending: [PendingRecord] = []
+    private var committing = false
+    /// `fsync`, or a test's stand-in that counts or fails syncs.
+    private let syncFile: @Sendable (Int32) -> Int32
     /// Events in the journal, not yet committed to the database.
     public private(set) var depth = 0
 
@@ -74,10 +88,16 @@ public actor DeadLetterQueue {
     /// Opens (creating if needed) the journal in `directory` and counts what it holds from an
     /// earlier run.
     ///
-    /// - Parameter segmentBytes: A segment is sealed once it grows past this size.
+    /// - Parameters:
+    ///   - segmentBytes: A segment is sealed once it grows past this size.
+    ///   - syncFile: Makes a segment's writes durable: `fsync`, or a test's stand-in.
     /// - Throws: ``DeadLetterQueueError`` when the directory cannot be created or read.
-    init(directory: String, segmentBytes: Int = 16 * 1024 * 1024, logger: Logger, metrics: ServerMetrics) async throws {
+    init(
+        directory: String, segmentBytes: Int = 16 * 1024 * 1024, logger: Logger, metrics: ServerMetrics,
+        syncFile: @escaping @Sendable (Int32) -> Int32 = { fsync($0) }
+    ) async throws {
         self.directory = directory
+        self.syncFile = syncFile
         self.segmentBytes = segmentBytes
         self.logger = logger
         self.metrics = metrics
@@ -123,23 +143,54 @@ public actor DeadLetterQueue {
     ///
     /// - Throws: ``DeadLetterQueueError`` when the record could not be written and synced;
     ///   the journal is then left as it was before the call.
-    public func append(_ events: [StoredAuditEvent]) throws {
+    public nonisolated func append(_ events: [StoredAuditEvent]) async throws {
+        // Encoded by the caller, in parallel with other requests, not on the journal's one thread.
         let payload = try StreamingJSONEncoder().encode(events)
-        let record = JournalFormat.frame(eventCount: events.count, payload: payload)
+        try await appendRecord(JournalFormat.frame(eventCount: events.count, payload: payload), eventCount: events.count)
+    }
+
+    private func appendRecord(_ record: [UInt8], eventCount: Int) async throws {
+        try await withCheckedThrowingContinuation { written in
+            pending.append(PendingRecord(bytes: record, eventCount: eventCount, written: written))
+            if !committing {
+                committing = true
+                Task { await commitPending() }
+            }
+        }
+    }
+
+    /// Writes and syncs what is pending, group after group, until nothing is: each group is
+    /// every append that arrived while the previous sync ran, answered after its own sync.
+    private func commitPending() async {
+        while !pending.isEmpty {
+            let group = pending
+            pending = []
+            let result = Result { try writeAndSync(group) }
+            for record in group { record.written.resume(with: result) }
+            // Appends queued on this actor during the sync run now and join the next group.
+            await Task.yield()
+        }
+        committing = false
+    }
+
+    private func writeAndSync(_ group: [PendingRecord]) throws {
         var segment = try activeSegment()
-        var failure = Self.writeAll(record, to: segment.descriptor)
-        if failure == 0, fsync(segment.descriptor) != 0 { failure = errno }
+        let bytes = group.count == 1 ? group[0].bytes : group.flatMap(\.bytes)
+        var failure = Self.writeAll(bytes, to: segment.descriptor)
+        if failure == 0, syncFile(segment.descriptor) != 0 { failure = errno }
         guard failure == 0 else {
-            // Cut the partial record off so that later appends stay readable, and start
+            // Cut the partial records off so that later appends stay readable, and start
             // a new segment if even that fails.
             if ftruncate(segment.descriptor, off_t(segment.size)) != 0 { seal() }
             throw DeadLetterQueueError(operation: "append to", path: path(segment.segment.id), errno: failure)
         }
-        segment.size += record.count
-        segment.segment.eventCount += events.count
+        let events = group.reduce(0) { $0 + $1.eventCount }
+        segment.size += bytes.count
+        segment.segment.eventCount += events
         active = segment
-        depth += events.count
-        metrics.deadLetterEnqueued.increment(by: Int64(events.count))
+        depth += events
+        metrics.deadLetterEnqueued.increment(by: Int64(events))
+        metrics.deadLetterSyncs.increment()
         metrics.deadLetterDepth.record(depth)
         if segment.size >= segmentBytes { seal() }
     }

@@ -16,10 +16,11 @@ final class ServerMetrics: Sendable {
     static let deadLetterReplayedName = "datastorage_dlq_replayed_total"
     static let deadLetterDamagedSegmentsName = "datastorage_dlq_damaged_segments_total"
     static let deadLetterRejectedName = "datastorage_dlq_rejected_total"
+    static let deadLetterSyncsName = "datastorage_dlq_syncs_total"
     /// Every metric the server exposes, for documentation checks.
     static let allNames = [
         writeDurationName, eventsWrittenName, validationFailuresName, httpRequestsName, deadLetterDepthName,
-        deadLetterEnqueuedName, deadLetterReplayedName, deadLetterDamagedSegmentsName, deadLetterRejectedName,
+        deadLetterEnqueuedName, deadLetterReplayedName, deadLetterDamagedSegmentsName, deadLetterRejectedName, deadLetterSyncsName,
     ]
 
     let registry = PrometheusCollectorRegistry()
@@ -34,6 +35,8 @@ final class ServerMetrics: Sendable {
     let deadLetterDamagedSegments: Metrics.Counter
     /// Journalled events the database refuses outright, set aside in `rejected-*.dlq` files.
     let deadLetterRejected: Metrics.Counter
+    /// Syncs of the journal: each makes every append that waited for it durable at once.
+    let deadLetterSyncs: Metrics.Counter
     /// One counter per status code, made on first use.
     private let requestsByStatus = Mutex<[Int: Metrics.Counter]>([:])
     private let factory: PrometheusMetricsFactory
@@ -48,6 +51,7 @@ final class ServerMetrics: Sendable {
         deadLetterReplayed = Metrics.Counter(label: Self.deadLetterReplayedName, factory: factory)
         deadLetterDamagedSegments = Metrics.Counter(label: Self.deadLetterDamagedSegmentsName, factory: factory)
         deadLetterRejected = Metrics.Counter(label: Self.deadLetterRejectedName, factory: factory)
+        deadLetterSyncs = Metrics.Counter(label: Self.deadLetterSyncsName, factory: factory)
     }
 
     func countRequest(status: Int) {
