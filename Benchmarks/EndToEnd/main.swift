@@ -3,11 +3,11 @@
 //
 //   bench-e2e measure POSTGRES_BASE_URL [EVENTS] [SOAK_SECONDS]
 //   bench-e2e serve POSTGRES_URL PORT          (the server under test, as a child process)
-//   bench-e2e serve-outage PORT                (the same over a database that is down)
+//   bench-e2e serve-outage PORT [one-sync-per-request]   (the same over a database that is down)
 
 import AsyncHTTPClient
 import Audit
-import DataStorageServer
+@_spi(Benchmarks) import DataStorageServer
 import Foundation
 import Logging
 import NIOCore
@@ -23,7 +23,7 @@ struct BenchError: Error, CustomStringConvertible {
 }
 
 func report(_ name: String, _ value: String, target: String, met: Bool) {
-    print("\(name.padding(toLength: 44, withPad: " ", startingAt: 0)) \(value.padding(toLength: 22, withPad: " ", startingAt: 0)) target \(target)  \(met ? "✓" : "✗ MISSED")")
+    print("\(name.padding(toLength: 50, withPad: " ", startingAt: 0)) \(value.padding(toLength: 22, withPad: " ", startingAt: 0)) target \(target)  \(met ? "✓" : "✗ MISSED")")
 }
 
 func seconds(_ duration: Duration) -> Double {
@@ -111,11 +111,11 @@ final class ServerProcess {
     private(set) var port = 0
 
     /// Starts `bench-e2e serve` on a free port and returns once it listens; without a
-    /// database URL, `serve-outage`.
-    init(postgresURL: String?) throws {
+    /// database URL, `serve-outage` (with `outageOptions`).
+    init(postgresURL: String?, outageOptions: [String] = []) throws {
         FileManager.default.createFile(atPath: log.path, contents: nil)
         process.executableURL = URL(fileURLWithPath: arguments[0])
-        process.arguments = postgresURL.map { ["serve", $0, "0"] } ?? ["serve-outage", "0"]
+        process.arguments = postgresURL.map { ["serve", $0, "0"] } ?? ["serve-outage", "0"] + outageOptions
         process.standardOutput = try FileHandle(forWritingTo: log)
         process.standardError = process.standardOutput
         try process.run()
@@ -302,36 +302,44 @@ func measureJournal(http: HTTPClient) async throws {
     close(descriptor)
     let fsyncRate = Double(syncs) / seconds(probeStart.duration(to: clock.now))
     report("this disk: write + fsync (per s)", String(format: "%.0f", fsyncRate), target: "— (anchor)", met: true)
+    var oneSyncPerRequestRate = 0.0
 
-    let server = try ServerProcess(postgresURL: nil)
-    defer { server.stop() }
-    let outageClient = client(port: server.port, http: http)
-    var journalled = (events: 0.0, syncs: 0.0)
-    for writers in [1, 8] {
-        let perWriter = 2400 / writers
-        let start = clock.now
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for writer in 0..<writers {
-                group.addTask {
-                    for index in 0..<perWriter {
-                        guard case .accepted = try await outageClient.createAuditEvent(body: makeEvent(writer * perWriter + index, correlations: 100)) else {
-                            throw BenchError(description: "an event was not journalled (expected 202)")
+    // First with every request waiting for a sync of its own (the figure to beat), then grouped.
+    for (groupCommit, writerCounts) in [(false, [8]), (true, [1, 8])] {
+        let server = try ServerProcess(postgresURL: nil, outageOptions: groupCommit ? [] : ["one-sync-per-request"])
+        defer { server.stop() }
+        let outageClient = client(port: server.port, http: http)
+        var journalled = (events: 0.0, syncs: 0.0)
+        for writers in writerCounts {
+            let perWriter = 2400 / writers
+            let start = clock.now
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for writer in 0..<writers {
+                    group.addTask {
+                        for index in 0..<perWriter {
+                            guard case .accepted = try await outageClient.createAuditEvent(body: makeEvent(writer * perWriter + index, correlations: 100)) else {
+                                throw BenchError(description: "an event was not journalled (expected 202)")
+                            }
                         }
                     }
                 }
+                try await group.waitForAll()
             }
-            try await group.waitForAll()
+            let rate = Double(writers * perWriter) / seconds(start.duration(to: clock.now))
+            // The server's own counts, so each run's share of them is the difference.
+            let sample = try await serverMetrics(port: server.port, http: http)
+            let events = sample("datastorage_dlq_enqueued_total") - journalled.events
+            let syncs = sample("datastorage_dlq_syncs_total") - journalled.syncs
+            journalled = (journalled.events + events, journalled.syncs + syncs)
+            let name = "journal, outage, \(writers) writer\(writers == 1 ? "" : "s")" + (groupCommit ? "" : ", ungrouped")
+            let isGrouped = groupCommit && writers > 1
+            if !groupCommit { oneSyncPerRequestRate = rate }
+            let versus = isGrouped ? String(format: " = %.2f×", rate / oneSyncPerRequestRate) : ""
+            report(name + " (events/s)", String(format: "%.0f", rate) + versus, target: isGrouped ? "> 1× ungrouped (one fsync per request)" : "—",
+                   met: events == Double(writers * perWriter) && (!isGrouped || rate > oneSyncPerRequestRate))
+            report("  events per fsync", String(format: "%.2f", events / max(syncs, 1)), target: isGrouped ? "> 1" : "1",
+                   met: isGrouped ? events > syncs : events == syncs)
         }
-        let rate = Double(writers * perWriter) / seconds(start.duration(to: clock.now))
-        // The server's own counts, so each run's share of them is the difference.
-        let sample = try await serverMetrics(port: server.port, http: http)
-        let events = sample("datastorage_dlq_enqueued_total") - journalled.events
-        let syncs = sample("datastorage_dlq_syncs_total") - journalled.syncs
-        journalled = (journalled.events + events, journalled.syncs + syncs)
-        let perSync = events / max(syncs, 1)
-        report("journal, outage, \(writers) writer\(writers == 1 ? "" : "s") (events/s)", String(format: "%.0f", rate), target: "—", met: events == Double(writers * perWriter))
-        report("  events per fsync", String(format: "%.2f", perSync), target: writers == 1 ? "1 (one request at a time)" : "> 1 (not one fsync per request)",
-               met: writers == 1 ? perSync == 1 : perSync > 1)
     }
 }
 
@@ -344,12 +352,14 @@ struct DownRepository: AuditRepository {
     func migrate() async throws {}
 }
 
-func serve(url: String?, port: Int) async throws {
+func serve(url: String?, port: Int, groupCommit: Bool = true) async throws {
     let postgres = try url.map { try PostgresAuditRepository(url: $0, logger: quiet) }
     let repository: any AuditRepository = postgres ?? DownRepository()
     let directory = FileManager.default.temporaryDirectory.appending(path: "bench-e2e-dlq-\(UUID().uuidString)").path
+    var configuration = ServerConfiguration(port: port, deadLetterDirectory: directory)
+    configuration.deadLetterGroupCommit = groupCommit
     let server = try await DataStorageService(
-        configuration: ServerConfiguration(port: port, deadLetterDirectory: directory), repository: repository, logger: quiet
+        configuration: configuration, repository: repository, logger: quiet
     ) { port in
         FileHandle.standardOutput.write(Data("listening \(port)\n".utf8))  // unbuffered: the parent reads it at once
     }
@@ -367,10 +377,10 @@ do {
                           soakSeconds: arguments.count > 4 ? Int(arguments[4])! : 300)
     case "serve" where arguments.count == 4:
         try await serve(url: arguments[2], port: Int(arguments[3])!)
-    case "serve-outage" where arguments.count == 3:
-        try await serve(url: nil, port: Int(arguments[2])!)
+    case "serve-outage" where arguments.count == 3 || arguments.count == 4:
+        try await serve(url: nil, port: Int(arguments[2])!, groupCommit: arguments.count == 3)
     default:
-        print("usage: bench-e2e measure POSTGRES_BASE_URL [EVENTS] [SOAK_SECONDS] | serve POSTGRES_URL PORT | serve-outage PORT")
+        print("usage: bench-e2e measure POSTGRES_BASE_URL [EVENTS] [SOAK_SECONDS] | serve POSTGRES_URL PORT | serve-outage PORT [one-sync-per-request]")
         exit(2)
     }
 } catch {

@@ -39,7 +39,8 @@ public struct DataStorageService: Service {
         self.onServerRunning = onServerRunning
         metrics = ServerMetrics()
         if let directory = configuration.deadLetterDirectory {
-            deadLetters = try await DeadLetterQueue(directory: directory, logger: logger, metrics: metrics)
+            deadLetters = try await DeadLetterQueue(
+                directory: directory, groupCommit: configuration.deadLetterGroupCommit, logger: logger, metrics: metrics)
         } else {
             deadLetters = nil
         }

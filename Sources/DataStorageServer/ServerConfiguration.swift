@@ -16,6 +16,9 @@ public struct ServerConfiguration: Sendable {
     public var authTokenFile: String?
     /// Where the dead-letter journal lives. Without one, a write the database refuses gets 500.
     public var deadLetterDirectory: String?
+    /// Whether appends that arrive while the journal syncs share the next sync (group commit).
+    /// Off, every request waits for a sync of its own: the figure benchmarks compare against.
+    @_spi(Benchmarks) public var deadLetterGroupCommit = true
     /// How often the dead-letter queue looks for the database while it holds events.
     public var deadLetterReplayInterval: Duration = .seconds(1)
     /// The longest the last dead-letter replay at shutdown may take.

@@ -198,6 +198,7 @@ struct GeneratedServerTests {
         ("/search/x,1,y,2/;level=1?filter%5Bminimum%5D=-1", "filter.minimum must be at least 0"),
         ("/search/x,1,y,2/;level=1?filter%5Bminimum%5D=many", "filter.minimum 'many' is not a valid Int"),
         ("/search/x,1,y,2/;level=1?filter%5Bwindow%5D%5Bfrom%5D=1", "filter.window.to is required"),
+        ("/search/x,1,y,2/;level=1?filter%5Bwindow%5D=1&filter%5Bwindow%5D%5Bfrom%5D=1&filter%5Bwindow%5D%5Bto%5D=2", "filter.window expected one value, found 2"),
         ("/search/x,1,y,2/;level=12", "zone.level must be at most 9"),
         ("/search/x,1,y/;level=1", "path parameter 'area': 'x,1,y' is not a valid object"),
         ("/search/x,1,y,2/;level=1?bounds=low,1,high", "query parameter 'bounds'"),

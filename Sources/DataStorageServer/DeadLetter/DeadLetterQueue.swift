@@ -78,6 +78,8 @@ public actor DeadLetterQueue {
     /// Records waiting for the sync after the one running now.
     private var pending: [PendingRecord] = []
     private var committing = false
+    /// Off: one record per sync, as before group commit (for benchmarks to compare against).
+    private let groupCommit: Bool
     /// `fsync`, or a test's stand-in that counts or fails syncs.
     private let syncFile: @Sendable (Int32) -> Int32
     /// Events in the journal, not yet committed to the database.
@@ -90,14 +92,16 @@ public actor DeadLetterQueue {
     ///
     /// - Parameters:
     ///   - segmentBytes: A segment is sealed once it grows past this size.
+    ///   - groupCommit: Whether records waiting for a sync share it.
     ///   - syncFile: Makes a segment's writes durable: `fsync`, or a test's stand-in.
     /// - Throws: ``DeadLetterQueueError`` when the directory cannot be created or read.
     init(
-        directory: String, segmentBytes: Int = 16 * 1024 * 1024, logger: Logger, metrics: ServerMetrics,
+        directory: String, segmentBytes: Int = 16 * 1024 * 1024, groupCommit: Bool = true, logger: Logger, metrics: ServerMetrics,
         syncFile: @escaping @Sendable (Int32) -> Int32 = { fsync($0) }
     ) async throws {
         self.directory = directory
         self.syncFile = syncFile
+        self.groupCommit = groupCommit
         self.segmentBytes = segmentBytes
         self.logger = logger
         self.metrics = metrics
@@ -163,8 +167,8 @@ public actor DeadLetterQueue {
     /// every append that arrived while the previous sync ran, answered after its own sync.
     private func commitPending() async {
         while !pending.isEmpty {
-            let group = pending
-            pending = []
+            let group = groupCommit ? pending : [pending[0]]
+            pending.removeFirst(group.count)
             let result = Result { try writeAndSync(group) }
             for record in group { record.written.resume(with: result) }
             // Appends queued on this actor during the sync run now and join the next group.

@@ -300,8 +300,12 @@ private struct FormTree {
     }
 
     var value: FormValue {
-        if !children.isEmpty { return .object(children.mapValues(\.value)) }
-        return leaves.count == 1 ? .text(leaves[0]) : .list(leaves.map(FormValue.text))
+        let texts = leaves.map(FormValue.text)
+        guard !children.isEmpty else { return texts.count == 1 ? texts[0] : .list(texts) }
+        let object = FormValue.object(children.mapValues(\.value))
+        // A key given both a value and members (`f[a]=1&f[a][b]=2`) keeps both, so that
+        // decoding it as either one refuses it rather than silently dropping the other.
+        return texts.isEmpty ? object : .list(texts + [object])
     }
 }
 
