@@ -67,6 +67,9 @@ enum AuditMetrics {
     static let storeP50 = BenchmarkMetric.custom("store() p50 ns", polarity: .prefersSmaller, useScalingFactor: false)
     static let storeP99 = BenchmarkMetric.custom("store() p99 ns", polarity: .prefersSmaller, useScalingFactor: false)
     static let timerOverhead = BenchmarkMetric.custom("timing overhead p50 ns (included above)", polarity: .prefersSmaller, useScalingFactor: false)
+    /// A fixed piece of CPU work timed the same way in the same run: the machine's speed at
+    /// that moment, so that figures from a slow hour can be told from a slower store().
+    static let machineControl = BenchmarkMetric.custom("machine control p50 ns (SipHash of 256 bytes)", polarity: .prefersSmaller, useScalingFactor: false)
     static let eventsPerSecond = BenchmarkMetric.custom("events/s into the buffer", polarity: .prefersLarger, useScalingFactor: false)
 }
 
@@ -76,7 +79,8 @@ let benchmarks: @Sendable () -> Void = {
     Benchmark(
         "store() latency, one producer, in-memory sink (target p50 ≤ 300 ns, p99 ≤ 5 µs, no allocations of its own)",
         configuration: .init(
-            metrics: [.mallocCountTotal, AuditMetrics.storeP50, AuditMetrics.storeP99, AuditMetrics.timerOverhead], timeUnits: .nanoseconds,
+            metrics: [.mallocCountTotal, AuditMetrics.storeP50, AuditMetrics.storeP99, AuditMetrics.timerOverhead, AuditMetrics.machineControl],
+            timeUnits: .nanoseconds,
             scalingFactor: .kilo, maxDuration: .seconds(10), maxIterations: 30)
     ) { benchmark in
         let events = makeEvents(1000)
@@ -103,6 +107,19 @@ let benchmarks: @Sendable () -> Void = {
             }
             overheads.sort()
             benchmark.measurement(AuditMetrics.timerOverhead, nanoseconds(overheads[overheads.count / 2]))
+            let block = [UInt8](repeating: 7, count: 256)
+            var controls: [Duration] = []
+            controls.reserveCapacity(events.count)
+            for index in 0..<events.count {
+                let start = clock.now
+                var hasher = Hasher()
+                hasher.combine(index)
+                block.withUnsafeBytes { hasher.combine(bytes: $0) }
+                blackHole(hasher.finalize())
+                controls.append(start.duration(to: clock.now))
+            }
+            controls.sort()
+            benchmark.measurement(AuditMetrics.machineControl, nanoseconds(controls[controls.count / 2]))
             latencies.sort()
             benchmark.measurement(AuditMetrics.storeP50, nanoseconds(latencies[latencies.count / 2]))
             benchmark.measurement(AuditMetrics.storeP99, nanoseconds(latencies[latencies.count * 99 / 100]))
