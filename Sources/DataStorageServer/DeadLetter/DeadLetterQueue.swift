@@ -179,7 +179,7 @@ public actor DeadLetterQueue {
 
     private func writeAndSync(_ group: [PendingRecord]) throws {
         var segment = try activeSegment()
-        let bytes = group.count == 1 ? group[0].bytes : group.flatMap(\.bytes)
+        let bytes = group.flatMap(\.bytes)
         var failure = Self.writeAll(bytes, to: segment.descriptor)
         if failure == 0, syncFile(segment.descriptor) != 0 { failure = errno }
         guard failure == 0 else {

@@ -275,14 +275,10 @@ extension FormValue {
         return found ? root.value : nil
     }
 
-    /// An `application/x-www-form-urlencoded` body: `name=value&…`, `+` for spaces.
+    /// An `application/x-www-form-urlencoded` body: `name=value&…` as a query spells it,
+    /// `+` for spaces; an empty body is an object without members.
     static func urlEncodedForm(_ data: Data) -> FormValue {
-        let pairs = String(decoding: data, as: UTF8.self).split(separator: "&").map { item -> (name: String, value: FormValue) in
-            let pair = item.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            let value = pair.count > 1 ? ParameterText.percentDecoded(pair[1], plusIsSpace: true) : ""
-            return (ParameterText.percentDecoded(pair[0], plusIsSpace: true), .text(value))
-        }
-        return .object(members(pairs))
+        QueryParameters(String(decoding: data, as: UTF8.self)).formObject() ?? .object([:])
     }
 }
 

@@ -106,8 +106,7 @@ extension QueryParameters {
         } else if explode {
             // A deepObject parameter's items (`filter[a]`) belong to it, not to this object.
             let isOthers = { (item: String) in excluding.contains(item) || excluding.contains { item.hasPrefix($0 + "[") } }
-            let members = items.filter { !isOthers($0.name) }.map { ($0.name, FormValue.text(ParameterText.percentDecoded($0.encodedValue, plusIsSpace: true))) }
-            value = members.isEmpty ? nil : .object(FormValue.members(members))
+            value = formObject { !isOthers($0) }
         } else {
             guard let item = items.first(where: { $0.name == name }) else { return nil }
             let components = item.encodedValue.split(separator: ",", omittingEmptySubsequences: false)
@@ -117,6 +116,13 @@ extension QueryParameters {
             value = object
         }
         return try ParameterText.decodeObject(value, name: name, location: .query)
+    }
+
+    /// The items whose names pass `includes`, as one object (repeated names are lists);
+    /// nil when none does. A form-urlencoded body is read the same way.
+    func formObject(includes: (String) -> Bool = { _ in true }) -> FormValue? {
+        let members = items.filter { includes($0.name) }.map { ($0.name, FormValue.text(ParameterText.percentDecoded($0.encodedValue, plusIsSpace: true))) }
+        return members.isEmpty ? nil : .object(FormValue.members(members))
     }
 }
 
