@@ -122,33 +122,34 @@ public struct CommonEnvelope: Codable, Hashable, Sendable, Validatable, JSONWrit
         self.sourcePayload = sourcePayload
     }
 
-    private enum CodingKeys: String, CodingKey {
-        case version
-        case service
-        case operation
-        case status
-        case payload
-        case sourcePayload = "source_payload"
+    public static func == (lhs: Self, rhs: Self) -> Bool {
+        guard OpenAPICodegenRuntime.membersEqual(lhs.version, rhs.version) else { return false }
+        guard OpenAPICodegenRuntime.membersEqual(lhs.service, rhs.service) else { return false }
+        guard OpenAPICodegenRuntime.membersEqual(lhs.operation, rhs.operation) else { return false }
+        guard OpenAPICodegenRuntime.membersEqual(lhs.status, rhs.status) else { return false }
+        guard OpenAPICodegenRuntime.membersEqual(lhs.payload, rhs.payload) else { return false }
+        guard OpenAPICodegenRuntime.membersEqual(lhs.sourcePayload, rhs.sourcePayload) else { return false }
+        return true
     }
 
     public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        self.version = try container.decodeValueIfPresent(forKey: .version) ?? "1.0"
-        self.service = try container.decodeValue(forKey: .service)
-        self.operation = try container.decodeValue(forKey: .operation)
-        self.status = try container.decodeValue(forKey: .status)
-        self.payload = try container.decodeValue(forKey: .payload)
-        self.sourcePayload = try container.decodeValueIfPresent(forKey: .sourcePayload)
+        let container = try decoder.container(keyedBy: DynamicCodingKey.self)
+        self.version = try container.decodeValueIfPresent(forKey: "version") ?? "1.0"
+        self.service = try container.decodeValue(forKey: "service")
+        self.operation = try container.decodeValue(forKey: "operation")
+        self.status = try container.decodeValue(forKey: "status")
+        self.payload = try container.decodeValue(forKey: "payload")
+        self.sourcePayload = try container.decodeValueIfPresent(forKey: "source_payload")
     }
 
     public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encodeValue(self.version, forKey: .version)
-        try container.encodeValue(self.service, forKey: .service)
-        try container.encodeValue(self.operation, forKey: .operation)
-        try container.encodeValue(self.status, forKey: .status)
-        try container.encodeValue(self.payload, forKey: .payload)
-        try container.encodeValueIfPresent(self.sourcePayload, forKey: .sourcePayload)
+        var container = encoder.container(keyedBy: DynamicCodingKey.self)
+        try container.encodeValue(self.version, forKey: "version")
+        try container.encodeValue(self.service, forKey: "service")
+        try container.encodeValue(self.operation, forKey: "operation")
+        try container.encodeValue(self.status, forKey: "status")
+        try container.encodeValue(self.payload, forKey: "payload")
+        try container.encodeValueIfPresent(self.sourcePayload, forKey: "source_payload")
     }
 
     public func collectViolations(into validator: inout Validator) {
@@ -190,24 +191,25 @@ public struct AuditEventResponse: Codable, Hashable, Sendable, Validatable, JSON
         self.message = message
     }
 
-    private enum CodingKeys: String, CodingKey {
-        case eventID = "event_id"
-        case eventTimestamp = "event_timestamp"
-        case message
+    public static func == (lhs: Self, rhs: Self) -> Bool {
+        guard OpenAPICodegenRuntime.membersEqual(lhs.eventID, rhs.eventID) else { return false }
+        guard OpenAPICodegenRuntime.membersEqual(lhs.eventTimestamp, rhs.eventTimestamp) else { return false }
+        guard OpenAPICodegenRuntime.membersEqual(lhs.message, rhs.message) else { return false }
+        return true
     }
 
     public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        self.eventID = try container.decodeValue(forKey: .eventID)
-        self.eventTimestamp = try container.decodeDateTime(forKey: .eventTimestamp)
-        self.message = try container.decodeValue(forKey: .message)
+        let container = try decoder.container(keyedBy: DynamicCodingKey.self)
+        self.eventID = try container.decodeValue(forKey: "event_id")
+        self.eventTimestamp = try container.decodeDateTime(forKey: "event_timestamp")
+        self.message = try container.decodeValue(forKey: "message")
     }
 
     public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encodeValue(self.eventID, forKey: .eventID)
-        try container.encodeDateTime(self.eventTimestamp, forKey: .eventTimestamp)
-        try container.encodeValue(self.message, forKey: .message)
+        var container = encoder.container(keyedBy: DynamicCodingKey.self)
+        try container.encodeValue(self.eventID, forKey: "event_id")
+        try container.encodeDateTime(self.eventTimestamp, forKey: "event_timestamp")
+        try container.encodeValue(self.message, forKey: "message")
     }
 
     public func collectViolations(into validator: inout Validator) {
@@ -235,21 +237,22 @@ public struct BatchAuditEventResponse: Codable, Hashable, Sendable, Validatable,
         self.message = message
     }
 
-    private enum CodingKeys: String, CodingKey {
-        case eventIDs = "event_ids"
-        case message
+    public static func == (lhs: Self, rhs: Self) -> Bool {
+        guard OpenAPICodegenRuntime.membersEqual(lhs.eventIDs, rhs.eventIDs) else { return false }
+        guard OpenAPICodegenRuntime.membersEqual(lhs.message, rhs.message) else { return false }
+        return true
     }
 
     public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        self.eventIDs = try container.decodeValueIfPresent(forKey: .eventIDs)
-        self.message = try container.decodeValueIfPresent(forKey: .message)
+        let container = try decoder.container(keyedBy: DynamicCodingKey.self)
+        self.eventIDs = try container.decodeValueIfPresent(forKey: "event_ids")
+        self.message = try container.decodeValueIfPresent(forKey: "message")
     }
 
     public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encodeValueIfPresent(self.eventIDs, forKey: .eventIDs)
-        try container.encodeValueIfPresent(self.message, forKey: .message)
+        var container = encoder.container(keyedBy: DynamicCodingKey.self)
+        try container.encodeValueIfPresent(self.eventIDs, forKey: "event_ids")
+        try container.encodeValueIfPresent(self.message, forKey: "message")
     }
 
     public func collectViolations(into validator: inout Validator) {
@@ -288,24 +291,25 @@ public struct AsyncAcceptanceResponse: Codable, Hashable, Sendable, Validatable,
         self.count = count
     }
 
-    private enum CodingKeys: String, CodingKey {
-        case status
-        case message
-        case count
+    public static func == (lhs: Self, rhs: Self) -> Bool {
+        guard OpenAPICodegenRuntime.membersEqual(lhs.status, rhs.status) else { return false }
+        guard OpenAPICodegenRuntime.membersEqual(lhs.message, rhs.message) else { return false }
+        guard OpenAPICodegenRuntime.membersEqual(lhs.count, rhs.count) else { return false }
+        return true
     }
 
     public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        self.status = try container.decodeValue(forKey: .status)
-        self.message = try container.decodeValue(forKey: .message)
-        self.count = try container.decodeValueIfPresent(forKey: .count)
+        let container = try decoder.container(keyedBy: DynamicCodingKey.self)
+        self.status = try container.decodeValue(forKey: "status")
+        self.message = try container.decodeValue(forKey: "message")
+        self.count = try container.decodeValueIfPresent(forKey: "count")
     }
 
     public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encodeValue(self.status, forKey: .status)
-        try container.encodeValue(self.message, forKey: .message)
-        try container.encodeValueIfPresent(self.count, forKey: .count)
+        var container = encoder.container(keyedBy: DynamicCodingKey.self)
+        try container.encodeValue(self.status, forKey: "status")
+        try container.encodeValue(self.message, forKey: "message")
+        try container.encodeValueIfPresent(self.count, forKey: "count")
     }
 
     public func collectViolations(into validator: inout Validator) {
@@ -335,21 +339,22 @@ public struct AuditEventsQueryResponse: Codable, Hashable, Sendable, Validatable
         self.pagination = pagination
     }
 
-    private enum CodingKeys: String, CodingKey {
-        case data
-        case pagination
+    public static func == (lhs: Self, rhs: Self) -> Bool {
+        guard OpenAPICodegenRuntime.membersEqual(lhs.data, rhs.data) else { return false }
+        guard OpenAPICodegenRuntime.membersEqual(lhs.pagination, rhs.pagination) else { return false }
+        return true
     }
 
     public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        self.data = try container.decodeValue(forKey: .data)
-        self.pagination = try container.decodeValue(forKey: .pagination)
+        let container = try decoder.container(keyedBy: DynamicCodingKey.self)
+        self.data = try container.decodeValue(forKey: "data")
+        self.pagination = try container.decodeValue(forKey: "pagination")
     }
 
     public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encodeValue(self.data, forKey: .data)
-        try container.encodeValue(self.pagination, forKey: .pagination)
+        var container = encoder.container(keyedBy: DynamicCodingKey.self)
+        try container.encodeValue(self.data, forKey: "data")
+        try container.encodeValue(self.pagination, forKey: "pagination")
     }
 
     public func collectViolations(into validator: inout Validator) {
@@ -385,27 +390,28 @@ public struct AuditEventsQueryResponse: Codable, Hashable, Sendable, Validatable
             self.hasMore = hasMore
         }
 
-        private enum CodingKeys: String, CodingKey {
-            case limit
-            case offset
-            case total
-            case hasMore = "has_more"
+        public static func == (lhs: Self, rhs: Self) -> Bool {
+            guard OpenAPICodegenRuntime.membersEqual(lhs.limit, rhs.limit) else { return false }
+            guard OpenAPICodegenRuntime.membersEqual(lhs.offset, rhs.offset) else { return false }
+            guard OpenAPICodegenRuntime.membersEqual(lhs.total, rhs.total) else { return false }
+            guard OpenAPICodegenRuntime.membersEqual(lhs.hasMore, rhs.hasMore) else { return false }
+            return true
         }
 
         public init(from decoder: any Decoder) throws {
-            let container = try decoder.container(keyedBy: CodingKeys.self)
-            self.limit = try container.decodeValue(forKey: .limit)
-            self.offset = try container.decodeValue(forKey: .offset)
-            self.total = try container.decodeValue(forKey: .total)
-            self.hasMore = try container.decodeValue(forKey: .hasMore)
+            let container = try decoder.container(keyedBy: DynamicCodingKey.self)
+            self.limit = try container.decodeValue(forKey: "limit")
+            self.offset = try container.decodeValue(forKey: "offset")
+            self.total = try container.decodeValue(forKey: "total")
+            self.hasMore = try container.decodeValue(forKey: "has_more")
         }
 
         public func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encodeValue(self.limit, forKey: .limit)
-            try container.encodeValue(self.offset, forKey: .offset)
-            try container.encodeValue(self.total, forKey: .total)
-            try container.encodeValue(self.hasMore, forKey: .hasMore)
+            var container = encoder.container(keyedBy: DynamicCodingKey.self)
+            try container.encodeValue(self.limit, forKey: "limit")
+            try container.encodeValue(self.offset, forKey: "offset")
+            try container.encodeValue(self.total, forKey: "total")
+            try container.encodeValue(self.hasMore, forKey: "has_more")
         }
 
         public func collectViolations(into validator: inout Validator) {

@@ -75,90 +75,91 @@ public struct StoredAuditEvent: Codable, Hashable, Sendable, Validatable, JSONWr
         self.eventDate = eventDate
     }
 
-    private enum CodingKeys: String, CodingKey {
-        case eventID = "event_id"
-        case version
-        case eventType = "event_type"
-        case eventTimestamp = "event_timestamp"
-        case eventCategory = "event_category"
-        case eventAction = "event_action"
-        case eventOutcome = "event_outcome"
-        case actorType = "actor_type"
-        case actorID = "actor_id"
-        case actorIP = "actor_ip"
-        case resourceType = "resource_type"
-        case resourceID = "resource_id"
-        case correlationID = "correlation_id"
-        case parentEventID = "parent_event_id"
-        case parentEventDate = "parent_event_date"
-        case namespace
-        case clusterID = "cluster_id"
-        case severity
-        case durationMs = "duration_ms"
-        case errorCode = "error_code"
-        case errorMessage = "error_message"
-        case retentionDays = "retention_days"
-        case isSensitive = "is_sensitive"
-        case eventData = "event_data"
-        case eventDate = "event_date"
+    public static func == (lhs: Self, rhs: Self) -> Bool {
+        guard OpenAPICodegenRuntime.membersEqual(lhs.eventID, rhs.eventID) else { return false }
+        guard OpenAPICodegenRuntime.membersEqual(lhs.version, rhs.version) else { return false }
+        guard OpenAPICodegenRuntime.membersEqual(lhs.eventType, rhs.eventType) else { return false }
+        guard OpenAPICodegenRuntime.membersEqual(lhs.eventTimestamp, rhs.eventTimestamp) else { return false }
+        guard OpenAPICodegenRuntime.membersEqual(lhs.eventCategory, rhs.eventCategory) else { return false }
+        guard OpenAPICodegenRuntime.membersEqual(lhs.eventAction, rhs.eventAction) else { return false }
+        guard OpenAPICodegenRuntime.membersEqual(lhs.eventOutcome, rhs.eventOutcome) else { return false }
+        guard OpenAPICodegenRuntime.membersEqual(lhs.actorType, rhs.actorType) else { return false }
+        guard OpenAPICodegenRuntime.membersEqual(lhs.actorID, rhs.actorID) else { return false }
+        guard OpenAPICodegenRuntime.membersEqual(lhs.actorIP, rhs.actorIP) else { return false }
+        guard OpenAPICodegenRuntime.membersEqual(lhs.resourceType, rhs.resourceType) else { return false }
+        guard OpenAPICodegenRuntime.membersEqual(lhs.resourceID, rhs.resourceID) else { return false }
+        guard OpenAPICodegenRuntime.membersEqual(lhs.correlationID, rhs.correlationID) else { return false }
+        guard OpenAPICodegenRuntime.membersEqual(lhs.parentEventID, rhs.parentEventID) else { return false }
+        guard OpenAPICodegenRuntime.membersEqual(lhs.parentEventDate, rhs.parentEventDate) else { return false }
+        guard OpenAPICodegenRuntime.membersEqual(lhs.namespace, rhs.namespace) else { return false }
+        guard OpenAPICodegenRuntime.membersEqual(lhs.clusterID, rhs.clusterID) else { return false }
+        guard OpenAPICodegenRuntime.membersEqual(lhs.severity, rhs.severity) else { return false }
+        guard OpenAPICodegenRuntime.membersEqual(lhs.durationMs, rhs.durationMs) else { return false }
+        guard OpenAPICodegenRuntime.membersEqual(lhs.errorCode, rhs.errorCode) else { return false }
+        guard OpenAPICodegenRuntime.membersEqual(lhs.errorMessage, rhs.errorMessage) else { return false }
+        guard OpenAPICodegenRuntime.membersEqual(lhs.retentionDays, rhs.retentionDays) else { return false }
+        guard OpenAPICodegenRuntime.membersEqual(lhs.isSensitive, rhs.isSensitive) else { return false }
+        guard OpenAPICodegenRuntime.membersEqual(lhs.eventData, rhs.eventData) else { return false }
+        guard OpenAPICodegenRuntime.membersEqual(lhs.eventDate, rhs.eventDate) else { return false }
+        return true
     }
 
     public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        self.eventID = try container.decodeValue(forKey: .eventID)
-        self.version = try container.decodeValue(forKey: .version)
-        self.eventType = try container.decodeValue(forKey: .eventType)
-        self.eventTimestamp = try container.decodeDateTime(forKey: .eventTimestamp)
-        self.eventCategory = try container.decodeValue(forKey: .eventCategory)
-        self.eventAction = try container.decodeValue(forKey: .eventAction)
-        self.eventOutcome = try container.decodeValue(forKey: .eventOutcome)
-        self.actorType = try container.decodeValueIfPresent(forKey: .actorType)
-        self.actorID = try container.decodeValueIfPresent(forKey: .actorID)
-        self.actorIP = try container.decodeValueIfPresent(forKey: .actorIP)
-        self.resourceType = try container.decodeValueIfPresent(forKey: .resourceType)
-        self.resourceID = try container.decodeValueIfPresent(forKey: .resourceID)
-        self.correlationID = try container.decodeValue(forKey: .correlationID)
-        self.parentEventID = try container.decodeValueIfPresent(forKey: .parentEventID)
-        self.parentEventDate = try container.decodeDateTimeIfPresent(forKey: .parentEventDate)
-        self.namespace = try container.decodeValueIfPresent(forKey: .namespace)
-        self.clusterID = try container.decodeValueIfPresent(forKey: .clusterID)
-        self.severity = try container.decodeValueIfPresent(forKey: .severity)
-        self.durationMs = try container.decodeValueIfPresent(forKey: .durationMs)
-        self.errorCode = try container.decodeValueIfPresent(forKey: .errorCode)
-        self.errorMessage = try container.decodeValueIfPresent(forKey: .errorMessage)
-        self.retentionDays = try container.decodeValueIfPresent(forKey: .retentionDays)
-        self.isSensitive = try container.decodeValueIfPresent(forKey: .isSensitive)
-        self.eventData = try container.decodeValue(forKey: .eventData)
-        self.eventDate = try container.decodeValueIfPresent(forKey: .eventDate)
+        let container = try decoder.container(keyedBy: DynamicCodingKey.self)
+        self.eventID = try container.decodeValue(forKey: "event_id")
+        self.version = try container.decodeValue(forKey: "version")
+        self.eventType = try container.decodeValue(forKey: "event_type")
+        self.eventTimestamp = try container.decodeDateTime(forKey: "event_timestamp")
+        self.eventCategory = try container.decodeValue(forKey: "event_category")
+        self.eventAction = try container.decodeValue(forKey: "event_action")
+        self.eventOutcome = try container.decodeValue(forKey: "event_outcome")
+        self.actorType = try container.decodeValueIfPresent(forKey: "actor_type")
+        self.actorID = try container.decodeValueIfPresent(forKey: "actor_id")
+        self.actorIP = try container.decodeValueIfPresent(forKey: "actor_ip")
+        self.resourceType = try container.decodeValueIfPresent(forKey: "resource_type")
+        self.resourceID = try container.decodeValueIfPresent(forKey: "resource_id")
+        self.correlationID = try container.decodeValue(forKey: "correlation_id")
+        self.parentEventID = try container.decodeValueIfPresent(forKey: "parent_event_id")
+        self.parentEventDate = try container.decodeDateTimeIfPresent(forKey: "parent_event_date")
+        self.namespace = try container.decodeValueIfPresent(forKey: "namespace")
+        self.clusterID = try container.decodeValueIfPresent(forKey: "cluster_id")
+        self.severity = try container.decodeValueIfPresent(forKey: "severity")
+        self.durationMs = try container.decodeValueIfPresent(forKey: "duration_ms")
+        self.errorCode = try container.decodeValueIfPresent(forKey: "error_code")
+        self.errorMessage = try container.decodeValueIfPresent(forKey: "error_message")
+        self.retentionDays = try container.decodeValueIfPresent(forKey: "retention_days")
+        self.isSensitive = try container.decodeValueIfPresent(forKey: "is_sensitive")
+        self.eventData = try container.decodeValue(forKey: "event_data")
+        self.eventDate = try container.decodeValueIfPresent(forKey: "event_date")
     }
 
     public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encodeValue(self.eventID, forKey: .eventID)
-        try container.encodeValue(self.version, forKey: .version)
-        try container.encodeValue(self.eventType, forKey: .eventType)
-        try container.encodeDateTime(self.eventTimestamp, forKey: .eventTimestamp)
-        try container.encodeValue(self.eventCategory, forKey: .eventCategory)
-        try container.encodeValue(self.eventAction, forKey: .eventAction)
-        try container.encodeValue(self.eventOutcome, forKey: .eventOutcome)
-        try container.encodeValueIfPresent(self.actorType, forKey: .actorType)
-        try container.encodeValueIfPresent(self.actorID, forKey: .actorID)
-        try container.encodeValueIfPresent(self.actorIP, forKey: .actorIP)
-        try container.encodeValueIfPresent(self.resourceType, forKey: .resourceType)
-        try container.encodeValueIfPresent(self.resourceID, forKey: .resourceID)
-        try container.encodeValue(self.correlationID, forKey: .correlationID)
-        try container.encodeValueIfPresent(self.parentEventID, forKey: .parentEventID)
-        try container.encodeDateTimeIfPresent(self.parentEventDate, forKey: .parentEventDate)
-        try container.encodeValueIfPresent(self.namespace, forKey: .namespace)
-        try container.encodeValueIfPresent(self.clusterID, forKey: .clusterID)
-        try container.encodeValueIfPresent(self.severity, forKey: .severity)
-        try container.encodeValueIfPresent(self.durationMs, forKey: .durationMs)
-        try container.encodeValueIfPresent(self.errorCode, forKey: .errorCode)
-        try container.encodeValueIfPresent(self.errorMessage, forKey: .errorMessage)
-        try container.encodeValueIfPresent(self.retentionDays, forKey: .retentionDays)
-        try container.encodeValueIfPresent(self.isSensitive, forKey: .isSensitive)
-        try container.encodeValue(self.eventData, forKey: .eventData)
-        try container.encodeValueIfPresent(self.eventDate, forKey: .eventDate)
+        var container = encoder.container(keyedBy: DynamicCodingKey.self)
+        try container.encodeValue(self.eventID, forKey: "event_id")
+        try container.encodeValue(self.version, forKey: "version")
+        try container.encodeValue(self.eventType, forKey: "event_type")
+        try container.encodeDateTime(self.eventTimestamp, forKey: "event_timestamp")
+        try container.encodeValue(self.eventCategory, forKey: "event_category")
+        try container.encodeValue(self.eventAction, forKey: "event_action")
+        try container.encodeValue(self.eventOutcome, forKey: "event_outcome")
+        try container.encodeValueIfPresent(self.actorType, forKey: "actor_type")
+        try container.encodeValueIfPresent(self.actorID, forKey: "actor_id")
+        try container.encodeValueIfPresent(self.actorIP, forKey: "actor_ip")
+        try container.encodeValueIfPresent(self.resourceType, forKey: "resource_type")
+        try container.encodeValueIfPresent(self.resourceID, forKey: "resource_id")
+        try container.encodeValue(self.correlationID, forKey: "correlation_id")
+        try container.encodeValueIfPresent(self.parentEventID, forKey: "parent_event_id")
+        try container.encodeDateTimeIfPresent(self.parentEventDate, forKey: "parent_event_date")
+        try container.encodeValueIfPresent(self.namespace, forKey: "namespace")
+        try container.encodeValueIfPresent(self.clusterID, forKey: "cluster_id")
+        try container.encodeValueIfPresent(self.severity, forKey: "severity")
+        try container.encodeValueIfPresent(self.durationMs, forKey: "duration_ms")
+        try container.encodeValueIfPresent(self.errorCode, forKey: "error_code")
+        try container.encodeValueIfPresent(self.errorMessage, forKey: "error_message")
+        try container.encodeValueIfPresent(self.retentionDays, forKey: "retention_days")
+        try container.encodeValueIfPresent(self.isSensitive, forKey: "is_sensitive")
+        try container.encodeValue(self.eventData, forKey: "event_data")
+        try container.encodeValueIfPresent(self.eventDate, forKey: "event_date")
     }
 
     public func collectViolations(into validator: inout Validator) {

@@ -27,33 +27,34 @@ public struct RFC7807Problem: Codable, Hashable, Sendable, Validatable, JSONWrit
         self.fieldErrors = fieldErrors
     }
 
-    private enum CodingKeys: String, CodingKey {
-        case type
-        case title
-        case status
-        case detail
-        case instance
-        case fieldErrors = "field_errors"
+    public static func == (lhs: Self, rhs: Self) -> Bool {
+        guard OpenAPICodegenRuntime.membersEqual(lhs.type, rhs.type) else { return false }
+        guard OpenAPICodegenRuntime.membersEqual(lhs.title, rhs.title) else { return false }
+        guard OpenAPICodegenRuntime.membersEqual(lhs.status, rhs.status) else { return false }
+        guard OpenAPICodegenRuntime.membersEqual(lhs.detail, rhs.detail) else { return false }
+        guard OpenAPICodegenRuntime.membersEqual(lhs.instance, rhs.instance) else { return false }
+        guard OpenAPICodegenRuntime.membersEqual(lhs.fieldErrors, rhs.fieldErrors) else { return false }
+        return true
     }
 
     public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        self.type = try container.decodeValue(forKey: .type)
-        self.title = try container.decodeValue(forKey: .title)
-        self.status = try container.decodeValue(forKey: .status)
-        self.detail = try container.decodeValueIfPresent(forKey: .detail)
-        self.instance = try container.decodeValueIfPresent(forKey: .instance)
-        self.fieldErrors = try container.decodeValueIfPresent(forKey: .fieldErrors)
+        let container = try decoder.container(keyedBy: DynamicCodingKey.self)
+        self.type = try container.decodeValue(forKey: "type")
+        self.title = try container.decodeValue(forKey: "title")
+        self.status = try container.decodeValue(forKey: "status")
+        self.detail = try container.decodeValueIfPresent(forKey: "detail")
+        self.instance = try container.decodeValueIfPresent(forKey: "instance")
+        self.fieldErrors = try container.decodeValueIfPresent(forKey: "field_errors")
     }
 
     public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encodeValue(self.type, forKey: .type)
-        try container.encodeValue(self.title, forKey: .title)
-        try container.encodeValue(self.status, forKey: .status)
-        try container.encodeValueIfPresent(self.detail, forKey: .detail)
-        try container.encodeValueIfPresent(self.instance, forKey: .instance)
-        try container.encodeValueIfPresent(self.fieldErrors, forKey: .fieldErrors)
+        var container = encoder.container(keyedBy: DynamicCodingKey.self)
+        try container.encodeValue(self.type, forKey: "type")
+        try container.encodeValue(self.title, forKey: "title")
+        try container.encodeValue(self.status, forKey: "status")
+        try container.encodeValueIfPresent(self.detail, forKey: "detail")
+        try container.encodeValueIfPresent(self.instance, forKey: "instance")
+        try container.encodeValueIfPresent(self.fieldErrors, forKey: "field_errors")
     }
 
     public func collectViolations(into validator: inout Validator) {
@@ -98,21 +99,22 @@ public struct HealthResponse: Codable, Hashable, Sendable, Validatable, JSONWrit
         self.timestamp = timestamp
     }
 
-    private enum CodingKeys: String, CodingKey {
-        case status
-        case timestamp
+    public static func == (lhs: Self, rhs: Self) -> Bool {
+        guard OpenAPICodegenRuntime.membersEqual(lhs.status, rhs.status) else { return false }
+        guard OpenAPICodegenRuntime.membersEqual(lhs.timestamp, rhs.timestamp) else { return false }
+        return true
     }
 
     public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        self.status = try container.decodeValue(forKey: .status)
-        self.timestamp = try container.decodeDateTimeIfPresent(forKey: .timestamp)
+        let container = try decoder.container(keyedBy: DynamicCodingKey.self)
+        self.status = try container.decodeValue(forKey: "status")
+        self.timestamp = try container.decodeDateTimeIfPresent(forKey: "timestamp")
     }
 
     public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encodeValue(self.status, forKey: .status)
-        try container.encodeDateTimeIfPresent(self.timestamp, forKey: .timestamp)
+        var container = encoder.container(keyedBy: DynamicCodingKey.self)
+        try container.encodeValue(self.status, forKey: "status")
+        try container.encodeDateTimeIfPresent(self.timestamp, forKey: "timestamp")
     }
 
     public func collectViolations(into validator: inout Validator) {
@@ -142,21 +144,22 @@ public struct ReadinessResponse: Codable, Hashable, Sendable, Validatable, JSONW
         self.reason = reason
     }
 
-    private enum CodingKeys: String, CodingKey {
-        case status
-        case reason
+    public static func == (lhs: Self, rhs: Self) -> Bool {
+        guard OpenAPICodegenRuntime.membersEqual(lhs.status, rhs.status) else { return false }
+        guard OpenAPICodegenRuntime.membersEqual(lhs.reason, rhs.reason) else { return false }
+        return true
     }
 
     public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        self.status = try container.decodeValue(forKey: .status)
-        self.reason = try container.decodeValueIfPresent(forKey: .reason)
+        let container = try decoder.container(keyedBy: DynamicCodingKey.self)
+        self.status = try container.decodeValue(forKey: "status")
+        self.reason = try container.decodeValueIfPresent(forKey: "reason")
     }
 
     public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encodeValue(self.status, forKey: .status)
-        try container.encodeValueIfPresent(self.reason, forKey: .reason)
+        var container = encoder.container(keyedBy: DynamicCodingKey.self)
+        try container.encodeValue(self.status, forKey: "status")
+        try container.encodeValueIfPresent(self.reason, forKey: "reason")
     }
 
     public func collectViolations(into validator: inout Validator) {

@@ -70,6 +70,38 @@ struct UnionTests {
 
 @Suite("Objects")
 struct ObjectTests {
+    @Test("the written == compares every stored member (plain, deprecated, additional and boxed): changing any one alone makes values differ")
+    func equality() throws {
+        let members: [String: String] = [
+            "name": #""a""#, "retries": "5", "mode": #""fast""#, "level": "2", "tags": #"["x"]"#,
+            "seen_at": #"["2025-01-01T00:00:00Z"]"#, "note": #""n""#, "legacy": #""l""#, "extra": "4",
+        ]
+        let changed: [String: String] = [
+            "name": #""b""#, "retries": "6", "mode": #""safe""#, "level": "3", "tags": #"["y"]"#,
+            "seen_at": #"["2025-01-02T00:00:00Z"]"#, "note": "null", "legacy": #""m""#, "extra": "5",
+        ]
+        func settings(_ members: [String: String]) throws -> Settings {
+            try decode(Settings.self, "{" + members.map { "\"\($0.key)\": \($0.value)" }.joined(separator: ", ") + "}")
+        }
+        let base = try settings(members)
+        // Every member the type writes is one this test changes.
+        guard case .object(let written) = try JSONDecoder().decode(JSONValue.self, from: JSONEncoder().encode(base)) else {
+            Issue.record("Settings did not encode as an object")
+            return
+        }
+        #expect(Set(written.keys) == Set(changed.keys))
+        #expect(try settings(members) == base)
+        #expect(try settings(members).hashValue == base.hashValue)
+        for (name, value) in changed {
+            var altered = members
+            altered[name] = value
+            #expect(try settings(altered) != base, "\(name) changed, yet == holds")
+        }
+        #expect(Tree(value: 1, parent: Tree(value: 0)) == Tree(value: 1, parent: Tree(value: 0)))
+        #expect(Tree(value: 1, parent: Tree(value: 0)) != Tree(value: 1, parent: Tree(value: 2)))
+        #expect(Tree(value: 1, children: [Tree(value: 2)]) != Tree(value: 1, children: [Tree(value: 3)]))
+    }
+
     @Test("recursive members round-trip through their box")
     func recursion() throws {
         let tree = Tree(value: 1, parent: Tree(value: 0), children: [Tree(value: 2), Tree(value: 3, parent: Tree(value: 1))])

@@ -131,15 +131,8 @@ struct DeclarationRenderer {
             }
             body.line("")
             renderInit(structure, into: &body)
-            if !structure.properties.isEmpty {
-                body.line("")
-                body.block("private enum CodingKeys: String, CodingKey") { keys in
-                    for property in structure.properties {
-                        let name = SwiftNaming.escaped(property.swiftName)
-                        keys.line(property.swiftName == property.wireName ? "case \(name)" : "case \(name) = \(SwiftLiteral.string(property.wireName))")
-                    }
-                }
-            }
+            body.line("")
+            renderEquality(structure, into: &body)
             body.line("")
             renderDecoding(structure, into: &body)
             body.line("")
@@ -229,13 +222,28 @@ struct DeclarationRenderer {
         }
     }
 
+    /// `==` written out rather than derived: a `guard` per stored property through one
+    /// generic function, which the compiler checks several times faster (see `membersEqual`).
+    private func renderEquality(_ structure: StructDeclaration, into writer: inout CodeWriter) {
+        writer.block("\(access)static func == (lhs: Self, rhs: Self) -> Bool") { body in
+            var stored = structure.properties.map { storageName($0) ?? SwiftNaming.escaped($0.swiftName) }
+            if structure.additionalProperties != nil { stored.append("additionalProperties") }
+            for name in stored {
+                body.line("guard OpenAPICodegenRuntime.membersEqual(lhs.\(name), rhs.\(name)) else { return false }")
+            }
+            body.line("return true")
+        }
+    }
+
     private func renderDecoding(_ structure: StructDeclaration, into writer: inout CodeWriter) {
         writer.block("\(access)init(from decoder: any Decoder) throws") { body in
-            if !structure.properties.isEmpty {
-                body.line("let container = try decoder.container(keyedBy: CodingKeys.self)")
+            // Members are keyed by their JSON names through the runtime's one key type: a
+            // `CodingKeys` enum per type costs the compiler about twenty functions each.
+            if !structure.properties.isEmpty || structure.additionalProperties != nil || structure.rejectsUnknownMembers {
+                body.line("let container = try decoder.container(keyedBy: DynamicCodingKey.self)")
             }
             for property in structure.properties {
-                let key = "forKey: .\(SwiftNaming.escaped(property.swiftName))"
+                let key = "forKey: \(SwiftLiteral.string(property.wireName))"
                 let present = !property.isOptional && property.defaultValue == nil
                 var expression: String
                 if isDateTime(property.type) {
@@ -253,25 +261,24 @@ struct DeclarationRenderer {
             }
             let known = structure.properties.map { SwiftLiteral.string($0.wireName) }.joined(separator: ", ")
             if let additional = structure.additionalProperties {
-                body.line("let members = try decoder.container(keyedBy: DynamicCodingKey.self)")
                 if isDateTime(additional) {
-                    body.line("self.additionalProperties = try members.decodeAdditionalProperties(DateTimeCoded<\(additional)>.self, excluding: [\(known)]).mapValues(\\.value)")
+                    body.line("self.additionalProperties = try container.decodeAdditionalProperties(DateTimeCoded<\(additional)>.self, excluding: [\(known)]).mapValues(\\.value)")
                 } else {
-                    body.line("self.additionalProperties = try members.decodeAdditionalProperties(\(additional).self, excluding: [\(known)])")
+                    body.line("self.additionalProperties = try container.decodeAdditionalProperties(\(additional).self, excluding: [\(known)])")
                 }
             } else if structure.rejectsUnknownMembers {
-                body.line("try decoder.container(keyedBy: DynamicCodingKey.self).rejectMembers(excluding: [\(known)])")
+                body.line("try container.rejectMembers(excluding: [\(known)])")
             }
         }
     }
 
     private func renderEncoding(_ structure: StructDeclaration, into writer: inout CodeWriter) {
         writer.block("\(access)func encode(to encoder: any Encoder) throws") { body in
-            if !structure.properties.isEmpty {
-                body.line("var container = encoder.container(keyedBy: CodingKeys.self)")
+            if !structure.properties.isEmpty || structure.additionalProperties != nil {
+                body.line("var container = encoder.container(keyedBy: DynamicCodingKey.self)")
             }
             for property in structure.properties {
-                let key = "forKey: .\(SwiftNaming.escaped(property.swiftName))"
+                let key = "forKey: \(SwiftLiteral.string(property.wireName))"
                 let value = valueExpression(property)
                 // Required members are written even when nil (as null); optional ones are left out.
                 let omitWhenNil = property.isOptional && !property.isRequired
@@ -286,9 +293,8 @@ struct DeclarationRenderer {
                 }
             }
             if let additional = structure.additionalProperties {
-                body.line("var members = encoder.container(keyedBy: DynamicCodingKey.self)")
                 let values = isDateTime(additional) ? "self.additionalProperties.mapValues(DateTimeCoded.init)" : "self.additionalProperties"
-                body.line("try members.encodeAdditionalProperties(\(values))")
+                body.line("try container.encodeAdditionalProperties(\(values))")
             }
         }
     }
@@ -624,7 +630,7 @@ struct DeclarationRenderer {
     }
 
     private func renderDiscriminatedCoding(_ union: OneOfDeclaration, property: String, into writer: inout CodeWriter) {
-        let key = "DynamicCodingKey(\(SwiftLiteral.string(property)))"
+        let key = SwiftLiteral.string(property)
         writer.block("\(access)init(from decoder: any Decoder) throws") { body in
             body.line("let container = try decoder.container(keyedBy: DynamicCodingKey.self)")
             body.switchBlock("try container.decode(String.self, forKey: \(key))") { cases in

@@ -1,10 +1,16 @@
-/// A coding key for members whose names are only known at run time
-/// (`additionalProperties`, discriminators).
-public struct DynamicCodingKey: CodingKey, Hashable, Sendable {
+/// The coding key of every generated type: a member's JSON name, written as a string
+/// literal in generated code, or known only at run time (`additionalProperties`,
+/// discriminators).
+///
+/// One shared key type instead of a `CodingKeys` enum per type keeps generated code
+/// fast to compile: each such enum costs the compiler about twenty functions (its
+/// `CodingKey`, `RawRepresentable` and `Hashable` witnesses).
+public struct DynamicCodingKey: CodingKey, Hashable, Sendable, ExpressibleByStringLiteral {
     public var stringValue: String
     public var intValue: Int? { nil }
 
     public init(_ name: String) { stringValue = name }
+    public init(stringLiteral name: String) { stringValue = name }
     public init?(stringValue: String) { self.stringValue = stringValue }
     public init?(intValue: Int) { nil }
 }
