@@ -15,7 +15,7 @@ struct ConsumerPackage: Sendable {
 
     static let swiftAudit = ConsumerPackage(
         name: "swift-audit",
-        root: directory.appending(path: "swift-audit"),
+        root: directory.appending(path: "uses-swift-audit"),
         manifest: """
             // swift-tools-version: 6.1
             import PackageDescription
@@ -39,7 +39,7 @@ struct ConsumerPackage: Sendable {
 
     static let swiftOpenAPIGenerator = ConsumerPackage(
         name: "swift-openapi-generator 1.14.3",
-        root: directory.appending(path: "swift-openapi-generator"),
+        root: directory.appending(path: "uses-swift-openapi-generator"),
         manifest: """
             // swift-tools-version: 6.1
             import PackageDescription
