@@ -9,7 +9,9 @@ public struct DynamicCodingKey: CodingKey, Hashable, Sendable, ExpressibleByStri
     public var stringValue: String
     public var intValue: Int? { nil }
 
+    /// The key of the member named `name` in JSON.
     public init(_ name: String) { stringValue = name }
+    /// The key of the member named by the literal, as generated code writes it: `forKey: "event_id"`.
     public init(stringLiteral name: String) { stringValue = name }
     public init?(stringValue: String) { self.stringValue = stringValue }
     public init?(intValue: Int) { nil }
