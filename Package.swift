@@ -130,7 +130,7 @@ let package = Package(
         ),
 
         // MARK: Tests
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["OpenAPICodegenRuntime"], path: "Tests/TestSupport"),
         .testTarget(name: "YAMLTests", dependencies: ["YAML"]),
         .testTarget(
             name: "OpenAPICodegenTests",
@@ -148,7 +148,7 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
-        .testTarget(name: "DataStorageClientTests", dependencies: ["DataStorageClient"], exclude: ["Fixtures"]),
+        .testTarget(name: "DataStorageClientTests", dependencies: ["DataStorageClient", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(
             name: "AuditTests",
             dependencies: [
@@ -167,7 +167,7 @@ let package = Package(
         ),
         .testTarget(
             name: "GeneratedCodeTests",
-            dependencies: ["OpenAPICodegenRuntime"],
+            dependencies: ["OpenAPICodegenRuntime", "TestSupport"],
             exclude: ["openapi-codegen.yaml", "features.yaml"],
             plugins: ["OpenAPICodegenPlugin"]
         ),
@@ -184,7 +184,7 @@ let package = Package(
         ),
         .testTarget(
             name: "KubernautModelTests",
-            dependencies: ["OpenAPICodegenRuntime", "Audit"],
+            dependencies: ["OpenAPICodegenRuntime", "Audit", "TestSupport"],
             exclude: ["openapi-codegen.yaml", "kubernaut-event-data.yaml"],
             plugins: ["OpenAPICodegenPlugin"]
         ),

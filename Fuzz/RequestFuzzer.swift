@@ -1,5 +1,6 @@
 // libFuzzer entry point for what a generated server reads from untrusted requests: query,
-// path and header parameters (objects included), form-urlencoded and multipart bodies. Any
+// path and header parameters (objects included), form-urlencoded, multipart and JSON bodies
+// (the JSON through the direct reader `jsonReaders: true` generates). Any
 // bytes in, a value or a typed RequestError out, and never a crash or a hang. Built and run
 // by scripts/fuzz; not part of the Swift package.
 import Foundation
@@ -25,6 +26,33 @@ private struct Sample: Decodable {
     var id: UUID?
 }
 
+// What `jsonReaders: true` generates for these two types, written out.
+extension Sample: JSONReadable {
+    init(jsonReader reader: inout JSONReader) throws {
+        let object = try reader.beginObject()
+        name = try reader.decodeValueIfPresent(object, "name")
+        count = try reader.decodeValueIfPresent(object, "count")
+        ratio = try reader.decodeValueIfPresent(object, "ratio")
+        flag = try reader.decodeValueIfPresent(object, "flag")
+        tags = try reader.decodeValueIfPresent(object, "tags")
+        numbers = try reader.decodeValueIfPresent(object, "numbers")
+        window = try reader.decodeValueIfPresent(object, "window")
+        file = try reader.decodeValueIfPresent(object, "file")
+        extra = try reader.decodeValueIfPresent(object, "extra")
+        id = try reader.decodeValueIfPresent(object, "id")
+        reader.end(object)
+    }
+}
+
+extension Sample.Window: JSONReadable {
+    init(jsonReader reader: inout JSONReader) throws {
+        let object = try reader.beginObject()
+        from = try reader.decodeValue(object, "from")
+        to = try reader.decodeValueIfPresent(object, "to")
+        reader.end(object)
+    }
+}
+
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzOneInput(_ bytes: UnsafePointer<UInt8>, _ count: Int) -> CInt {
     guard count > 0 else { return 0 }
@@ -33,7 +61,7 @@ public func fuzzOneInput(_ bytes: UnsafePointer<UInt8>, _ count: Int) -> CInt {
     let text = String(decoding: data, as: UTF8.self)
     let core = ServerCore()
     do {
-        switch bytes[0] % 8 {
+        switch bytes[0] % 9 {
         case 0:
             let _: Sample? = try QueryParameters(text).object("filter", style: .deepObject)
         case 1:
@@ -50,9 +78,11 @@ public func fuzzOneInput(_ bytes: UnsafePointer<UInt8>, _ count: Int) -> CInt {
             let _: Sample? = try headers.parameterObject("X-Sample", explode: count % 2 == 0)
         case 6:
             _ = try core.decodeForm(Sample.self, from: data)
-        default:
+        case 7:
             // Seeds put the boundary first, so that inputs reach the part parser.
             _ = try core.decodeMultipart(Sample.self, from: data, contentType: "multipart/form-data; boundary=b")
+        default:
+            _ = try core.decodeJSON(Sample.self, from: data)
         }
     } catch {
         // Refusing is the right answer to most inputs; only a crash or a hang is a finding.

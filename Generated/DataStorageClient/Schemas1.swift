@@ -7,7 +7,7 @@ import Foundation
 import OpenAPICodegenRuntime
 
 /// One audit event as a service records it.
-public struct AuditEventRequest: Codable, Hashable, Sendable, Validatable, JSONWritable {
+public struct AuditEventRequest: Codable, Hashable, Sendable, Validatable, JSONWritable, JSONReadable {
     /// A client-chosen ID. The server stores an event ID only once, so a client that
     /// retries after a lost response does not store the event twice. The server picks
     /// one when it is absent.
@@ -126,6 +126,35 @@ public struct AuditEventRequest: Codable, Hashable, Sendable, Validatable, JSONW
         self.retentionDays = try container.decodeValueIfPresent(forKey: "retention_days")
         self.isSensitive = try container.decodeValueIfPresent(forKey: "is_sensitive")
         self.eventData = try container.decodeValue(forKey: "event_data")
+    }
+
+    public init(jsonReader reader: inout JSONReader) throws {
+        let object = try reader.beginObject()
+        self.eventID = try reader.decodeValueIfPresent(object, "event_id")
+        self.version = try reader.decodeValue(object, "version")
+        self.eventType = try reader.decodeValue(object, "event_type")
+        self.eventTimestamp = try reader.decodeDateTime(object, "event_timestamp")
+        self.eventCategory = try reader.decodeValue(object, "event_category")
+        self.eventAction = try reader.decodeValue(object, "event_action")
+        self.eventOutcome = try reader.decodeValue(object, "event_outcome")
+        self.actorType = try reader.decodeValueIfPresent(object, "actor_type")
+        self.actorID = try reader.decodeValueIfPresent(object, "actor_id")
+        self.actorIP = try reader.decodeValueIfPresent(object, "actor_ip")
+        self.resourceType = try reader.decodeValueIfPresent(object, "resource_type")
+        self.resourceID = try reader.decodeValueIfPresent(object, "resource_id")
+        self.correlationID = try reader.decodeValue(object, "correlation_id")
+        self.parentEventID = try reader.decodeValueIfPresent(object, "parent_event_id")
+        self.parentEventDate = try reader.decodeDateTimeIfPresent(object, "parent_event_date")
+        self.namespace = try reader.decodeValueIfPresent(object, "namespace")
+        self.clusterID = try reader.decodeValueIfPresent(object, "cluster_id")
+        self.severity = try reader.decodeValueIfPresent(object, "severity")
+        self.durationMs = try reader.decodeValueIfPresent(object, "duration_ms")
+        self.errorCode = try reader.decodeValueIfPresent(object, "error_code")
+        self.errorMessage = try reader.decodeValueIfPresent(object, "error_message")
+        self.retentionDays = try reader.decodeValueIfPresent(object, "retention_days")
+        self.isSensitive = try reader.decodeValueIfPresent(object, "is_sensitive")
+        self.eventData = try reader.decodeValue(object, "event_data")
+        reader.end(object)
     }
 
     public func encode(to encoder: any Encoder) throws {

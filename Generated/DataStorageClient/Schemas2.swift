@@ -7,7 +7,7 @@ import Foundation
 import OpenAPICodegenRuntime
 
 /// The business domain an event belongs to.
-public enum EventCategory: OpenEnum {
+public enum EventCategory: OpenEnum, JSONReadable {
     case gateway
     case notification
     case analysis
@@ -70,7 +70,7 @@ public enum EventCategory: OpenEnum {
     }
 }
 
-public enum EventOutcome: OpenEnum {
+public enum EventOutcome: OpenEnum, JSONReadable {
     case success
     case failure
     case pending
@@ -102,7 +102,7 @@ public enum EventOutcome: OpenEnum {
 
 /// The common shape of event_data: which service did what, how it went, and the
 /// service's own details in `payload`.
-public struct CommonEnvelope: Codable, Hashable, Sendable, Validatable, JSONWritable {
+public struct CommonEnvelope: Codable, Hashable, Sendable, Validatable, JSONWritable, JSONReadable {
     public var version: String
     public var service: String
     public var operation: String
@@ -142,6 +142,17 @@ public struct CommonEnvelope: Codable, Hashable, Sendable, Validatable, JSONWrit
         self.sourcePayload = try container.decodeValueIfPresent(forKey: "source_payload")
     }
 
+    public init(jsonReader reader: inout JSONReader) throws {
+        let object = try reader.beginObject()
+        self.version = try reader.decodeValueIfPresent(object, "version") ?? "1.0"
+        self.service = try reader.decodeValue(object, "service")
+        self.operation = try reader.decodeValue(object, "operation")
+        self.status = try reader.decodeValue(object, "status")
+        self.payload = try reader.decodeValue(object, "payload")
+        self.sourcePayload = try reader.decodeValueIfPresent(object, "source_payload")
+        reader.end(object)
+    }
+
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: DynamicCodingKey.self)
         try container.encodeValue(self.version, forKey: "version")
@@ -179,7 +190,7 @@ public struct CommonEnvelope: Codable, Hashable, Sendable, Validatable, JSONWrit
     }
 }
 
-public struct AuditEventResponse: Codable, Hashable, Sendable, Validatable, JSONWritable {
+public struct AuditEventResponse: Codable, Hashable, Sendable, Validatable, JSONWritable, JSONReadable {
     public var eventID: UUID
     public var eventTimestamp: Date
     public var message: String
@@ -205,6 +216,14 @@ public struct AuditEventResponse: Codable, Hashable, Sendable, Validatable, JSON
         self.message = try container.decodeValue(forKey: "message")
     }
 
+    public init(jsonReader reader: inout JSONReader) throws {
+        let object = try reader.beginObject()
+        self.eventID = try reader.decodeValue(object, "event_id")
+        self.eventTimestamp = try reader.decodeDateTime(object, "event_timestamp")
+        self.message = try reader.decodeValue(object, "message")
+        reader.end(object)
+    }
+
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: DynamicCodingKey.self)
         try container.encodeValue(self.eventID, forKey: "event_id")
@@ -227,7 +246,7 @@ public struct AuditEventResponse: Codable, Hashable, Sendable, Validatable, JSON
     }
 }
 
-public struct BatchAuditEventResponse: Codable, Hashable, Sendable, Validatable, JSONWritable {
+public struct BatchAuditEventResponse: Codable, Hashable, Sendable, Validatable, JSONWritable, JSONReadable {
     public var eventIDs: [UUID]?
     public var message: String?
 
@@ -247,6 +266,13 @@ public struct BatchAuditEventResponse: Codable, Hashable, Sendable, Validatable,
         let container = try decoder.container(keyedBy: DynamicCodingKey.self)
         self.eventIDs = try container.decodeValueIfPresent(forKey: "event_ids")
         self.message = try container.decodeValueIfPresent(forKey: "message")
+    }
+
+    public init(jsonReader reader: inout JSONReader) throws {
+        let object = try reader.beginObject()
+        self.eventIDs = try reader.decodeValueIfPresent(object, "event_ids")
+        self.message = try reader.decodeValueIfPresent(object, "message")
+        reader.end(object)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -278,7 +304,7 @@ public struct BatchAuditEventResponse: Codable, Hashable, Sendable, Validatable,
 }
 
 /// The events were queued durably; the database will receive them later.
-public struct AsyncAcceptanceResponse: Codable, Hashable, Sendable, Validatable, JSONWritable {
+public struct AsyncAcceptanceResponse: Codable, Hashable, Sendable, Validatable, JSONWritable, JSONReadable {
     public var status: String
     public var message: String
     /// How many events were queued (batch requests).
@@ -305,6 +331,14 @@ public struct AsyncAcceptanceResponse: Codable, Hashable, Sendable, Validatable,
         self.count = try container.decodeValueIfPresent(forKey: "count")
     }
 
+    public init(jsonReader reader: inout JSONReader) throws {
+        let object = try reader.beginObject()
+        self.status = try reader.decodeValue(object, "status")
+        self.message = try reader.decodeValue(object, "message")
+        self.count = try reader.decodeValueIfPresent(object, "count")
+        reader.end(object)
+    }
+
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: DynamicCodingKey.self)
         try container.encodeValue(self.status, forKey: "status")
@@ -329,7 +363,7 @@ public struct AsyncAcceptanceResponse: Codable, Hashable, Sendable, Validatable,
     }
 }
 
-public struct AuditEventsQueryResponse: Codable, Hashable, Sendable, Validatable, JSONWritable {
+public struct AuditEventsQueryResponse: Codable, Hashable, Sendable, Validatable, JSONWritable, JSONReadable {
     public var data: [StoredAuditEvent]
     public var pagination: AuditEventsQueryResponse.Pagination
 
@@ -349,6 +383,13 @@ public struct AuditEventsQueryResponse: Codable, Hashable, Sendable, Validatable
         let container = try decoder.container(keyedBy: DynamicCodingKey.self)
         self.data = try container.decodeValue(forKey: "data")
         self.pagination = try container.decodeValue(forKey: "pagination")
+    }
+
+    public init(jsonReader reader: inout JSONReader) throws {
+        let object = try reader.beginObject()
+        self.data = try reader.decodeValue(object, "data")
+        self.pagination = try reader.decodeValue(object, "pagination")
+        reader.end(object)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -376,7 +417,7 @@ public struct AuditEventsQueryResponse: Codable, Hashable, Sendable, Validatable
         output.end()
     }
 
-    public struct Pagination: Codable, Hashable, Sendable, Validatable, JSONWritable {
+    public struct Pagination: Codable, Hashable, Sendable, Validatable, JSONWritable, JSONReadable {
         public var limit: Int
         public var offset: Int
         public var total: Int
@@ -404,6 +445,15 @@ public struct AuditEventsQueryResponse: Codable, Hashable, Sendable, Validatable
             self.offset = try container.decodeValue(forKey: "offset")
             self.total = try container.decodeValue(forKey: "total")
             self.hasMore = try container.decodeValue(forKey: "has_more")
+        }
+
+        public init(jsonReader reader: inout JSONReader) throws {
+            let object = try reader.beginObject()
+            self.limit = try reader.decodeValue(object, "limit")
+            self.offset = try reader.decodeValue(object, "offset")
+            self.total = try reader.decodeValue(object, "total")
+            self.hasMore = try reader.decodeValue(object, "has_more")
+            reader.end(object)
         }
 
         public func encode(to encoder: any Encoder) throws {

@@ -7,7 +7,7 @@ import Foundation
 import OpenAPICodegenRuntime
 
 /// An RFC 7807 problem document.
-public struct RFC7807Problem: Codable, Hashable, Sendable, Validatable, JSONWritable {
+public struct RFC7807Problem: Codable, Hashable, Sendable, Validatable, JSONWritable, JSONReadable {
     /// A URI naming the kind of problem.
     public var type: String
     public var title: String
@@ -45,6 +45,17 @@ public struct RFC7807Problem: Codable, Hashable, Sendable, Validatable, JSONWrit
         self.detail = try container.decodeValueIfPresent(forKey: "detail")
         self.instance = try container.decodeValueIfPresent(forKey: "instance")
         self.fieldErrors = try container.decodeValueIfPresent(forKey: "field_errors")
+    }
+
+    public init(jsonReader reader: inout JSONReader) throws {
+        let object = try reader.beginObject()
+        self.type = try reader.decodeValue(object, "type")
+        self.title = try reader.decodeValue(object, "title")
+        self.status = try reader.decodeValue(object, "status")
+        self.detail = try reader.decodeValueIfPresent(object, "detail")
+        self.instance = try reader.decodeValueIfPresent(object, "instance")
+        self.fieldErrors = try reader.decodeValueIfPresent(object, "field_errors")
+        reader.end(object)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -89,7 +100,7 @@ public struct RFC7807Problem: Codable, Hashable, Sendable, Validatable, JSONWrit
     }
 }
 
-public struct HealthResponse: Codable, Hashable, Sendable, Validatable, JSONWritable {
+public struct HealthResponse: Codable, Hashable, Sendable, Validatable, JSONWritable, JSONReadable {
     public var status: String
     public var timestamp: Date?
 
@@ -109,6 +120,13 @@ public struct HealthResponse: Codable, Hashable, Sendable, Validatable, JSONWrit
         let container = try decoder.container(keyedBy: DynamicCodingKey.self)
         self.status = try container.decodeValue(forKey: "status")
         self.timestamp = try container.decodeDateTimeIfPresent(forKey: "timestamp")
+    }
+
+    public init(jsonReader reader: inout JSONReader) throws {
+        let object = try reader.beginObject()
+        self.status = try reader.decodeValue(object, "status")
+        self.timestamp = try reader.decodeDateTimeIfPresent(object, "timestamp")
+        reader.end(object)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -132,7 +150,7 @@ public struct HealthResponse: Codable, Hashable, Sendable, Validatable, JSONWrit
     }
 }
 
-public struct ReadinessResponse: Codable, Hashable, Sendable, Validatable, JSONWritable {
+public struct ReadinessResponse: Codable, Hashable, Sendable, Validatable, JSONWritable, JSONReadable {
     /// ready or not_ready.
     public var status: String
     /// Why the server is not ready (database_unreachable, shutting_down).
@@ -154,6 +172,13 @@ public struct ReadinessResponse: Codable, Hashable, Sendable, Validatable, JSONW
         let container = try decoder.container(keyedBy: DynamicCodingKey.self)
         self.status = try container.decodeValue(forKey: "status")
         self.reason = try container.decodeValueIfPresent(forKey: "reason")
+    }
+
+    public init(jsonReader reader: inout JSONReader) throws {
+        let object = try reader.beginObject()
+        self.status = try reader.decodeValue(object, "status")
+        self.reason = try reader.decodeValueIfPresent(object, "reason")
+        reader.end(object)
     }
 
     public func encode(to encoder: any Encoder) throws {

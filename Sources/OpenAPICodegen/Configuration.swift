@@ -8,6 +8,7 @@ import YAML
 /// accessModifier: public                 # public, package or internal
 /// operations: [createAuditEvent]         # optional; all when absent
 /// jsonWriters: true                      # optional; faster request encoding, longer compile
+/// jsonReaders: true                      # optional; faster decoding, longer compile
 /// generate: [types, client, server]      # optional; [types, client] when absent
 /// ```
 public struct CodegenConfiguration: Sendable, Hashable {
@@ -57,12 +58,16 @@ public struct CodegenConfiguration: Sendable, Hashable {
                 case "tags": configuration.options.filter.tags = entries
                 default: configuration.options.filter.paths = entries
                 }
-            case "jsonWriters", "pruneUnusedSchemas":
+            case "jsonWriters", "jsonReaders", "pruneUnusedSchemas":
                 guard case .bool(let value)? = pair.value.resolvedScalar else {
                     diagnostics.append(Diagnostic(.error, "\(key) must be true or false", at: pair.value.location))
                     continue
                 }
-                if key == "jsonWriters" { configuration.options.jsonWriters = value } else { configuration.options.pruneUnusedSchemas = value }
+                switch key {
+                case "jsonWriters": configuration.options.jsonWriters = value
+                case "jsonReaders": configuration.options.jsonReaders = value
+                default: configuration.options.pruneUnusedSchemas = value
+                }
             case "generate":
                 let items = pair.value.sequence ?? []
                 let parts = items.compactMap { $0.scalar.flatMap { GeneratedPart(rawValue: $0.value) } }
@@ -95,7 +100,7 @@ public struct CodegenConfiguration: Sendable, Hashable {
 
     /// Every key a configuration file may have.
     public static let keys = [
-        "spec", "accessModifier", "operations", "tags", "paths", "jsonWriters", "pruneUnusedSchemas", "generate", "nameOverrides",
+        "spec", "accessModifier", "operations", "tags", "paths", "jsonWriters", "jsonReaders", "pruneUnusedSchemas", "generate", "nameOverrides",
         "typeOverrides",
     ]
 

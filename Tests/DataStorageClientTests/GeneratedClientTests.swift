@@ -1,6 +1,7 @@
 import DataStorageClient
 import Foundation
 import Synchronization
+import TestSupport
 import Testing
 
 /// Records requests and answers each with a canned response.
@@ -62,7 +63,7 @@ struct GeneratedClientTests {
         let transport = ScriptedTransport { _ in json(201, #"{"event_ids":[],"message":"ok"}"#) }
         let client = Client(serverURL: server, transport: transport)
         _ = try await client.createAuditEventsBatch(body: [sampleEvent, sampleEvent])
-        let body = try JSONDecoder().decode([AuditEventRequest].self, from: try #require(transport.last?.body))
+        let body = try decodeBothWays([AuditEventRequest].self, from: try #require(transport.last?.body))
         #expect(body == [sampleEvent, sampleEvent])
         #expect(transport.last?.path == "/api/v1/audit/events/batch")
     }
@@ -134,9 +135,9 @@ struct GeneratedModelTests {
     @Test("JSON round trip keeps every field; dates decode with and without fractions")
     func roundTrip() throws {
         let data = try JSONEncoder().encode(sampleEvent)
-        #expect(try JSONDecoder().decode(AuditEventRequest.self, from: data) == sampleEvent)
+        #expect(try decodeBothWays(AuditEventRequest.self, from: data) == sampleEvent)
         let whole = #"{"version":"1.0","event_type":"t","event_timestamp":"2025-12-13T02:00:00Z","event_category":"gateway","event_action":"a","event_outcome":"pending","correlation_id":"c","event_data":{"version":"1.0","service":"s","operation":"o","status":"ok","payload":null},"duration_ms":null}"#
-        let decoded = try JSONDecoder().decode(AuditEventRequest.self, from: Data(whole.utf8))
+        let decoded = try decodeBothWays(AuditEventRequest.self, from: Data(whole.utf8))
         #expect(decoded.eventTimestamp == Date(timeIntervalSince1970: 1_765_591_200))
         #expect(decoded.durationMs == nil)
         #expect(decoded.eventOutcome == .pending)
@@ -145,7 +146,7 @@ struct GeneratedModelTests {
     @Test("unknown enum values decode, re-encode unchanged, and fail validation")
     func openEnums() throws {
         let text = #"{"version":"1.0","event_type":"t","event_timestamp":"2025-12-13T02:00:00Z","event_category":"martian","event_action":"a","event_outcome":"success","correlation_id":"c","event_data":{"version":"1.0","service":"s","operation":"o","status":"ok","payload":null}}"#
-        let decoded = try JSONDecoder().decode(AuditEventRequest.self, from: Data(text.utf8))
+        let decoded = try decodeBothWays(AuditEventRequest.self, from: Data(text.utf8))
         #expect(decoded.eventCategory == .unknown("martian"))
         let again = try JSONDecoder().decode(JSONValue.self, from: JSONEncoder().encode(decoded))
         #expect(again.objectValue?["event_category"] == "martian")
@@ -180,6 +181,7 @@ struct GeneratedModelTests {
     func newerServer() async throws {
         let fixture = try Data(contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent()
             .appending(path: "Fixtures/query-response-from-a-newer-server.json"))
+        _ = try decodeBothWays(AuditEventsQueryResponse.self, from: fixture)
         let transport = ScriptedTransport { _ in HTTPResponse(statusCode: 200, headers: ["Content-Type": "application/json"], body: fixture) }
         let client = Client(serverURL: URL(string: "http://datastorage.test")!, transport: transport)
         guard case .ok(let page) = try await client.queryAuditEvents(correlationID: "rr-2026-042") else {
@@ -195,7 +197,7 @@ struct GeneratedModelTests {
     @Test("a response with fields this client does not know still decodes")
     func forwardCompatible() throws {
         let text = #"{"event_id":"e621e1f8-c36c-495a-93fc-0c247a3e6e5f","event_timestamp":"2025-12-13T02:00:00Z","message":"ok","shard":7}"#
-        let decoded = try JSONDecoder().decode(AuditEventResponse.self, from: Data(text.utf8))
+        let decoded = try decodeBothWays(AuditEventResponse.self, from: Data(text.utf8))
         #expect(decoded.message == "ok")
     }
 }
@@ -212,7 +214,7 @@ struct RequestEncodingTests {
         let direct = try JSONDecoder().decode(JSONValue.self, from: StreamingJSONEncoder().encode(batch))
         let viaEncoder = try JSONDecoder().decode(JSONValue.self, from: JSONEncoder().encode(batch))
         #expect(direct == viaEncoder)
-        #expect(try JSONDecoder().decode([AuditEventRequest].self, from: StreamingJSONEncoder().encode(batch)) == batch)
+        #expect(try decodeBothWays([AuditEventRequest].self, from: StreamingJSONEncoder().encode(batch)) == batch)
     }
 }
 

@@ -140,6 +140,22 @@ struct RepositoryTests {
         }
     }
 
+    @Test("text with tabs, newlines, carriage returns, backslashes and a literal \\N reads back as written", arguments: Backend.allCases)
+    func escapes(backend: Backend) async throws {
+        var event = stored(0)
+        let awkward = "tab\there, line\nbreak, return\r, back\\slash, \\N, \\t, quote \" ü"
+        event.errorMessage = awkward
+        event.actorID = "\\N"
+        event.eventData.status = awkward
+        event.eventData.payload = ["text": .string(awkward)]
+        try await withRepository(backend) { repository in
+            try await repository.insert([event])
+            let back = try #require(try await repository.query(AuditQuery()).events.first)
+            #expect(back.errorMessage == awkward && back.actorID == "\\N")
+            #expect(back.eventData == event.eventData)
+        }
+    }
+
     @Test("every filter, pagination and newest-first order", arguments: Backend.allCases)
     func filters(backend: Backend) async throws {
         try await withRepository(backend) { repository in

@@ -1,11 +1,14 @@
 import Foundation
 import OpenAPICodegenRuntime
 import Synchronization
+import TestSupport
 import Testing
 
 /// Runs code generated from features.yaml: the behaviour that type-checking alone cannot show.
-private func decode<T: Decodable>(_ type: T.Type, _ json: String) throws -> T {
-    try JSONDecoder().decode(T.self, from: Data(json.utf8))
+/// Every document is decoded both through `JSONDecoder` and through the generated reader,
+/// which must agree (see `decodeBothWays`).
+private func decode<T: Decodable & JSONReadable & Equatable>(_ type: T.Type, _ json: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> T {
+    try decodeBothWays(T.self, from: Data(json.utf8), sourceLocation: sourceLocation)
 }
 
 private func encode(_ value: some Encodable) throws -> JSONValue {
@@ -180,6 +183,63 @@ struct JSONWriterTests {
         try Self.sameJSON(Shape.circle(Circle(radius: 1.5, label: "c")))
         try Self.sameJSON(Scalar.string("s"))
         try Self.sameJSON(Scalar.int(3))
+    }
+}
+
+/// Generated `init(jsonReader:)` must read exactly what `init(from:)` reads, and fail where
+/// and as it fails, on valid JSON, on Foundation's leniencies and on broken input.
+@Suite("Direct JSON readers")
+struct JSONReaderTests {
+    /// Documents for `Settings` (name required, defaults, an integer enum, a date list, a
+    /// nullable and a deprecated member, integer additional members).
+    static let settingsDocuments = [
+        #"{"name": "a\"b\u00e9\ud83d\ude00\n", "retries": 1, "mode": "fast", "level": 2, "tags": ["x", "y"], "seen_at": ["2025-01-01T00:00:00.5Z"], "note": null, "legacy": "l", "extra": 4}"#,
+        #"{"name": "plain"}"#, #" {"name":"spaces"} "#, #"{"name": "dup", "name": "second"}"#, #"{"name": "t", "tags": ["a",],}"#,
+        #"{"name": "n", "retries": 1.0}"#, #"{"name": "n", "retries": 1e2}"#, #"{"name": "n", "retries": -0}"#, #"{"name": "n", "retries": 1.5}"#,
+        #"{"name": "n", "retries": 99999999999999999999}"#, #"{"name": "n", "retries": 01}"#, #"{"name": "n", "retries": "1"}"#,
+        #"{"name": "n", "retries": null}"#, #"{"name": "n", "retries": true}"#, #"{"name": "n", "level": 7}"#, #"{"name": "n", "mode": 1}"#,
+        #"{"name": null}"#, #"{}"#, #"{"retries": 1}"#, #"[]"#, #"null"#, #""text""#, #""#, #"{"name": "x"} trailing"#, #"{"name": "x""#,
+        #"{"name": "\ud800"}"#, #"{"name": "\x"}"#, "{\"name\": \"\u{01}\"}", #"{"name": "n", "seen_at": ["yesterday"]}"#,
+        #"{"name": "n", "seen_at": [null]}"#, #"{"name": "n", "seen_at": "2025-01-01T00:00:00Z"}"#, #"{"name": "n", "extra": "four"}"#,
+        #"{"name": "n", "extra": null}"#, #"{"name": "n", "tags": [1]}"#, #"{"name": "n", "note": 3}"#, #"{"name": "n", "bad": [1 2]}"#,
+        #"{"name": 1, "bad": [1 2]}"#, #"{"name": "n", "retries": 1e400}"#, #"{"name": "n", "retries": -}"#, #"{"name": "n",, "x": 1}"#,
+        #"{"na\u006de": "escaped key"}"#, #"{"name": "a long string, then \"a quoted part\" and \\ a backslash ü"}"#,
+        "{\"name\": \"sixteen bytes ok, then a raw control character \u{1F} here\"}", "{\"name\": \"ends before its closing quote", #"{"name": "n", "nested": {"deep": [[[[{"a": [true, false, null]}]]]]}}"#,
+        String(repeating: "[", count: 600) + String(repeating: "]", count: 600),
+        #"{"name": "n", "deep": "# + String(repeating: "[", count: 600) + String(repeating: "]", count: 600) + "}",
+    ]
+
+    @Test("every Settings document reads the same both ways: values, Foundation's leniencies, and each error's case, path and description")
+    func settings() {
+        for document in Self.settingsDocuments {
+            _ = try? decode(Settings.self, document)
+            _ = try? decode([Settings].self, "[" + document + "]")
+        }
+    }
+
+    @Test("recursion, unions with and without variants in common, mixed enums, closed and open objects, dates in maps and arrays, free-form JSON")
+    func everyKind() {
+        let documents: [(any (Decodable & JSONReadable & Equatable).Type, String)] = [
+            (Tree.self, #"{"value": 1, "parent": {"value": 0}, "children": [{"value": 2, "children": []}]}"#),
+            (Tree.self, #"{"value": 1, "children": [{"value": "two"}]}"#), (Tree.self, #"{"value": 1, "parent": null}"#),
+            (Tree.self, #"{"value": 1, "children": [{}]}"#),
+            (Shape.self, #"{"radius": 1.5, "label": "c"}"#), (Shape.self, #"{"label": "only"}"#), (Shape.self, #"{"radius": 2}"#), (Shape.self, "3"),
+            (Flexible.self, #"{"radius": 1, "label": "c"}"#), (Flexible.self, "[]"), (Scalar.self, #""x""#), (Scalar.self, "7"), (Scalar.self, "true"),
+            (InlineVariants.self, #"{"kind": "inline", "size": 2}"#), (InlineAnyOf.self, #"{"a": "x", "b": 2}"#),
+            (Mixed.self, "1"), (Mixed.self, #""two""#), (Mixed.self, "true"), (Mixed.self, #""1""#), (Mixed.self, "1.0"), (Mixed.self, "null"),
+            (Closed.self, #"{"name": "x"}"#), (Closed.self, #"{"name": "x", "extra": 1}"#), (Closed.self, #"{"name": 1}"#),
+            (Limited.self, #"{"ok": "abc", "labels": {"a": "b"}}"#), (Limited.self, #"{"labels": {"a": 1}}"#), (Limited.self, #"{"labels": []}"#),
+            (Point.self, #"{"x": 1, "y": 2}"#), (Point.self, #"{"x": 1}"#), (Point.self, #"{"x": 1, "y": 2147483648000}"#), (Page.self, "{}"),
+            (Timeline.self, #"{"by_name": {"a": "2025-01-01T00:00:00Z"}, "grid": [["2025-01-01T00:00:00Z"]], "stamps": ["2025-06-01T12:30:00.123456+02:00"], "when": 5, "other": "2025-01-01T00:00:00Z"}"#),
+            (Timeline.self, #"{"by_name": {"a": "noon"}}"#), (Timeline.self, #"{"grid": [["2025-01-01T00:00:00Z", 3]]}"#), (Timeline.self, #"{"other": 1}"#), (Timeline.self, #"{"stamps": ["2025-13-01T00:00:00Z"]}"#),
+            (Account.self, #"{"id": "a-1", "name": "ann"}"#), (Account.self, #"{"name": "ann"}"#),
+            (JSONValue.self, #"{"a": [1, 1.0, 1.5, -2e3, "s", true, null, {}], "b": {"c": 1e400}}"#), (JSONValue.self, "123456789012345678901234567890"),
+            ([String: Int].self, #"{"a": 1, "a": "dup"}"#), ([String: Int].self, #"{"a": 1, "b": "x"}"#), ([Int?].self, "[1, null]"), ([Float].self, "[1e39]"),
+        ]
+        for (type, document) in documents {
+            func check<T: Decodable & JSONReadable & Equatable>(_ type: T.Type) { _ = try? decode(T.self, document) }
+            check(type)
+        }
     }
 }
 

@@ -1,5 +1,6 @@
 import Foundation
 import OpenAPICodegenRuntime
+import TestSupport
 import Testing
 // Only the check: Audit also re-exports our own contract's AuditEventRequest.
 import func Audit.discriminatorMismatch
@@ -17,7 +18,7 @@ struct DiscriminatedEventDataTests {
     ])
     func manyKeysOneSchema(eventType: String) throws {
         let data = #"{"event_type":"\#(eventType)","signal_type":"alert","signal_name":"HighMemory","namespace":"payment","fingerprint":"abc","signal_labels":{"team":"core"},"original_payload":{"nested":[1,{"x":null}]}}"#
-        let request = try JSONDecoder().decode(AuditEventRequest.self, from: Data(Self.event(type: eventType, data: data).utf8))
+        let request = try decodeBothWays(AuditEventRequest.self, from: Data(Self.event(type: eventType, data: data).utf8))
         guard case .gatewayAuditPayload(let payload) = request.eventData else {
             Issue.record("expected the gateway payload, got \(request.eventData)")
             return
@@ -27,14 +28,14 @@ struct DiscriminatedEventDataTests {
         #expect(request.eventData.discriminatorValue == eventType)
         let reencoded = try JSONDecoder().decode(JSONValue.self, from: JSONEncoder().encode(request))
         #expect(reencoded.objectValue?["event_data"]?.objectValue?["event_type"] == .string(eventType))
-        #expect(try JSONDecoder().decode(AuditEventRequest.self, from: JSONEncoder().encode(request)) == request)
+        #expect(try decodeBothWays(AuditEventRequest.self, from: JSONEncoder().encode(request)) == request)
         #expect(throws: Never.self) { try request.validate() }
     }
 
     @Test("a payload without the discriminator member still round-trips its event_type")
     func payloadWithoutDiscriminatorMember() throws {
         let data = #"{"event_type":"notification.message.sent","notification_id":"n-1","channel":"slack","subject":"s","body":"b","priority":"high","type":"alert"}"#
-        let request = try JSONDecoder().decode(AuditEventRequest.self, from: Data(Self.event(type: "notification.message.sent", data: data).utf8))
+        let request = try decodeBothWays(AuditEventRequest.self, from: Data(Self.event(type: "notification.message.sent", data: data).utf8))
         guard case .notificationMessageSentPayload(let payload) = request.eventData else {
             Issue.record("wrong case \(request.eventData)")
             return
@@ -50,14 +51,14 @@ struct DiscriminatedEventDataTests {
     func missingRequiredMember() {
         let data = #"{"event_type":"notification.message.sent","notification_id":"n-1"}"#
         #expect(throws: DecodingError.self) {
-            try JSONDecoder().decode(AuditEventRequest.self, from: Data(Self.event(type: "notification.message.sent", data: data).utf8))
+            try decodeBothWays(AuditEventRequest.self, from: Data(Self.event(type: "notification.message.sent", data: data).utf8))
         }
     }
 
     @Test("an unknown discriminator is kept as JSON and fails validation")
     func unknownDiscriminator() throws {
         let data = #"{"event_type":"martian.landing","crew":3}"#
-        let request = try JSONDecoder().decode(AuditEventRequest.self, from: Data(Self.event(type: "martian.landing", data: data).utf8))
+        let request = try decodeBothWays(AuditEventRequest.self, from: Data(Self.event(type: "martian.landing", data: data).utf8))
         #expect(request.eventData == .undocumented(["event_type": "martian.landing", "crew": 3]))
         #expect(request.eventData.discriminatorValue == "martian.landing")
         #expect {
@@ -70,7 +71,7 @@ struct DiscriminatedEventDataTests {
     @Test("a payload that breaks its own schema is reported at its path")
     func payloadValidation() throws {
         let data = #"{"event_type":"gateway.signal.received","signal_type":"pager","signal_name":"x","namespace":"n","fingerprint":"f"}"#
-        let request = try JSONDecoder().decode(AuditEventRequest.self, from: Data(Self.event(type: "gateway.signal.received", data: data).utf8))
+        let request = try decodeBothWays(AuditEventRequest.self, from: Data(Self.event(type: "gateway.signal.received", data: data).utf8))
         #expect {
             try request.validate()
         } throws: { error in
@@ -83,7 +84,7 @@ struct DiscriminatedEventDataTests {
         var text = Self.event(type: "gateway.crd.created", data: #"{"event_type":"gateway.crd.created","signal_type":"alert","signal_name":"a","namespace":"n","fingerprint":"f"}"#)
         text.removeLast()
         text += #","event_id":"e621e1f8-c36c-495a-93fc-0c247a3e6e5f","legal_hold":true,"event_date":"2025-12-13"}"#
-        let event = try JSONDecoder().decode(AuditEvent.self, from: Data(text.utf8))
+        let event = try decodeBothWays(AuditEvent.self, from: Data(text.utf8))
         #expect(event.legalHold == true)
         #expect(event.eventDate == "2025-12-13")
         #expect(event.correlationID == "rr-1")
@@ -95,7 +96,7 @@ struct DiscriminatedEventDataTests {
 @Suite("event_type against the event_data discriminator")
 struct EventTypeMismatchTests {
     static func eventData(_ type: String, _ data: String) throws -> AuditEventRequest.EventData {
-        try JSONDecoder().decode(AuditEventRequest.self, from: Data(DiscriminatedEventDataTests.event(type: type, data: data).utf8)).eventData
+        try decodeBothWays(AuditEventRequest.self, from: Data(DiscriminatedEventDataTests.event(type: type, data: data).utf8)).eventData
     }
 
     static let gateway = #"{"event_type":"gateway.crd.created","signal_type":"alert","signal_name":"a","namespace":"n","fingerprint":"f"}"#

@@ -44,6 +44,12 @@ struct ReferenceTests {
         #expect(!files.values.contains { $0.contains("writeJSON") })
         let writers = try generate(TestPaths.contract, options: TranslationOptions(jsonWriters: true))
         #expect(writers.values.contains { $0.contains("public func writeJSON(to output: JSONOutput) throws") })
+        #expect(!files.values.contains { $0.contains("JSONReader") || $0.contains("JSONReadable") })
+        var readerOptions = TranslationOptions()
+        readerOptions.jsonReaders = true
+        let readers = try generate(TestPaths.contract, options: readerOptions)
+        #expect(readers.values.contains { $0.contains("public init(jsonReader reader: inout JSONReader) throws") })
+        #expect(readers.values.contains { $0.contains("public enum EventOutcome: OpenEnum, JSONReadable") })
     }
 }
 

@@ -159,4 +159,29 @@ let benchmarks: @Sendable () -> Void = {
             blackHole(try encoder.encode(events))
         }
     }
+
+    // What the server does with each batch it receives: the generated reader, and JSONDecoder
+    // on the same bytes as the anchor.
+    Benchmark(
+        "Decode a batch of 1000 events with the generated JSON reader, as the server does",
+        configuration: .init(metrics: [.wallClock, .mallocCountTotal], timeUnits: .microseconds, maxDuration: .seconds(5), maxIterations: 200)
+    ) { benchmark in
+        let body = try StreamingJSONEncoder().encode(makeEvents(1000))
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations {
+            blackHole(try JSONReader.decode([AuditEvent].self, from: body))
+        }
+    }
+
+    Benchmark(
+        "Decode a batch of 1000 events with Foundation's JSONDecoder (for comparison)",
+        configuration: .init(metrics: [.wallClock, .mallocCountTotal], timeUnits: .microseconds, maxDuration: .seconds(5), maxIterations: 50)
+    ) { benchmark in
+        let body = try StreamingJSONEncoder().encode(makeEvents(1000))
+        let decoder = JSONDecoder()
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations {
+            blackHole(try decoder.decode([AuditEvent].self, from: body))
+        }
+    }
 }

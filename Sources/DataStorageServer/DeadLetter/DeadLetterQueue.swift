@@ -250,7 +250,7 @@ public actor DeadLetterQueue {
             let (records, damage) = readSegment(segment.id)
             for record in records.dropFirst(segment.replayedRecords) {
                 do {
-                    let events = try JSONDecoder().decode([StoredAuditEvent].self, from: record.payload)
+                    let events = try JSONReader.decode([StoredAuditEvent].self, from: record.payload)
                     try await repository.insert(events)
                     committed += events.count
                     metrics.deadLetterReplayed.increment(by: Int64(events.count))

@@ -114,9 +114,8 @@ public actor SQLiteAuditRepository: AuditRepository {
         let rows = try await connection.query(
             "SELECT document FROM audit_events \(filter) ORDER BY event_timestamp_us DESC, event_id DESC LIMIT ? OFFSET ?",
             binds + [.integer(query.limit), .integer(query.offset)])
-        let decoder = JSONDecoder()
         let events = try rows.map { row in
-            try decoder.decode(StoredAuditEvent.self, from: Data((row.column("document")?.string ?? "").utf8))
+            try JSONReader.decode(StoredAuditEvent.self, from: row.column("document")?.string ?? "")
         }
         return (events, Int(total))
     }

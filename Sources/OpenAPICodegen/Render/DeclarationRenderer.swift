@@ -17,10 +17,13 @@ struct DeclarationRenderer {
     let aliases: [TypeName: TypeUsage]
     /// Whether structs and unions get `writeJSON(to:)`.
     let jsonWriters: Bool
+    /// Whether structs, unions and enums get `init(jsonReader:)`.
+    let jsonReaders: Bool
 
     init(module: TranslatedModule) {
         access = module.accessModifier == "internal" ? "" : module.accessModifier + " "
         jsonWriters = module.jsonWriters
+        jsonReaders = module.jsonReaders
         var kinds: [TypeName: GeneratedKind] = [:]
         var objects: [TypeName: StructDeclaration] = [:]
         var aliases: [TypeName: TypeUsage] = [:]
@@ -105,6 +108,11 @@ struct DeclarationRenderer {
         return false
     }
 
+    /// What every generated struct and union conforms to.
+    private var codingConformances: String {
+        "Codable, Hashable, Sendable, Validatable" + (jsonWriters ? ", JSONWritable" : "") + (jsonReaders ? ", JSONReadable" : "")
+    }
+
     func render(_ declaration: Declaration, into writer: inout CodeWriter) {
         switch declaration {
         case .structure(let structure): render(structure, into: &writer)
@@ -122,7 +130,7 @@ struct DeclarationRenderer {
     private func render(_ structure: StructDeclaration, into writer: inout CodeWriter) {
         writer.documentation(structure.documentation)
         writer.deprecation(structure.isDeprecated)
-        let conformances = "Codable, Hashable, Sendable, Validatable" + (jsonWriters ? ", JSONWritable" : "")
+        let conformances = codingConformances
         writer.block("\(access)struct \(structure.name): \(conformances)") { body in
             for property in structure.properties { renderStorage(property, into: &body) }
             if let additional = structure.additionalProperties {
@@ -134,7 +142,11 @@ struct DeclarationRenderer {
             body.line("")
             renderEquality(structure, into: &body)
             body.line("")
-            renderDecoding(structure, into: &body)
+            renderDecoding(structure, from: .decoder, into: &body)
+            if jsonReaders {
+                body.line("")
+                renderDecoding(structure, from: .reader, into: &body)
+            }
             body.line("")
             renderEncoding(structure, into: &body)
             body.line("")
@@ -235,40 +247,75 @@ struct DeclarationRenderer {
         }
     }
 
-    private func renderDecoding(_ structure: StructDeclaration, into writer: inout CodeWriter) {
-        writer.block("\(access)init(from decoder: any Decoder) throws") { body in
+    /// Where generated code decodes from: a `Decoder`, or bytes through a ``JSONReader`` (the
+    /// same calls, the same order, so both fail on the same member with the same error).
+    private enum DecodingSource {
+        case decoder, reader
+
+        var signature: String {
+            switch self {
+            case .decoder: "init(from decoder: any Decoder) throws"
+            case .reader: "init(jsonReader reader: inout JSONReader) throws"
+            }
+        }
+
+        /// The value members are read from, and how it is opened.
+        var receiver: String { self == .decoder ? "container" : "reader" }
+        var open: String {
+            switch self {
+            case .decoder: "let container = try decoder.container(keyedBy: DynamicCodingKey.self)"
+            case .reader: "let object = try reader.beginObject()"
+            }
+        }
+
+        /// The arguments that name member `key`.
+        func key(_ key: String) -> String { self == .decoder ? "forKey: \(key)" : "object, \(key)" }
+        /// The arguments before `excluding:` of the calls on every member.
+        var everyMember: String { self == .decoder ? "" : "object, " }
+    }
+
+    private func renderDecoding(_ structure: StructDeclaration, from source: DecodingSource, into writer: inout CodeWriter) {
+        writer.block("\(access)\(source.signature)") { body in
             // Members are keyed by their JSON names through the runtime's one key type: a
             // `CodingKeys` enum per type costs the compiler about twenty functions each.
-            if !structure.properties.isEmpty || structure.additionalProperties != nil || structure.rejectsUnknownMembers {
-                body.line("let container = try decoder.container(keyedBy: DynamicCodingKey.self)")
+            guard !structure.properties.isEmpty || structure.additionalProperties != nil || structure.rejectsUnknownMembers else {
+                // Nothing to read: the `Decoder` path opens no container, so any JSON will do.
+                if source == .reader { body.line("try reader.skipValue()") }
+                return
             }
+            let from = source.receiver
+            body.line(source.open)
             for property in structure.properties {
-                let key = "forKey: \(SwiftLiteral.string(property.wireName))"
+                let key = source.key(SwiftLiteral.string(property.wireName))
                 let present = !property.isOptional && property.defaultValue == nil
                 var expression: String
                 if isDateTime(property.type) {
-                    expression = present ? "try container.decodeDateTime(\(key))" : "try container.decodeDateTimeIfPresent(\(key))"
+                    expression = present ? "try \(from).decodeDateTime(\(key))" : "try \(from).decodeDateTimeIfPresent(\(key))"
                 } else if property.isBoxed {
                     // `.map(Indirect.init)` gives no type context, so the type is spelled out.
                     expression = present
-                        ? "try container.decode(\(property.type).self, \(key))" : "try container.decodeIfPresent(\(property.type).self, \(key))"
+                        ? "try \(from).decode(\(property.type).self, \(key))" : "try \(from).decodeIfPresent(\(property.type).self, \(key))"
                 } else {
-                    expression = present ? "try container.decodeValue(\(key))" : "try container.decodeValueIfPresent(\(key))"
+                    expression = present ? "try \(from).decodeValue(\(key))" : "try \(from).decodeValueIfPresent(\(key))"
                 }
                 if let fallback = property.defaultValue { expression += " ?? \(SwiftLiteral.constant(fallback))" }
                 let target = storageName(property) ?? SwiftNaming.escaped(property.swiftName)
                 body.line("self.\(target) = \(storedExpression(property, property.isBoxed ? "(\(expression))" : expression))")
             }
-            let known = structure.properties.map { SwiftLiteral.string($0.wireName) }.joined(separator: ", ")
+            let known = "excluding: [" + structure.properties.map { SwiftLiteral.string($0.wireName) }.joined(separator: ", ") + "]"
             if let additional = structure.additionalProperties {
-                if isDateTime(additional) {
-                    body.line("self.additionalProperties = try container.decodeAdditionalProperties(DateTimeCoded<\(additional)>.self, excluding: [\(known)]).mapValues(\\.value)")
-                } else {
-                    body.line("self.additionalProperties = try container.decodeAdditionalProperties(\(additional).self, excluding: [\(known)])")
+                switch (isDateTime(additional), source) {
+                case (true, .decoder):
+                    body.line("self.additionalProperties = try container.decodeAdditionalProperties(DateTimeCoded<\(additional)>.self, \(known)).mapValues(\\.value)")
+                case (true, .reader):
+                    body.line("self.additionalProperties = try reader.decodeDateTimeAdditionalProperties(\(additional).self, object, \(known))")
+                case (false, _):
+                    body.line("self.additionalProperties = try \(from).decodeAdditionalProperties(\(additional).self, \(source.everyMember)\(known))")
                 }
             } else if structure.rejectsUnknownMembers {
-                body.line("try container.rejectMembers(excluding: [\(known)])")
+                body.line("try \(from).rejectMembers(\(source.everyMember)\(known))")
             }
+            if source == .reader { body.line("reader.end(object)") }
         }
     }
 
@@ -465,7 +512,7 @@ struct DeclarationRenderer {
         writer.documentation(enumeration.documentation)
         writer.deprecation(enumeration.isDeprecated)
         let raw = enumeration.rawType
-        writer.block("\(access)enum \(enumeration.name): OpenEnum") { body in
+        writer.block("\(access)enum \(enumeration.name): OpenEnum" + (jsonReaders ? ", JSONReadable" : "")) { body in
             for item in enumeration.cases { body.line("case \(SwiftNaming.escaped(item.swiftName))") }
             body.line("/// A value this version of the spec does not list.")
             body.line("case unknown(\(raw))")
@@ -500,7 +547,7 @@ struct DeclarationRenderer {
         writer.documentation(union.documentation)
         writer.deprecation(union.isDeprecated)
         let keyword = union.isIndirect ? "indirect enum" : "enum"
-        let conformances = "Codable, Hashable, Sendable, Validatable" + (jsonWriters ? ", JSONWritable" : "")
+        let conformances = codingConformances
             + (union.discriminatorProperty == nil ? "" : ", DiscriminatedUnion")
         writer.block("\(access)\(keyword) \(union.name): \(conformances)") { body in
             for item in union.cases { body.line("case \(SwiftNaming.escaped(item.swiftName))(\(item.type))") }
@@ -513,6 +560,7 @@ struct DeclarationRenderer {
                 renderDiscriminatedCoding(union, property: property, into: &body)
             } else {
                 renderTrialDecoding(union, into: &body)
+                renderReadThroughDecoder(into: &body)
                 body.line("")
                 body.block("\(access)func encode(to encoder: any Encoder) throws") { encode in
                     encode.switchBlock("self") { cases in
@@ -557,7 +605,7 @@ struct DeclarationRenderer {
     private func renderEveryMatch(_ union: OneOfDeclaration, into writer: inout CodeWriter) {
         writer.documentation(union.documentation)
         writer.deprecation(union.isDeprecated)
-        let conformances = "Codable, Hashable, Sendable, Validatable" + (jsonWriters ? ", JSONWritable" : "")
+        let conformances = codingConformances
         let members = union.cases.map { (name: SwiftNaming.escaped($0.swiftName), type: $0.type) }
         writer.block("\(access)struct \(union.name): \(conformances)") { body in
             for member in members {
@@ -587,6 +635,7 @@ struct DeclarationRenderer {
                 decode.block("guard \(members.map { "self.\($0.name) == nil" }.joined(separator: " && ")) else") { found in found.line("return") }
                 decode.line("throw DecodingError.dataCorrupted(DecodingError.Context(codingPath: decoder.codingPath, debugDescription: \"\(union.name) matches none of its variants: \\(failures)\"))")
             }
+            renderReadThroughDecoder(into: &body)
             body.line("")
             body.block("\(access)func encode(to encoder: any Encoder) throws") { encode in
                 // Object variants write their members into one JSON object; a value of any
@@ -641,6 +690,23 @@ struct DeclarationRenderer {
                 cases.line("default: self = .undocumented(try JSONValue(from: decoder))")
             }
         }
+        if jsonReaders {
+            writer.line("")
+            writer.block("\(access)init(jsonReader reader: inout JSONReader) throws") { body in
+                // The same steps as the `Decoder` path: the discriminator first, then the whole object as the variant.
+                body.line("let object = try reader.beginObject()")
+                body.line("let discriminator: String = try reader.decodeValue(object, \(key))")
+                body.line("reader.rewind(object)")
+                body.switchBlock("discriminator") { cases in
+                    for item in union.cases {
+                        let values = item.discriminatorValues.map(SwiftLiteral.string).joined(separator: ", ")
+                        let read = isDateTime(item.type) ? "\(item.type)(dateTimeReader: &reader)" : "\(item.type)(jsonReader: &reader)"
+                        cases.line("case \(values): self = .\(SwiftNaming.escaped(item.swiftName))(try \(read))")
+                    }
+                    cases.line("default: self = .undocumented(try JSONValue(jsonReader: &reader))")
+                }
+            }
+        }
         writer.line("")
         writer.block("\(access)func encode(to encoder: any Encoder) throws") { body in
             body.switchBlock("self") { cases in
@@ -678,6 +744,14 @@ struct DeclarationRenderer {
                 cases.line("case .undocumented(let value): value.objectValue?[\(SwiftLiteral.string(property))]?.stringValue ?? \"\"")
             }
         }
+    }
+
+    /// Unions without a discriminator are read through their `Decoder` path: trying variant
+    /// after variant needs the values `JSONDecoder` builds anyway.
+    private func renderReadThroughDecoder(into writer: inout CodeWriter) {
+        guard jsonReaders else { return }
+        writer.line("")
+        writer.block("\(access)init(jsonReader reader: inout JSONReader) throws") { body in body.line("self = try reader.decodeWithDecoder(Self.self)") }
     }
 
     /// `oneOf` without a discriminator: every variant is tried, and exactly one may match.

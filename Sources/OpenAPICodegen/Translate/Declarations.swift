@@ -320,6 +320,8 @@ public struct TranslatedModule: Hashable, Sendable {
     public var accessModifier: String
     /// Whether models get `writeJSON(to:)` (``TranslationOptions/jsonWriters``).
     public var jsonWriters: Bool
+    /// Whether models get `init(jsonReader:)` (``TranslationOptions/jsonReaders``).
+    public var jsonReaders = false
     public var schemas: [Declaration]
     public var operations: [OperationDeclaration]
     /// The schemes operations may need, each becoming a factory of its middleware.

@@ -97,7 +97,7 @@ public struct ClientCore: Sendable {
     /// JSON bytes of a response with `statusCode` (its body, or one event or line of it) as `T`.
     static func decodeJSON<T: Decodable>(_ type: T.Type, from data: Data, statusCode: Int, operationID: String) throws(ClientError) -> T {
         do {
-            return try JSONDecoder().decode(T.self, from: data)
+            return try JSONReader.decodeReadingDirectly(T.self, from: data)
         } catch {
             throw .decoding(operationID: operationID, statusCode: statusCode, underlying: error)
         }

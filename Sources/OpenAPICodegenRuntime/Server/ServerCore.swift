@@ -48,7 +48,7 @@ public struct ServerCore: Sendable {
 
     /// The request body as `T`, a decoding failure named by its JSON path.
     public func decodeJSON<T: Decodable>(_ type: T.Type, from data: Data) throws(RequestError) -> T {
-        try Self.decodeBody { try JSONDecoder().decode(T.self, from: data) }
+        try Self.decodeBody { try JSONReader.decodeReadingDirectly(T.self, from: data) }
     }
 
     /// An `application/x-www-form-urlencoded` body as `T`: repeated names are arrays, object
