@@ -217,6 +217,26 @@ struct JSONReaderTests {
         }
     }
 
+    @Test("keys of an object that is read are checked as JSONDecoder checks them; values and objects skipped are not")
+    func skippedAndChecked() throws {
+        // Page has no additional members: members it does not name are skipped.
+        for document in [#"{"number": 1, "\x": 1}"#, #"{"number": 1, "\ud800": 1}"#, #"{"number": 1, "b": "\x"}"#, #"{"number": 1, "b": {"\x": 1}}"#,
+                         "{\"number\": 1, \"b\": \"raw \u{01} control\"}", "{\"number\": 1, \"raw \u{01} key\": 1}",
+                         #"{"number": 1, "b": 1-400}"#, #"{"number": 1-400}"#, #"{"number": 1, "b": [-, 01, 1.e5]}"#] {
+            _ = try? decode(Page.self, document)
+        }
+        // Bytes that are not UTF-8: in a key read, a value read, a value skipped, a key skipped.
+        for (template, offset) in [(#"{"number": 1, "k": 1}"#, 15), (#"{"name": "n"}"#, 10), (#"{"number": 1, "b": "x"}"#, 20), (#"{"number": 1, "b": {"k": 1}}"#, 21)] {
+            var bytes = Array(template.utf8)
+            bytes[offset] = 0xFF
+            if template.contains("name") {
+                _ = try? decodeBothWays(Settings.self, from: Data(bytes))
+            } else {
+                _ = try? decodeBothWays(Page.self, from: Data(bytes))
+            }
+        }
+    }
+
     @Test("recursion, unions with and without variants in common, mixed enums, closed and open objects, dates in maps and arrays, free-form JSON")
     func everyKind() {
         let documents: [(any (Decodable & JSONReadable & Equatable).Type, String)] = [

@@ -27,7 +27,7 @@ public protocol DateTimeReadable {
 /// JSON being read by generated code: a position in the bytes of one document, the coding
 /// path to it, and the members of the objects being read.
 ///
-/// Only ``decode(_:from:)`` creates readers, over bytes that live as long as that call; a
+/// Only the static `decode` methods create readers, over bytes that live as long as that call; a
 /// reader must not be kept beyond the `init(jsonReader:)` it is passed to.
 public struct JSONReader {
     /// One member of an object: where its key and value start.
@@ -122,6 +122,9 @@ public struct JSONReader {
             let keyStart = position + 1
             let hasEscapes = try skipString()
             let keyEnd = position - 1
+            // JSONDecoder turns every key of an object it opens into a String, refusing bad
+            // escapes and bytes that are not UTF-8; ASCII keys without escapes cannot be either.
+            if hasEscapes || !isPlainASCII(keyStart, keyEnd) { _ = try text(keyStart, keyEnd, hasEscapes: hasEscapes) }
             skipWhitespace()
             guard byte == UInt8(ascii: ":") else { throw invalidJSON() }
             position += 1
@@ -198,7 +201,7 @@ public struct JSONReader {
         return value
     }
 
-    /// Like ``readMember(_:of:_:)``, but nil when the member is absent or null.
+    /// Like `readMember(_:of:_:)`, but nil when the member is absent or null.
     @inlinable
     mutating func readMemberIfPresent<Value>(_ key: StaticString, of object: JSONObjectMembers, _ read: (inout JSONReader) throws -> Value) throws -> Value? {
         guard enterMemberIfPresent(key, of: object) else { return nil }
@@ -215,7 +218,7 @@ public struct JSONReader {
         path.append(.literal(key))
     }
 
-    /// Like ``enterMember(_:of:)``, but false (and nothing moves) when the member is absent or null.
+    /// Like `enterMember(_:of:)`, but false (and nothing moves) when the member is absent or null.
     @usableFromInline
     mutating func enterMemberIfPresent(_ key: StaticString, of object: JSONObjectMembers) -> Bool {
         guard let member = find(key, in: object), !isNull(at: member.valueStart) else { return false }
@@ -280,7 +283,7 @@ public struct JSONReader {
         case UInt8(ascii: "t"): try skipLiteral("true")
         case UInt8(ascii: "f"): try skipLiteral("false")
         case UInt8(ascii: "n"): try skipLiteral("null")
-        default: _ = try numberToken()
+        default: try skipNumber()
         }
     }
 
@@ -370,7 +373,7 @@ public struct JSONReader {
         return nil
     }
 
-    /// Opens the array at the reader's position; then ``nextElement()`` until it returns false.
+    /// Opens the array at the reader's position; then `nextElement()` until it returns false.
     @usableFromInline
     mutating func beginArray() throws {
         switch try peekKind() {
@@ -460,8 +463,11 @@ public struct JSONReader {
 
     // MARK: Errors
 
+    /// What JSONDecoder says about input that is not JSON (or a number it cannot hold), always at the top.
+    static let invalidJSONDescription = "The given data was not valid JSON."
+
     func invalidJSON() -> DecodingError {
-        DecodingError.dataCorrupted(DecodingError.Context(codingPath: [], debugDescription: "The given data was not valid JSON."))
+        DecodingError.dataCorrupted(DecodingError.Context(codingPath: [], debugDescription: Self.invalidJSONDescription))
     }
 
     func mismatch(_ type: Any.Type, found kind: JSONKind) -> DecodingError {
@@ -499,7 +505,7 @@ public struct JSONReader {
         case .typeMismatch(let type, let context): return .typeMismatch(type, moved(context))
         case .valueNotFound(let type, let context): return .valueNotFound(type, moved(context))
         case .keyNotFound(let key, let context): return .keyNotFound(key, moved(context))
-        case .dataCorrupted(let context) where context.codingPath.isEmpty && context.underlyingError != nil: return error
+        case .dataCorrupted(let context) where context.codingPath.isEmpty && context.debugDescription == Self.invalidJSONDescription: return error
         case .dataCorrupted(let context): return .dataCorrupted(moved(context))
         @unknown default: return error
         }
@@ -532,7 +538,7 @@ public struct JSONReader {
     }
 
     /// After a member or element: a comma (a trailing one before the closer is accepted, as
-    /// JSONDecoder accepts it) or the closer itself, left for ``closes(_:)``.
+    /// JSONDecoder accepts it) or the closer itself, left for `closes(_:)`.
     private mutating func separator(before closer: UInt8) throws {
         skipWhitespace()
         if byte == UInt8(ascii: ",") {
@@ -563,9 +569,9 @@ public struct JSONReader {
             } else if current == UInt8(ascii: "\\") {
                 hasEscapes = true
                 position += 2
-            } else if current < 0x20 {
-                throw invalidJSON()
             } else {
+                // A control character is refused only in text that is read (see `text`):
+                // JSONDecoder does not look inside the strings it skips.
                 position += 1
             }
         }
@@ -587,31 +593,53 @@ public struct JSONReader {
     }
 
     /// The bytes of the number at the reader's position, checked against JSON's grammar, and
-    /// whether it is digits only (no fraction or exponent).
+    /// whether it is digits only (no fraction or exponent). The number is the whole run of
+    /// bytes numbers are made of, as JSONDecoder scans it: `1-400` is one broken number.
     private mutating func numberToken() throws -> (start: Int, end: Int, isPlain: Bool) {
         let start = position
+        let end = numberRunEnd()
         var isPlain = true
         func digits() -> Int {
             let first = position
-            while position < bytes.count, bytes[position] >= UInt8(ascii: "0"), bytes[position] <= UInt8(ascii: "9") { position += 1 }
+            while position < end, bytes[position] >= UInt8(ascii: "0"), bytes[position] <= UInt8(ascii: "9") { position += 1 }
             return position - first
         }
         if byte == UInt8(ascii: "-") { position += 1 }
         let leading = position
         let count = digits()
         guard count > 0, count == 1 || bytes[leading] != UInt8(ascii: "0") else { throw invalidJSON() }
-        if byte == UInt8(ascii: ".") {
+        if position < end, byte == UInt8(ascii: ".") {
             isPlain = false
             position += 1
             guard digits() > 0 else { throw invalidJSON() }
         }
-        if byte == UInt8(ascii: "e") || byte == UInt8(ascii: "E") {
+        if position < end, byte == UInt8(ascii: "e") || byte == UInt8(ascii: "E") {
             isPlain = false
             position += 1
-            if byte == UInt8(ascii: "+") || byte == UInt8(ascii: "-") { position += 1 }
+            if position < end, byte == UInt8(ascii: "+") || byte == UInt8(ascii: "-") { position += 1 }
             guard digits() > 0 else { throw invalidJSON() }
         }
-        return (start, position, isPlain)
+        guard position == end else { throw invalidJSON() }
+        return (start, end, isPlain)
+    }
+
+    /// Where the run of number bytes (digits, sign, point, exponent) at the reader's position ends.
+    private func numberRunEnd() -> Int {
+        var end = position
+        while end < bytes.count {
+            switch bytes[end] {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "+"), UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E"): end += 1
+            default: return end
+            }
+        }
+        return end
+    }
+
+    /// Moves past a number that is not read: JSONDecoder checks a number's grammar only when
+    /// it converts it.
+    private mutating func skipNumber() throws {
+        guard byte == UInt8(ascii: "-") || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")) else { throw invalidJSON() }
+        position = numberRunEnd()
     }
 
     /// A number token as a finite Double; nil when it overflows or underflows to zero, which
@@ -650,9 +678,9 @@ public struct JSONReader {
     private func text(_ start: Int, _ end: Int, hasEscapes: Bool) throws -> String {
         let raw = UnsafeRawBufferPointer(rebasing: bytes[start..<end])
         guard hasEscapes else {
-            // ASCII needs no validation, and most JSON text is ASCII.
-            if raw.allSatisfy({ $0 < 0x80 }) { return String(decoding: raw, as: UTF8.self) }
-            guard let text = String(validating: raw, as: UTF8.self) else { throw invalidJSON() }
+            // Printable ASCII needs no validation, and most JSON text is that.
+            if isPlainASCII(start, end) { return String(decoding: raw, as: UTF8.self) }
+            guard !raw.contains(where: { $0 < 0x20 }), let text = String(validating: raw, as: UTF8.self) else { throw invalidJSON() }
             return text
         }
         var unescaped: [UInt8] = []
@@ -675,6 +703,7 @@ public struct JSONReader {
         while index < end {
             let current = bytes[index]
             guard current == UInt8(ascii: "\\") else {
+                guard current >= 0x20 else { throw invalidJSON() }
                 unescaped.append(current)
                 index += 1
                 continue
@@ -708,6 +737,11 @@ public struct JSONReader {
         }
         guard let text = String(validating: unescaped, as: UTF8.self) else { throw invalidJSON() }
         return text
+    }
+
+    /// Whether the bytes from `start` to `end` are all printable ASCII (no control characters).
+    private func isPlainASCII(_ start: Int, _ end: Int) -> Bool {
+        bytes[start..<end].allSatisfy { $0 >= 0x20 && $0 < 0x80 }
     }
 
     private func key(of member: Member) throws -> String {
