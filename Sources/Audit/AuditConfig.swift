@@ -1,6 +1,10 @@
 /// How a ``BufferedStore`` buffers, batches and retries.
 public struct AuditConfig: Sendable, Hashable {
     /// Events held in memory before `store` starts dropping (and counting) them.
+    ///
+    /// The store allocates and commits the whole buffer when it is created,
+    /// `bufferSize × MemoryLayout<AuditEvent>.stride` bytes (the events' own strings
+    /// aside), so that neither `store` nor a long outage meets an allocation.
     public var bufferSize: Int
     /// Events per write; a full batch is written at once.
     public var batchSize: Int

@@ -27,7 +27,7 @@ public final class BufferedStore: AuditStore, Service {
     private let logger: Logger
     private let metrics: AuditMetrics
     private let clock: StoreClock
-    private let state = Mutex(StoreState())
+    private let state: Mutex<StoreState>
 
     /// Creates a store that writes through `client`.
     ///
@@ -59,8 +59,7 @@ public final class BufferedStore: AuditStore, Service {
         self.logger = logger
         self.metrics = AuditMetrics(service: service, factory: metricsFactory ?? MetricsSystem.factory)
         self.clock = StoreClock(clock)
-        // All of it now: growing later copies the whole buffer while producers wait on the lock.
-        state.withLock { $0.buffer.reserveCapacity(config.bufferSize) }
+        self.state = Mutex(StoreState(bufferSize: config.bufferSize))
     }
 
     // MARK: Producers
@@ -71,7 +70,10 @@ public final class BufferedStore: AuditStore, Service {
         if event.eventID == nil { event.eventID = UUID() }
         let correlationID = event.correlationID
         let eventType = event.eventType
-        let result = state.withLock { [event] in $0.append(event, capacity: config.bufferSize, batchSize: config.batchSize) }
+        // Moved, not copied, into the buffer: a copy retains and later releases every string
+        // of the event, which was a third of the time `store` took.
+        var moving = Optional(event)
+        let result = state.withLock { $0.append(moving.take()!, batchSize: config.batchSize) }
         switch result {
         case .stored(let writer):
             metrics.buffered.increment()

@@ -1,4 +1,3 @@
-import DequeModule
 
 /// A batch taken from the buffer: events with consecutive sequence numbers from `first`.
 struct Batch: Sendable {
@@ -24,11 +23,11 @@ enum FlushOutcome: Sendable {
 /// Everything a ``BufferedStore`` shares between producers and writers. It lives behind
 /// one lock; methods decide, and return the continuations the caller resumes after
 /// unlocking.
-struct StoreState {
+struct StoreState: ~Copyable {
     enum Phase { case open, closing, closed }
 
     var phase = Phase.open
-    var buffer = Deque<AuditEvent>()
+    var buffer: RingBuffer<AuditEvent>
     /// Events ever accepted; the next event's sequence number.
     var appended: UInt64 = 0
     /// Events ever moved into batches.
@@ -51,15 +50,20 @@ struct StoreState {
     /// Drops not yet logged; the writer logs them, so that `store` never logs on the hot path.
     var unreportedDrops = 0
 
+    /// A state whose buffer holds up to `bufferSize` events.
+    init(bufferSize: Int) {
+        buffer = RingBuffer(capacity: bufferSize)
+    }
+
     enum AppendResult {
         case stored(wake: CheckedContinuation<Void, Never>?)
         case full
         case closed
     }
 
-    mutating func append(_ event: AuditEvent, capacity: Int, batchSize: Int) -> AppendResult {
+    mutating func append(_ event: consuming AuditEvent, batchSize: Int) -> AppendResult {
         guard phase == .open else { return .closed }
-        guard buffer.count < capacity else {
+        guard !buffer.isFull else {
             droppedEvents += 1
             unreportedDrops += 1
             return .full
@@ -82,8 +86,7 @@ struct StoreState {
     mutating func takeBatch(batchSize: Int) -> (batch: Batch, wake: CheckedContinuation<Void, Never>?)? {
         guard hasBatchReady(batchSize: batchSize) else { return nil }
         let count = min(batchSize, buffer.count)
-        let batch = Batch(first: taken, events: Array(buffer.prefix(count)))
-        buffer.removeFirst(count)
+        let batch = Batch(first: taken, events: buffer.take(count))
         inFlight[taken] = count
         taken += UInt64(count)
         if buffer.isEmpty { tickPending = false }

@@ -220,5 +220,6 @@ func makeEvent(_ index: Int = 0, correlationID: String = "rr-1") -> AuditEvent {
 final class Tally: Sendable {
     private let count = Mutex(0)
     func increment() { count.withLock { $0 += 1 } }
+    func decrement() { count.withLock { $0 -= 1 } }
     var value: Int { count.withLock { $0 } }
 }

@@ -72,6 +72,39 @@ struct StreamingJSONEncoderTests {
         #expect(String(decoding: try StreamingJSONEncoder().encode([String?.none, "x"]), as: UTF8.self) == #"[null,"x"]"#)
     }
 
+    @Test("strings are escaped wherever the special byte falls: in the eight-byte steps, between them, in the tail")
+    func escapesAtEveryPosition() throws {
+        let specials: [Character] = ["\u{00}", "\u{01}", "\t", "\n", "\r", "\u{1F}", "\"", "\\", "\u{7F}", "é", "👍", "/"]
+        for length in 0...19 {
+            for position in 0...length {
+                for special in specials {
+                    var text = String(repeating: "a", count: length)
+                    text.insert(special, at: text.index(text.startIndex, offsetBy: position))
+                    let streamed = try StreamingJSONEncoder().encode([text])
+                    #expect(try JSONDecoder().decode([String].self, from: streamed) == [text], "\(length) \(position) \(special.debugDescription)")
+                }
+            }
+        }
+        let escaped = String(decoding: try StreamingJSONEncoder().encode("\u{01}\t\n\r\"\\é"), as: UTF8.self)
+        #expect(escaped == #""\u0001\t\n\r\"\\é""#)
+    }
+
+    @Test("output larger than the first reservation grows and stays whole")
+    func growth() throws {
+        let long = String(repeating: "0123456789", count: 20_000)
+        let values = [long, "x", long]
+        #expect(try JSONDecoder().decode([String].self, from: StreamingJSONEncoder().encode(values)) == values)
+        let numbers = Array(0..<5000)
+        #expect(try JSONDecoder().decode([Int].self, from: StreamingJSONEncoder().encode(numbers)) == numbers)
+    }
+
+    @Test("UUIDs are written as uuidString is")
+    func uuids() throws {
+        for uuid in (0..<50).map({ _ in UUID() }) + [UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0))] {
+            #expect(String(decoding: try StreamingJSONEncoder().encode(uuid), as: UTF8.self) == "\"\(uuid.uuidString)\"")
+        }
+    }
+
     @Test("non-finite numbers are an error, not invalid JSON")
     func nonFinite() {
         #expect(throws: EncodingError.self) { try StreamingJSONEncoder().encode([Double.nan]) }

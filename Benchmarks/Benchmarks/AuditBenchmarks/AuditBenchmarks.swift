@@ -63,6 +63,29 @@ func twoProducerRate(eventsPerProducer: Int, writersRunning: Bool) async throws 
     }
 }
 
+/// The median time of a fixed piece of CPU work (SipHash of 256 bytes), timed one by one:
+/// the machine's speed at that moment, reported beside a figure measured in the same run.
+func machineControlNanoseconds() -> Int {
+    let clock = ContinuousClock()
+    let block = [UInt8](repeating: 7, count: 256)
+    var controls: [Duration] = []
+    controls.reserveCapacity(1000)
+    for index in 0..<1000 {
+        let start = clock.now
+        var hasher = Hasher()
+        hasher.combine(index)
+        block.withUnsafeBytes { hasher.combine(bytes: $0) }
+        blackHole(hasher.finalize())
+        controls.append(start.duration(to: clock.now))
+    }
+    controls.sort()
+    return nanoseconds(controls[controls.count / 2])
+}
+
+func nanoseconds(_ duration: Duration) -> Int {
+    Int(duration.components.attoseconds / 1_000_000_000) + Int(duration.components.seconds) * 1_000_000_000
+}
+
 enum AuditMetrics {
     static let storeP50 = BenchmarkMetric.custom("store() p50 ns", polarity: .prefersSmaller, useScalingFactor: false)
     static let storeP99 = BenchmarkMetric.custom("store() p99 ns", polarity: .prefersSmaller, useScalingFactor: false)
@@ -84,13 +107,13 @@ let benchmarks: @Sendable () -> Void = {
             scalingFactor: .kilo, maxDuration: .seconds(10), maxIterations: 30)
     ) { benchmark in
         let events = makeEvents(1000)
-        try await withRunningStore(bufferSize: 2_000_000) { store in
+        // The default buffer: each run stores 2,000 events while the writers drain it.
+        try await withRunningStore(bufferSize: AuditConfig.default.bufferSize) { store in
             // Warm up: the buffer's storage grows once, then stays.
             for event in events { try store.store(event) }
             let clock = ContinuousClock()
             var latencies: [Duration] = []
             latencies.reserveCapacity(events.count)
-            func nanoseconds(_ duration: Duration) -> Int { Int(duration.components.attoseconds / 1_000_000_000) + Int(duration.components.seconds) * 1_000_000_000 }
             benchmark.startMeasurement()
             for index in benchmark.scaledIterations {
                 let start = clock.now
@@ -107,19 +130,7 @@ let benchmarks: @Sendable () -> Void = {
             }
             overheads.sort()
             benchmark.measurement(AuditMetrics.timerOverhead, nanoseconds(overheads[overheads.count / 2]))
-            let block = [UInt8](repeating: 7, count: 256)
-            var controls: [Duration] = []
-            controls.reserveCapacity(events.count)
-            for index in 0..<events.count {
-                let start = clock.now
-                var hasher = Hasher()
-                hasher.combine(index)
-                block.withUnsafeBytes { hasher.combine(bytes: $0) }
-                blackHole(hasher.finalize())
-                controls.append(start.duration(to: clock.now))
-            }
-            controls.sort()
-            benchmark.measurement(AuditMetrics.machineControl, nanoseconds(controls[controls.count / 2]))
+            benchmark.measurement(AuditMetrics.machineControl, machineControlNanoseconds())
             latencies.sort()
             benchmark.measurement(AuditMetrics.storeP50, nanoseconds(latencies[latencies.count / 2]))
             benchmark.measurement(AuditMetrics.storeP99, nanoseconds(latencies[latencies.count * 99 / 100]))
@@ -129,23 +140,30 @@ let benchmarks: @Sendable () -> Void = {
     for writersRunning in [true, false] {
         Benchmark(
             "store() throughput, two producers into the buffer, writers \(writersRunning ? "running" : "idle") (target ≥ 2,000,000 events/s)",
-            configuration: .init(metrics: [AuditMetrics.eventsPerSecond], scalingFactor: .mega, maxDuration: .seconds(20), maxIterations: 5)
+            configuration: .init(
+                metrics: [AuditMetrics.eventsPerSecond, AuditMetrics.machineControl], scalingFactor: .mega,
+                maxDuration: .seconds(20), maxIterations: 5)
         ) { benchmark in
             let perProducer = benchmark.scaledIterations.count / 2
             let rate = try await twoProducerRate(eventsPerProducer: perProducer, writersRunning: writersRunning)
             benchmark.measurement(AuditMetrics.eventsPerSecond, rate)
+            benchmark.measurement(AuditMetrics.machineControl, machineControlNanoseconds())
         }
     }
 
     Benchmark(
         "Encode a full batch of 1000 events to JSON, as the client does (target ≤ 2 ms)",
-        configuration: .init(metrics: [.wallClock, .mallocCountTotal], timeUnits: .microseconds, maxDuration: .seconds(5), maxIterations: 200)
+        configuration: .init(
+            metrics: [.wallClock, .mallocCountTotal, AuditMetrics.machineControl], timeUnits: .microseconds,
+            maxDuration: .seconds(5), maxIterations: 200)
     ) { benchmark in
         let events = makeEvents(1000)
         benchmark.startMeasurement()
         for _ in benchmark.scaledIterations {
             blackHole(try StreamingJSONEncoder().encode(events))
         }
+        benchmark.stopMeasurement()
+        benchmark.measurement(AuditMetrics.machineControl, machineControlNanoseconds())
     }
 
     Benchmark(

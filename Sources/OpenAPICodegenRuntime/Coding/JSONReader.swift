@@ -581,13 +581,8 @@ public struct JSONReader {
     /// Moves past whole 8-byte words of a string that hold no quote, backslash or control
     /// character, eight bytes per step instead of one (strings are most of a document).
     private mutating func skipPlainWords() {
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let highBits: UInt64 = 0x8080_8080_8080_8080
-        /// Nonzero when some byte of `word` is below `limit` (exact about whether, not which).
-        func hasByteBelow(_ limit: UInt64, _ word: UInt64) -> Bool { (word &- ones &* limit) & ~word & highBits != 0 }
         while position + 8 <= bytes.count {
-            let word = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: position, as: UInt64.self))
-            if hasByteBelow(1, word ^ (ones &* 0x22)) || hasByteBelow(1, word ^ (ones &* 0x5C)) || hasByteBelow(0x20, word) { return }
+            if JSONStringBytes.wordHasSpecialByte(bytes.loadUnaligned(fromByteOffset: position, as: UInt64.self)) { return }
             position += 8
         }
     }

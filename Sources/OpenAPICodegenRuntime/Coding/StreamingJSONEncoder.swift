@@ -12,14 +12,14 @@ public struct StreamingJSONEncoder: Sendable {
     public init() {}
 
     public func encode(_ value: some Encodable) throws -> Data {
-        // Room for the whole output up front (an audit event is about 190 bytes): growing a
-        // batch from a small buffer copied it several times over, while one large reservation
-        // for every small request would cost a map and unmap of memory each time.
+        // Room for the whole output up front (an audit event is 200 to 700 bytes): growing a
+        // batch from a small buffer copies it several times over, and touches fresh memory
+        // each time.
         let elements = (value as? any Collection)?.count ?? 1
-        let output = JSONOutput(capacity: min(max(elements * 256, 1024), 4 * 1024 * 1024))
+        let output = JSONOutput(capacity: min(max(elements * 512, 1024), 8 * 1024 * 1024))
         try output.write(value, depth: 0, codingPath: [])
         output.close(deeperThan: 0)
-        return Data(output.bytes)
+        return output.takeData()
     }
 }
 
@@ -48,22 +48,79 @@ extension Array: JSONWritable where Element: JSONWritable {
 /// Containers opened through `Encoder` cannot tell when their owner is done with them, so
 /// those are closed lazily: when something shallower is written next, or at the end.
 public final class JSONOutput {
-    // Dynamic exclusivity checks on these two properties took half of all encoding time.
-    // They are safe to skip: an output belongs to one `encode` call, which runs on one
-    // thread and never holds an access to them across a call that could reach them again.
-    @exclusivity(unchecked) @usableFromInline var bytes: [UInt8] = []
+    // Dynamic exclusivity checks on these properties took half of all encoding time. They
+    // are safe to skip: an output belongs to one `encode` call, which runs on one thread
+    // and never holds an access to them across a call that could reach them again.
+    /// The bytes written so far, in memory from `malloc` that `takeData()` hands to `Data`
+    /// as it is: the body of a request is never copied after it is written.
+    @exclusivity(unchecked) @usableFromInline var start: UnsafeMutablePointer<UInt8>
+    @exclusivity(unchecked) @usableFromInline var count = 0
+    @exclusivity(unchecked) @usableFromInline var capacity: Int
     /// Open containers, innermost last: their closing byte and whether they have members.
     @exclusivity(unchecked) private var open: [(closer: UInt8, hasMembers: Bool)] = []
 
     init(capacity: Int) {
-        bytes.reserveCapacity(capacity)
+        self.capacity = max(capacity, 64)
+        start = Self.allocate(self.capacity)
+    }
+
+    deinit { free(start) }
+
+    private static func allocate(_ capacity: Int) -> UnsafeMutablePointer<UInt8> {
+        guard let memory = malloc(capacity) else { fatalError("out of memory for \(capacity) bytes of JSON") }
+        return memory.bindMemory(to: UInt8.self, capacity: capacity)
+    }
+
+    /// The bytes written, as `Data` that owns them; the output is empty afterwards.
+    func takeData() -> Data {
+        let data = Data(bytesNoCopy: start, count: count, deallocator: .free)
+        capacity = 64
+        start = Self.allocate(capacity)
+        count = 0
+        return data
+    }
+
+    /// Makes room for `extra` more bytes.
+    @inlinable
+    func reserve(_ extra: Int) {
+        if count + extra > capacity { grow(toHold: count + extra) }
+    }
+
+    @usableFromInline
+    func grow(toHold needed: Int) {
+        capacity = max(needed, capacity * 2)
+        guard let memory = realloc(start, capacity) else { fatalError("out of memory for \(capacity) bytes of JSON") }
+        start = memory.bindMemory(to: UInt8.self, capacity: capacity)
+    }
+
+    @inlinable
+    func append(_ byte: UInt8) {
+        reserve(1)
+        start[count] = byte
+        count += 1
+    }
+
+    @inlinable
+    func append(_ bytes: UnsafeBufferPointer<UInt8>) {
+        guard let source = bytes.baseAddress else { return }
+        reserve(bytes.count)
+        (start + count).update(from: source, count: bytes.count)
+        count += bytes.count
+    }
+
+    /// Two bytes at once: an escape sequence.
+    private func append(_ first: UInt8, _ second: UInt8) {
+        reserve(2)
+        start[count] = first
+        start[count + 1] = second
+        count += 2
     }
 
     var depth: Int { open.count }
 
     func close(deeperThan depth: Int) {
         while open.count > depth {
-            bytes.append(open.removeLast().closer)
+            append(open.removeLast().closer)
         }
     }
 
@@ -76,7 +133,7 @@ public final class JSONOutput {
             return
         }
         close(deeperThan: depth)
-        bytes.append(opener)
+        append(opener)
         open.append((closer, false))
     }
 
@@ -84,7 +141,7 @@ public final class JSONOutput {
     func beginMember(inContainerAt depth: Int) {
         close(deeperThan: depth)
         if open[depth - 1].hasMembers {
-            bytes.append(UInt8(ascii: ","))
+            append(UInt8(ascii: ","))
         } else {
             open[depth - 1].hasMembers = true
         }
@@ -92,24 +149,24 @@ public final class JSONOutput {
 
     func writeKey(_ key: String) {
         writeString(key)
-        bytes.append(UInt8(ascii: ":"))
+        append(UInt8(ascii: ":"))
     }
 
     // MARK: Direct writing, for generated `writeJSON(to:)`
 
     public func beginObject() {
-        bytes.append(UInt8(ascii: "{"))
+        append(UInt8(ascii: "{"))
         open.append((UInt8(ascii: "}"), false))
     }
 
     public func beginArray() {
-        bytes.append(UInt8(ascii: "["))
+        append(UInt8(ascii: "["))
         open.append((UInt8(ascii: "]"), false))
     }
 
     /// Closes the innermost object or array.
     public func end() {
-        bytes.append(open.removeLast().closer)
+        append(open.removeLast().closer)
     }
 
     /// Starts a member of the current object.
@@ -129,7 +186,8 @@ public final class JSONOutput {
 
     @inlinable
     public func writeInteger<Integer: FixedWidthInteger>(_ value: Integer) {
-        bytes.append(contentsOf: String(value).utf8)
+        var text = String(value)
+        text.withUTF8 { append($0) }
     }
 
     public func writeDouble(_ value: Double) throws {
@@ -137,12 +195,12 @@ public final class JSONOutput {
     }
 
     public func writeDateTime(_ date: Date) {
-        bytes.append(UInt8(ascii: "\""))
+        append(UInt8(ascii: "\""))
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: RFC3339.maximumLength) { buffer in
             let length = RFC3339.write(date, into: buffer)
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[..<length]))
+            append(UnsafeBufferPointer(rebasing: buffer[..<length]))
         }
-        bytes.append(UInt8(ascii: "\""))
+        append(UInt8(ascii: "\""))
     }
 
     public func writeJSON(_ value: JSONValue) throws {
@@ -155,29 +213,55 @@ public final class JSONOutput {
     }
 
     public func writeString(_ text: String) {
-        bytes.append(UInt8(ascii: "\""))
         var text = text
         text.withUTF8 { utf8 in
-            var start = 0
-            for index in 0..<utf8.count {
-                let byte = utf8[index]
-                guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
-                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start..<index]))
-                switch byte {
-                case UInt8(ascii: "\""): bytes.append(contentsOf: [0x5C, 0x22])
-                case UInt8(ascii: "\\"): bytes.append(contentsOf: [0x5C, 0x5C])
-                case 0x0A: bytes.append(contentsOf: [0x5C, UInt8(ascii: "n")])
-                case 0x0D: bytes.append(contentsOf: [0x5C, UInt8(ascii: "r")])
-                case 0x09: bytes.append(contentsOf: [0x5C, UInt8(ascii: "t")])
-                default:
-                    let hex = Array("0123456789abcdef".utf8)
-                    bytes.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 0xF)]])
+            reserve(utf8.count + 2)
+            // Local cursors: the plain run, nearly always the whole string, is copied without
+            // touching the output's properties byte by byte.
+            var out = start + count
+            out.pointee = UInt8(ascii: "\"")
+            out += 1
+            var index = 0
+            if let source = utf8.baseAddress {
+                while index + 8 <= utf8.count {
+                    let word = UnsafeRawPointer(source + index).loadUnaligned(as: UInt64.self)
+                    if JSONStringBytes.wordHasSpecialByte(word) { break }
+                    UnsafeMutableRawPointer(out).storeBytes(of: word, as: UInt64.self)
+                    out += 8
+                    index += 8
                 }
-                start = index + 1
+                while index < utf8.count, !JSONStringBytes.isSpecial(source[index]) {
+                    out.pointee = source[index]
+                    out += 1
+                    index += 1
+                }
             }
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start...]))
+            count = out - start
+            if index < utf8.count { writeEscaping(UnsafeBufferPointer(rebasing: utf8[index...])) }
         }
-        bytes.append(UInt8(ascii: "\""))
+        append(UInt8(ascii: "\""))
+    }
+
+    /// The rest of a string from its first byte that needs escaping.
+    private func writeEscaping(_ utf8: UnsafeBufferPointer<UInt8>) {
+        for byte in utf8 {
+            guard JSONStringBytes.isSpecial(byte) else {
+                append(byte)
+                continue
+            }
+            switch byte {
+            case UInt8(ascii: "\""): append(0x5C, 0x22)
+            case UInt8(ascii: "\\"): append(0x5C, 0x5C)
+            case 0x0A: append(0x5C, UInt8(ascii: "n"))
+            case 0x0D: append(0x5C, UInt8(ascii: "r"))
+            case 0x09: append(0x5C, UInt8(ascii: "t"))
+            default:
+                let hex: StaticString = "0123456789abcdef"
+                append(0x5C, UInt8(ascii: "u"))
+                append(0x30, 0x30)
+                append(hex.utf8Start[Int(byte >> 4)], hex.utf8Start[Int(byte & 0xF)])
+            }
+        }
     }
 
     func writeFloatingPoint(_ value: Double, codingPath: [any CodingKey]) throws {
@@ -186,11 +270,11 @@ public final class JSONOutput {
         }
         var text = value.description
         if text.hasSuffix(".0") { text.removeLast(2) }
-        bytes.append(contentsOf: text.utf8)
+        text.withUTF8 { append($0) }
     }
 
     func writeLiteral(_ text: StaticString) {
-        bytes.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+        append(UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
     }
 
     /// Writes any value at the current position; `depth` is the number of containers open around it.
@@ -220,25 +304,32 @@ public final class JSONOutput {
             close(deeperThan: depth)
             try writable.writeJSON(to: self)
         } else {
-            let start = bytes.count
+            let before = count
             try value.encode(to: StreamingEncoder(output: self, depth: depth, codingPath: codingPath))
             // A value that asked for no container encodes as an empty object, as with JSONEncoder.
-            if bytes.count == start { writeLiteral("{}") }
+            if count == before { writeLiteral("{}") }
         }
     }
 
     /// Upper-case hex with dashes, as `UUID.uuidString`, without building the string.
     public func writeUUID(_ uuid: UUID) {
         let hex: StaticString = "0123456789ABCDEF"
-        bytes.append(UInt8(ascii: "\""))
+        reserve(38)
+        var position = start + count
+        position.pointee = UInt8(ascii: "\"")
         withUnsafeBytes(of: uuid.uuid) { raw in
             for (index, byte) in raw.enumerated() {
-                if index == 4 || index == 6 || index == 8 || index == 10 { bytes.append(UInt8(ascii: "-")) }
-                bytes.append(hex.utf8Start[Int(byte >> 4)])
-                bytes.append(hex.utf8Start[Int(byte & 0xF)])
+                if index == 4 || index == 6 || index == 8 || index == 10 {
+                    position += 1
+                    position.pointee = UInt8(ascii: "-")
+                }
+                position[1] = hex.utf8Start[Int(byte >> 4)]
+                position[2] = hex.utf8Start[Int(byte & 0xF)]
+                position += 2
             }
         }
-        bytes.append(UInt8(ascii: "\""))
+        position[1] = UInt8(ascii: "\"")
+        count += 38
     }
 
     private func writeValue(_ json: JSONValue, codingPath: [any CodingKey]) throws {
@@ -249,22 +340,22 @@ public final class JSONOutput {
         case .double(let number): try writeFloatingPoint(number, codingPath: codingPath)
         case .string(let text): writeString(text)
         case .array(let items):
-            bytes.append(UInt8(ascii: "["))
+            append(UInt8(ascii: "["))
             for (index, item) in items.enumerated() {
-                if index > 0 { bytes.append(UInt8(ascii: ",")) }
+                if index > 0 { append(UInt8(ascii: ",")) }
                 try writeValue(item, codingPath: codingPath)
             }
-            bytes.append(UInt8(ascii: "]"))
+            append(UInt8(ascii: "]"))
         case .object(let members):
-            bytes.append(UInt8(ascii: "{"))
+            append(UInt8(ascii: "{"))
             var first = true
             for (key, item) in members {
-                if !first { bytes.append(UInt8(ascii: ",")) }
+                if !first { append(UInt8(ascii: ",")) }
                 first = false
                 writeKey(key)
                 try writeValue(item, codingPath: codingPath)
             }
-            bytes.append(UInt8(ascii: "}"))
+            append(UInt8(ascii: "}"))
         }
     }
 }

@@ -159,16 +159,23 @@ public struct Validator: Sendable {
     }
 
     /// `minimum`/`maximum` and their exclusive forms.
+    @inlinable
     public mutating func checkRange<Number: Comparable>(
         _ value: Number, minimum: Number? = nil, exclusiveMinimum: Bool = false,
         maximum: Number? = nil, exclusiveMaximum: Bool = false, at component: PathComponent
     ) {
         if let minimum, exclusiveMinimum ? value <= minimum : value < minimum {
-            report("must be \(exclusiveMinimum ? "greater than" : "at least") \(minimum), got \(value)", at: component)
+            reportBound(value, minimum, exclusiveMinimum ? "greater than" : "at least", at: component)
         }
         if let maximum, exclusiveMaximum ? value >= maximum : value > maximum {
-            report("must be \(exclusiveMaximum ? "less than" : "at most") \(maximum), got \(value)", at: component)
+            reportBound(value, maximum, exclusiveMaximum ? "less than" : "at most", at: component)
         }
+    }
+
+    /// Kept out of line: only a failing check formats a message.
+    @usableFromInline
+    mutating func reportBound(_ value: some Comparable, _ bound: some Comparable, _ relation: String, at component: PathComponent) {
+        report("must be \(relation) \(bound), got \(value)", at: component)
     }
 
     /// `minItems`/`maxItems` (also used for `minProperties`/`maxProperties`).
