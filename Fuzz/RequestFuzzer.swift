@@ -2,56 +2,9 @@
 // path and header parameters (objects included), form-urlencoded, multipart and JSON bodies
 // (the JSON through the direct reader `jsonReaders: true` generates). Any
 // bytes in, a value or a typed RequestError out, and never a crash or a hang. Built and run
-// by scripts/fuzz; not part of the Swift package.
+// by scripts/fuzz with Fuzz/FuzzSample.swift; not part of the Swift package.
 import Foundation
 import OpenAPICodegenRuntime
-
-/// A model with the member kinds generated code decodes: scalars, arrays, a nested object,
-/// bytes, free-form JSON, and optional members.
-private struct Sample: Decodable {
-    struct Window: Decodable {
-        var from: Int
-        var to: Int?
-    }
-
-    var name: String?
-    var count: Int?
-    var ratio: Double?
-    var flag: Bool?
-    var tags: [String]?
-    var numbers: [Int]?
-    var window: Window?
-    var file: Data?
-    var extra: JSONValue?
-    var id: UUID?
-}
-
-// What `jsonReaders: true` generates for these two types, written out.
-extension Sample: JSONReadable {
-    init(jsonReader reader: inout JSONReader) throws {
-        let object = try reader.beginObject()
-        name = try reader.decodeValueIfPresent(object, "name")
-        count = try reader.decodeValueIfPresent(object, "count")
-        ratio = try reader.decodeValueIfPresent(object, "ratio")
-        flag = try reader.decodeValueIfPresent(object, "flag")
-        tags = try reader.decodeValueIfPresent(object, "tags")
-        numbers = try reader.decodeValueIfPresent(object, "numbers")
-        window = try reader.decodeValueIfPresent(object, "window")
-        file = try reader.decodeValueIfPresent(object, "file")
-        extra = try reader.decodeValueIfPresent(object, "extra")
-        id = try reader.decodeValueIfPresent(object, "id")
-        reader.end(object)
-    }
-}
-
-extension Sample.Window: JSONReadable {
-    init(jsonReader reader: inout JSONReader) throws {
-        let object = try reader.beginObject()
-        from = try reader.decodeValue(object, "from")
-        to = try reader.decodeValueIfPresent(object, "to")
-        reader.end(object)
-    }
-}
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzOneInput(_ bytes: UnsafePointer<UInt8>, _ count: Int) -> CInt {

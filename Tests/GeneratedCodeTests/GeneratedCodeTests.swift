@@ -222,6 +222,8 @@ struct JSONReaderTests {
         // Page has no additional members: members it does not name are skipped.
         for document in [#"{"number": 1, "\x": 1}"#, #"{"number": 1, "\ud800": 1}"#, #"{"number": 1, "b": "\x"}"#, #"{"number": 1, "b": {"\x": 1}}"#,
                          "{\"number\": 1, \"b\": \"raw \u{01} control\"}", "{\"number\": 1, \"raw \u{01} key\": 1}",
+                         #"{"number": 1, "b": "\uzzzz"}"#, #"{"number": 1, "b": "\u0"}"#, #"{"number": 1, "b": "\u0""}"#, #"{"number": 1, "b": "x\u"}"#,
+                         #"{"number": 1, "b": "\ud1e"0"}"#, #"{"number": 1, "b": "\u\\ab"}"#, #"{"number": 1, "b": "\uab\\"}"#, #"{"number": 1, "b": "\uab\"x"}"#,
                          #"{"number": 1, "b": 1-400}"#, #"{"number": 1-400}"#, #"{"number": 1, "b": [-, 01, 1.e5]}"#] {
             _ = try? decode(Page.self, document)
         }
@@ -234,6 +236,26 @@ struct JSONReaderTests {
             } else {
                 _ = try? decodeBothWays(Page.self, from: Data(bytes))
             }
+        }
+    }
+
+    @Test("documents JSONDecoder reads as UTF-16 or UTF-32, or after a byte-order mark, read the same both ways")
+    func otherEncodings() {
+        let text = #"{"name": "é😀", "retries": 2}"#
+        var documents: [[UInt8]] = [
+            [0xEF, 0xBB, 0xBF] + Array(text.utf8), [0xFE, 0xFF] + text.utf16.flatMap { [UInt8($0 >> 8), UInt8($0 & 0xFF)] },
+            [0xFF, 0xFE] + text.utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] },
+            text.utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }, text.utf16.flatMap { [UInt8($0 >> 8), UInt8($0 & 0xFF)] },
+            text.unicodeScalars.flatMap { scalar in (0..<4).map { UInt8(truncatingIfNeeded: scalar.value >> (8 * $0)) } },
+            text.unicodeScalars.flatMap { scalar in (0..<4).reversed().map { UInt8(truncatingIfNeeded: scalar.value >> (8 * $0)) } },
+            // Found by the differential fuzzer: a number in UTF-16, and UTF-32 cut short.
+            [0x00, 0x36], [0x36, 0x00], [0x2D, 0x00, 0x00, 0x00, 0x7B], [0x00], [0x22, 0x61, 0x22, 0x00], [0x5B, 0x31, 0x5D, 0x00, 0x00],
+        ]
+        documents.append([0xEF, 0xBB])
+        for document in documents {
+            _ = try? decodeBothWays(Settings.self, from: Data(document))
+            _ = try? decodeBothWays(JSONValue.self, from: Data(document))
+            _ = try? decodeBothWays(Int.self, from: Data(document))
         }
     }
 
@@ -254,7 +276,10 @@ struct JSONReaderTests {
             (Timeline.self, #"{"by_name": {"a": "noon"}}"#), (Timeline.self, #"{"grid": [["2025-01-01T00:00:00Z", 3]]}"#), (Timeline.self, #"{"other": 1}"#), (Timeline.self, #"{"stamps": ["2025-13-01T00:00:00Z"]}"#),
             (Account.self, #"{"id": "a-1", "name": "ann"}"#), (Account.self, #"{"name": "ann"}"#),
             (JSONValue.self, #"{"a": [1, 1.0, 1.5, -2e3, "s", true, null, {}], "b": {"c": 1e400}}"#), (JSONValue.self, "123456789012345678901234567890"),
-            ([String: Int].self, #"{"a": 1, "a": "dup"}"#), ([String: Int].self, #"{"a": 1, "b": "x"}"#), ([Int?].self, "[1, null]"), ([Float].self, "[1e39]"),
+            (JSONValue.self, "\"raw \u{05} control\""), (JSONValue.self, #""\ud843\ud1e"0""#), (JSONValue.self, #""\u12\n""#), (JSONValue.self, #""\u\"abc""#), (JSONValue.self, #"{"a": ["ok", "\x"]}"#), (JSONValue.self, #""\ud800""#),
+            ([String: Int].self, #"{"a": 1, "a": "dup"}"#), ([Int].self, "[1e-400, -0.5e-1111]"),
+            ([Int].self, "[9007199254740993.5, 1.5e17, 123456789012345678.9e1, -9.2e18, 4503599627370497.5, 1.0000000000000001]"),
+            ([Int].self, "[2222222222262222222.2]"), ([Int].self, "[9.3e18]"), ([Int32].self, "[9007199254740993.0]"), (JSONValue.self, "2222222222262222222.2"), ([Double].self, "[1e-400]"), (JSONValue.self, "1e-1111"), ([String: Int].self, #"{"a": 1, "b": "x"}"#), ([Int?].self, "[1, null]"), ([Float].self, "[1e39]"),
         ]
         for (type, document) in documents {
             func check<T: Decodable & JSONReadable & Equatable>(_ type: T.Type) { _ = try? decode(T.self, document) }

@@ -92,7 +92,16 @@ extension JSONValue: JSONReadable {
         case .null:
             try reader.skipValue()
             self = .null
-        case .string: self = .string(try reader.readString())
+        case .string:
+            // Text that does not decode (a raw control character, a bad escape) fails every
+            // kind in turn on the Decodable path too, the last being an array.
+            let start = reader.checkpoint()
+            do {
+                self = .string(try reader.readString())
+            } catch {
+                reader.restore(start)
+                throw reader.mismatch([Any].self, found: .string)
+            }
         case .bool: self = .bool(try reader.readBool())
         case .number:
             let start = reader.checkpoint()

@@ -74,6 +74,16 @@ public struct JSONReader {
         return try text.withUTF8 { try read(T.self, from: UnsafeRawBufferPointer($0)) }
     }
 
+    /// Whether JSONDecoder would take `bytes` for something other than plain UTF-8: a
+    /// byte-order mark (UTF-8's included), or a NUL among the first two bytes, which it
+    /// reads as UTF-16 or UTF-32 without a mark.
+    static func isForeignEncoding(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        guard bytes.count >= 2 else { return false }
+        let (first, second) = (bytes[0], bytes[1])
+        if first == 0 || second == 0 || (first, second) == (0xFE, 0xFF) || (first, second) == (0xFF, 0xFE) { return true }
+        return bytes.count >= 3 && (first, second, bytes[2]) == (0xEF, 0xBB, 0xBF)
+    }
+
     /// `T` read by its generated reader when it has one (`jsonReaders: true`), else by
     /// `JSONDecoder`: what generated clients and servers decode bodies with.
     public static func decodeReadingDirectly<T: Decodable>(_ type: T.Type, from data: Data) throws -> T {
@@ -83,6 +93,12 @@ public struct JSONReader {
     }
 
     private static func read<T: JSONReadable>(_ type: T.Type, from bytes: UnsafeRawBufferPointer) throws -> T {
+        // JSONDecoder reads UTF-16 and UTF-32 too; a document in either (rare, and not what
+        // RFC 8259 allows between systems) is left to it, so that both still agree.
+        if isForeignEncoding(bytes), let decodable = T.self as? any Decodable.Type {
+            func decode<D: Decodable>(_ type: D.Type) throws -> Any { try JSONDecoder().decode(D.self, from: Data(bytes)) }
+            return try decode(decodable) as! T  // `decodable` is `T` itself, seen through its conformance
+        }
         var reader = JSONReader(bytes: bytes)
         do {
             reader.skipWhitespace()
@@ -332,7 +348,17 @@ public struct JSONReader {
             }
             return value
         }
-        guard let double = parseDouble(start, end), let value = Integer(exactly: double) else { throw invalidJSON() }
+        // JSONDecoder lets an integer underflow to zero (`1e-400` is 0) but not a Double.
+        let double = parseDouble(start, end, allowingUnderflow: true)
+        // From 2^53 up, a Double no longer holds every integer and JSONDecoder reads the text
+        // again as a Decimal, with rules of its own (`9007199254740993.5` is 9007199254740993):
+        // such a number, rare where an integer is expected, is left to it.
+        if let double, double.magnitude >= 0x1p53, let decodable = Integer.self as? any Decodable.Type {
+            position = start
+            func decode<D: Decodable>(_ type: D.Type) throws -> Any { try decodeWithDecoder(D.self) }
+            return try decode(decodable) as! Integer  // `decodable` is `Integer` itself, seen through its conformance
+        }
+        guard let double, let value = Integer(exactly: double) else { throw invalidJSON() }
         return value
     }
 
@@ -568,7 +594,16 @@ public struct JSONReader {
                 return hasEscapes
             } else if current == UInt8(ascii: "\\") {
                 hasEscapes = true
-                position += 2
+                // As JSONDecoder scans (its answers pinned by the reader tests): `\u` takes the
+                // next four bytes unchecked unless one is a quote or the text ends first,
+                // which makes the document invalid; other escapes take one byte.
+                if position + 1 < bytes.count, bytes[position + 1] == UInt8(ascii: "u") {
+                    let digits = position + 2..<position + 6
+                    guard digits.upperBound <= bytes.count, !digits.contains(where: { bytes[$0] == UInt8(ascii: "\"") }) else { throw invalidJSON() }
+                    position = digits.upperBound
+                } else {
+                    position += 2
+                }
             } else {
                 // A control character is refused only in text that is read (see `text`):
                 // JSONDecoder does not look inside the strings it skips.
@@ -637,12 +672,12 @@ public struct JSONReader {
         position = numberRunEnd()
     }
 
-    /// A number token as a finite Double; nil when it overflows or underflows to zero, which
-    /// JSONDecoder refuses.
-    private func parseDouble(_ start: Int, _ end: Int) -> Double? {
+    /// A number token as a finite Double; nil when it overflows, or underflows to zero unless
+    /// that is allowed: JSONDecoder refuses both for a Double.
+    private func parseDouble(_ start: Int, _ end: Int, allowingUnderflow: Bool = false) -> Double? {
         let text = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
         guard let value = Double(text), value.isFinite else { return nil }
-        if value == 0, bytes[start..<end].contains(where: { $0 >= UInt8(ascii: "1") && $0 <= UInt8(ascii: "9") }) {
+        if value == 0, !allowingUnderflow, bytes[start..<end].contains(where: { $0 >= UInt8(ascii: "1") && $0 <= UInt8(ascii: "9") }) {
             // A nonzero mantissa that came out as zero: the exponent underflowed.
             let exponent = bytes[start..<end].firstIndex { $0 == UInt8(ascii: "e") || $0 == UInt8(ascii: "E") } ?? end
             if bytes[start..<exponent].contains(where: { $0 >= UInt8(ascii: "1") && $0 <= UInt8(ascii: "9") }) { return nil }
