@@ -22,21 +22,13 @@ func pathLength(_ error: any Error) -> Int? {
 /// two failures of the map's own values then count as the same. A value can fail at the
 /// map's path too: a number that is not an integer is "not valid JSON" at `$`.
 func expectSameOutcome<T: Decodable & JSONReadable & Equatable>(_ type: T.Type, _ data: Data, isMap: Bool = false) {
-    let viaDecoder = Result { try JSONDecoder().decode(T.self, from: data) }
-    let direct = Result { try JSONReader.decode(T.self, from: data) }
-    let input = String(decoding: data, as: UTF8.self).debugDescription
-    switch (viaDecoder, direct) {
-    case (.success(let expected), .success(let read)):
-        if read != expected { fatalError("\(T.self) from \(input): the reader read \(read), JSONDecoder \(expected)") }
-    case (.failure(let expected), .failure(let read)):
-        let (decoder, reader) = (DecodingOutcome(expected), DecodingOutcome(read))
-        if isMap, let decoderDepth = pathLength(expected), let readerDepth = pathLength(read), decoderDepth <= 1, readerDepth <= 1 { return }
-        if decoder != reader { fatalError("\(T.self) from \(input): the reader said \(reader), JSONDecoder \(decoder)") }
-    case (.success(let value), .failure(let error)):
-        fatalError("\(T.self) from \(input): only the reader failed (\(DecodingOutcome(error))); JSONDecoder read \(value)")
-    case (.failure(let error), .success(let value)):
-        fatalError("\(T.self) from \(input): only JSONDecoder failed (\(DecodingOutcome(error))); the reader read \(value)")
+    let both = DecodedBothWays(T.self, from: data)
+    guard let difference = both.difference else { return }
+    if isMap, case .failure(let expected) = both.viaDecoder, case .failure(let read) = both.direct,
+       let decoderDepth = pathLength(expected), let readerDepth = pathLength(read), decoderDepth <= 1, readerDepth <= 1 {
+        return
     }
+    fatalError("\(T.self) from \(String(decoding: data, as: UTF8.self).debugDescription): \(difference)")
 }
 
 @_cdecl("LLVMFuzzerTestOneInput")

@@ -1,4 +1,3 @@
-
 /// A batch taken from the buffer: events with consecutive sequence numbers from `first`.
 struct Batch: Sendable {
     let first: UInt64

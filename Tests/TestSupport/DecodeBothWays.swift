@@ -8,17 +8,9 @@ import Testing
 public func decodeBothWays<T: Decodable & JSONReadable & Equatable>(
     _ type: T.Type, from data: Data, sourceLocation: SourceLocation = #_sourceLocation
 ) throws -> T {
-    let viaDecoder = Result { try JSONDecoder().decode(T.self, from: data) }
-    let direct = Result { try JSONReader.decode(T.self, from: data) }
-    switch (viaDecoder, direct) {
-    case (.success(let expected), .success(let read)):
-        #expect(read == expected, "\(String(decoding: data, as: UTF8.self))", sourceLocation: sourceLocation)
-    case (.failure(let expected), .failure(let read)):
-        #expect(DecodingOutcome(read) == DecodingOutcome(expected), "\(String(decoding: data, as: UTF8.self))", sourceLocation: sourceLocation)
-    case (.success, .failure(let error)):
-        Issue.record("only the reader failed on \(String(decoding: data, as: UTF8.self)): \(DecodingOutcome(error))", sourceLocation: sourceLocation)
-    case (.failure(let error), .success):
-        Issue.record("only JSONDecoder failed on \(String(decoding: data, as: UTF8.self)): \(DecodingOutcome(error))", sourceLocation: sourceLocation)
+    let both = DecodedBothWays(T.self, from: data)
+    if let difference = both.difference {
+        Issue.record("\(String(decoding: data, as: UTF8.self)): \(difference)", sourceLocation: sourceLocation)
     }
-    return try viaDecoder.get()
+    return try both.viaDecoder.get()
 }

@@ -16,7 +16,7 @@ extension Bool: JSONReadable {
 
 /// Integers read as JSONDecoder reads them: digits in range, or a whole number written with
 /// a fraction or an exponent.
-extension JSONReadable where Self: FixedWidthInteger {
+extension JSONReadable where Self: FixedWidthInteger & Decodable {
     public init(jsonReader reader: inout JSONReader) throws { self = try reader.readInteger(Self.self) }
 }
 
@@ -88,46 +88,37 @@ extension JSONValue: JSONReadable {
     /// Numbers that are whole and fit `Int` are `.int` (also `1.0` and `1e2`, as the
     /// `Decodable` path reads them), other finite numbers `.double`.
     public init(jsonReader reader: inout JSONReader) throws {
-        switch try reader.peekKind() {
+        let kind = try reader.peekKind()
+        // The Decodable path tries each kind in turn and fails on the last, an array: an
+        // array's own error stands, and any other value that does not read (text that does not
+        // decode, a number out of range, an object with a bad member) is reported as not an array.
+        guard kind != .array else {
+            self = try Self.read(kind, &reader)
+            return
+        }
+        let start = reader.checkpoint()
+        do {
+            self = try Self.read(kind, &reader)
+        } catch {
+            reader.restore(start)
+            throw reader.mismatch([Any].self, found: kind)
+        }
+    }
+
+    private static func read(_ kind: JSONReader.JSONKind, _ reader: inout JSONReader) throws -> JSONValue {
+        switch kind {
         case .null:
             try reader.skipValue()
-            self = .null
-        case .string:
-            // Text that does not decode (a raw control character, a bad escape) fails every
-            // kind in turn on the Decodable path too, the last being an array.
-            let start = reader.checkpoint()
-            do {
-                self = .string(try reader.readString())
-            } catch {
-                reader.restore(start)
-                throw reader.mismatch([Any].self, found: .string)
-            }
-        case .bool: self = .bool(try reader.readBool())
+            return .null
+        case .string: return .string(try reader.readString())
+        case .bool: return .bool(try reader.readBool())
         case .number:
             let start = reader.checkpoint()
-            if let value = try? reader.readInteger(Int.self) {
-                self = .int(value)
-                return
-            }
+            if let value = try? reader.readInteger(Int.self) { return .int(value) }
             reader.restore(start)
-            if let value = try? reader.readDouble() {
-                self = .double(value)
-                return
-            }
-            // The Decodable path tries every kind in turn and fails on the last, an array.
-            reader.restore(start)
-            throw reader.mismatch([Any].self, found: .number)
-        case .array: self = .array(try [JSONValue](jsonReader: &reader))
-        case .object:
-            // As on the Decodable path: an object that fails to decode is then tried as an
-            // array, and that failure is the one reported.
-            let start = reader.checkpoint()
-            do {
-                self = .object(try [String: JSONValue](jsonReader: &reader))
-            } catch {
-                reader.restore(start)
-                throw reader.mismatch([Any].self, found: .object)
-            }
+            return .double(try reader.readDouble())
+        case .array: return .array(try [JSONValue](jsonReader: &reader))
+        case .object: return .object(try [String: JSONValue](jsonReader: &reader))
         }
     }
 }

@@ -333,7 +333,7 @@ public struct JSONReader {
 
     /// The integer at the reader's position: digits exactly, or a number with a fraction or
     /// exponent whose value is a whole number in range, as JSONDecoder reads them.
-    mutating func readInteger<Integer: FixedWidthInteger>(_ type: Integer.Type) throws -> Integer {
+    mutating func readInteger<Integer: FixedWidthInteger & Decodable>(_ type: Integer.Type) throws -> Integer {
         try expectNumber(type)
         let (start, end, isPlain) = try numberToken()
         if isPlain {
@@ -353,10 +353,9 @@ public struct JSONReader {
         // From 2^53 up, a Double no longer holds every integer and JSONDecoder reads the text
         // again as a Decimal, with rules of its own (`9007199254740993.5` is 9007199254740993):
         // such a number, rare where an integer is expected, is left to it.
-        if let double, double.magnitude >= 0x1p53, let decodable = Integer.self as? any Decodable.Type {
+        if let double, double.magnitude >= 0x1p53 {
             position = start
-            func decode<D: Decodable>(_ type: D.Type) throws -> Any { try decodeWithDecoder(D.self) }
-            return try decode(decodable) as! Integer  // `decodable` is `Integer` itself, seen through its conformance
+            return try decodeWithDecoder(Integer.self)
         }
         guard let double, let value = Integer(exactly: double) else { throw invalidJSON() }
         return value

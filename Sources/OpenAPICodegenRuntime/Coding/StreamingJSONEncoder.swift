@@ -64,18 +64,19 @@ public final class JSONOutput {
         start = Self.allocate(self.capacity)
     }
 
-    deinit { free(start) }
+    /// Nothing to free once `takeData()` has handed the memory over (capacity 0).
+    deinit { if capacity > 0 { free(start) } }
 
     private static func allocate(_ capacity: Int) -> UnsafeMutablePointer<UInt8> {
         guard let memory = malloc(capacity) else { fatalError("out of memory for \(capacity) bytes of JSON") }
         return memory.bindMemory(to: UInt8.self, capacity: capacity)
     }
 
-    /// The bytes written, as `Data` that owns them; the output is empty afterwards.
+    /// The bytes written, as `Data` that owns them. The output is empty afterwards, with no
+    /// memory of its own until something is written.
     func takeData() -> Data {
         let data = Data(bytesNoCopy: start, count: count, deallocator: .free)
-        capacity = 64
-        start = Self.allocate(capacity)
+        capacity = 0
         count = 0
         return data
     }
@@ -88,8 +89,10 @@ public final class JSONOutput {
 
     @usableFromInline
     func grow(toHold needed: Int) {
-        capacity = max(needed, capacity * 2)
-        guard let memory = realloc(start, capacity) else { fatalError("out of memory for \(capacity) bytes of JSON") }
+        let handedOver = capacity == 0
+        capacity = max(needed, capacity * 2, 64)
+        // After `takeData()` the old memory belongs to the `Data`: start afresh.
+        guard let memory = handedOver ? malloc(capacity) : realloc(start, capacity) else { fatalError("out of memory for \(capacity) bytes of JSON") }
         start = memory.bindMemory(to: UInt8.self, capacity: capacity)
     }
 
