@@ -9,8 +9,14 @@ import PackagePlugin
 @main
 struct OpenAPICodegenPlugin: BuildToolPlugin {
     static let configFileName = "openapi-codegen.yaml"
-    /// Must list exactly `FileLayout.fileNames`; a mismatch fails the target's build.
-    static let outputFileNames = ["Client.swift", "Operations.swift", "Server.swift", "Schemas1.swift", "Schemas2.swift", "Schemas3.swift", "Schemas4.swift"]
+    /// Exactly `FileLayout.fileNames` (PluginTests compares what SwiftPM compiles with it); the
+    /// plugin cannot link the generator's library, so the list is spelled again here.
+    static let outputFileNames = ["Client.swift", "Operations.swift"] + numbered("Padding", count: 14)
+        + numbered("Schemas", count: 33) + ["Server.swift"]
+
+    static func numbered(_ stem: String, count: Int) -> [String] {
+        (1...count).map { $0 < 10 ? "\(stem)0\($0).swift" : "\(stem)\($0).swift" }
+    }
 
     func createBuildCommands(context: PluginContext, target: Target) async throws -> [Command] {
         guard let target = target as? SourceModuleTarget else { return [] }

@@ -1,4 +1,5 @@
 import Foundation
+import OpenAPICodegen
 import Testing
 
 /// Builds a consumer package made exactly as the README's recipe says, then changes it the
@@ -94,6 +95,11 @@ struct PluginTests {
         let first = try await build()
         #expect(first.status == 0, "\(first.standardOutput)\n\(first.standardError)")
         #expect(first.standardOutput.contains("Generating Swift from my-service.yaml for MyServiceClient"))
+        // What SwiftPM compiles: the target's own file, then the plugin's outputs, which must be
+        // the generator's files in the order FileLayout's batching relies on.
+        let compiled = try String(contentsOf: root.appending(path: ".build/debug/MyServiceClient.build/sources"), encoding: .utf8)
+            .split(separator: "\n").map { URL(fileURLWithPath: String($0)).lastPathComponent }
+        #expect(compiled == ["Exports.swift"] + FileLayout.fileNames)
 
         // A file of the application's own that uses generated types.
         try "public func label(_ pet: Pet) -> String { pet.name }\n".write(to: target.appending(path: "Use.swift"), atomically: true, encoding: .utf8)

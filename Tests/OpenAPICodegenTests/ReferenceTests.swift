@@ -28,6 +28,36 @@ struct ReferenceTests {
         #expect(try generate(TestPaths.features).keys.sorted() == FileLayout.fileNames.sorted())
     }
 
+    /// The driver's batching as `FileLayout` describes it: max(cores, ⌈files / 25⌉) batches of
+    /// consecutive files, the target's own first, the plugin's after them in name order.
+    @Test("with one file of the user's, two cores make three batches: no schema in the first, the shards split evenly over the other two")
+    func batchLayout() {
+        #expect(FileLayout.fileNames == FileLayout.fileNames.sorted(), "SwiftPM hands the plugin's files over in name order")
+        let files = ["Exports.swift"] + FileLayout.fileNames
+        let batchCount = max(2, (files.count + 24) / 25)
+        #expect(batchCount == 3)
+        let batchSize = (files.count + batchCount - 1) / batchCount
+        let batches = stride(from: 0, to: files.count, by: batchSize).map { files[$0..<min($0 + batchSize, files.count)] }
+        let schemasPerBatch = batches.map { batch in batch.filter(FileLayout.schemaFiles.contains).count }
+        #expect(schemasPerBatch[0] == 0)
+        #expect(abs(schemasPerBatch[1] - schemasPerBatch[2]) <= 1)
+    }
+
+    @Test("declarations are spread over the shards by size, in document order, and padding files declare nothing")
+    func sharding() throws {
+        let chunks = (0..<100).map { "struct S\($0) {}" + String(repeating: " ", count: $0 % 3 == 0 ? 300 : 10) }
+        let shards = FileLayout.shard(chunks, into: 33)
+        #expect(shards.flatMap { $0 } == chunks)
+        let sizes = shards.map { $0.reduce(0) { $0 + $1.utf8.count } }
+        let average = chunks.reduce(0) { $0 + $1.utf8.count } / 33
+        #expect(sizes.allSatisfy { abs($0 - average) <= 330 }, "\(sizes) around \(average)")
+        #expect(FileLayout.shard([], into: 33).allSatisfy { $0.isEmpty })
+        let files = try generate(TestPaths.kubernautShaped)
+        for name in FileLayout.paddingFiles {
+            #expect(!files[name]!.contains("import ") && !files[name]!.contains("struct "), "\(name)")
+        }
+    }
+
     @Test("output is byte-identical from run to run")
     func deterministic() throws {
         for spec in [TestPaths.features, TestPaths.kubernautShaped] {
@@ -40,7 +70,7 @@ struct ReferenceTests {
         let files = try generate(TestPaths.contract, options: TranslationOptions(accessModifier: "package", operations: ["queryAuditEvents"]))
         #expect(files["Client.swift"]!.contains("package func queryAuditEvents("))
         #expect(!files["Client.swift"]!.contains("createAuditEvent"))
-        #expect(!files["Schemas1.swift"]!.contains("public "))
+        #expect(!FileLayout.schemaFiles.contains { files[$0]!.contains("public ") })
         #expect(!files.values.contains { $0.contains("writeJSON") })
         let writers = try generate(TestPaths.contract, options: TranslationOptions(jsonWriters: true))
         #expect(writers.values.contains { $0.contains("public func writeJSON(to output: JSONOutput) throws") })
@@ -78,10 +108,10 @@ struct DriftTests {
         #expect(clean.status == 0)
         let client = directory.appending(path: "Client.swift")
         try (try String(contentsOf: client, encoding: .utf8) + "// edited by hand\n").write(to: client, atomically: true, encoding: .utf8)
-        try FileManager.default.removeItem(at: directory.appending(path: "Schemas2.swift"))
+        try FileManager.default.removeItem(at: directory.appending(path: "Schemas02.swift"))
         let drifted = try await runProcess(codegen, ["check", TestPaths.contract.path, "--against", directory.path])
         #expect(drifted.status == 1)
         #expect(drifted.standardOutput.contains("Client.swift: differs from line"))
-        #expect(drifted.standardOutput.contains("Schemas2.swift: missing"))
+        #expect(drifted.standardOutput.contains("Schemas02.swift: missing"))
     }
 }
