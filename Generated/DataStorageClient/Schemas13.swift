@@ -6,3 +6,59 @@ import Foundation
 #endif
 import OpenAPICodegenRuntime
 
+public struct BatchAuditEventResponse: Codable, Hashable, Sendable, Validatable, JSONWritable, JSONReadable {
+    public var eventIDs: [UUID]?
+    public var message: String?
+
+    /// Creates a value from its members.
+    public init(eventIDs: [UUID]? = nil, message: String? = nil) {
+        self.eventIDs = eventIDs
+        self.message = message
+    }
+
+    public static func == (lhs: Self, rhs: Self) -> Bool {
+        guard OpenAPICodegenRuntime.membersEqual(lhs.eventIDs, rhs.eventIDs) else { return false }
+        guard OpenAPICodegenRuntime.membersEqual(lhs.message, rhs.message) else { return false }
+        return true
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: DynamicCodingKey.self)
+        self.eventIDs = try container.decodeValueIfPresent(forKey: "event_ids")
+        self.message = try container.decodeValueIfPresent(forKey: "message")
+    }
+
+    public init(jsonReader reader: inout JSONReader) throws {
+        let object = try reader.beginObject()
+        self.eventIDs = try reader.decodeValueIfPresent(object, "event_ids")
+        self.message = try reader.decodeValueIfPresent(object, "message")
+        reader.end(object)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: DynamicCodingKey.self)
+        try container.encodeValueIfPresent(self.eventIDs, forKey: "event_ids")
+        try container.encodeValueIfPresent(self.message, forKey: "message")
+    }
+
+    public func collectViolations(into validator: inout Validator) {
+    }
+
+    public func writeJSON(to output: JSONOutput) throws {
+        output.beginObject()
+        if let value = self.eventIDs {
+            output.key("event_ids")
+            output.beginArray()
+            for item0 in value {
+                output.element()
+                output.writeUUID(item0)
+            }
+            output.end()
+        }
+        if let value = self.message {
+            output.key("message")
+            output.writeString(value)
+        }
+        output.end()
+    }
+}

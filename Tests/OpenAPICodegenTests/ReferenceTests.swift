@@ -30,28 +30,35 @@ struct ReferenceTests {
 
     /// The driver's batching as `FileLayout` describes it: max(cores, ⌈files / 25⌉) batches of
     /// consecutive files, the target's own first, the plugin's after them in name order.
-    @Test("with one file of the user's, two cores make three batches: no schema in the first, the shards split evenly over the other two")
+    @Test("with one file of the user's, two cores make three batches: no schema in the first, the shards split over the other two")
     func batchLayout() {
         #expect(FileLayout.fileNames == FileLayout.fileNames.sorted(), "SwiftPM hands the plugin's files over in name order")
-        let files = ["Exports.swift"] + FileLayout.fileNames
-        let batchCount = max(2, (files.count + 24) / 25)
-        #expect(batchCount == 3)
-        let batchSize = (files.count + batchCount - 1) / batchCount
-        let batches = stride(from: 0, to: files.count, by: batchSize).map { files[$0..<min($0 + batchSize, files.count)] }
+        let batches = FileLayout.driverBatches()
+        #expect(batches.map(\.count) == [17, 17, 17])
+        #expect(batches.flatMap { $0 } == [""] + FileLayout.fileNames)
         let schemasPerBatch = batches.map { batch in batch.filter(FileLayout.schemaFiles.contains).count }
-        #expect(schemasPerBatch[0] == 0)
-        #expect(abs(schemasPerBatch[1] - schemasPerBatch[2]) <= 1)
+        #expect(schemasPerBatch == [0, 17, 16])
+        #expect(FileLayout.driverBatches(userFiles: 30).count == 4)
     }
 
-    @Test("declarations are spread over the shards by size, in document order, and padding files declare nothing")
+    @Test("the two model batches get the same share of the code, the server's counting in its batch; comments weigh nothing")
     func sharding() throws {
-        let chunks = (0..<100).map { "struct S\($0) {}" + String(repeating: " ", count: $0 % 3 == 0 ? 300 : 10) }
-        let shards = FileLayout.shard(chunks, into: 33)
-        #expect(shards.flatMap { $0 } == chunks)
-        let sizes = shards.map { $0.reduce(0) { $0 + $1.utf8.count } }
-        let average = chunks.reduce(0) { $0 + $1.utf8.count } / 33
-        #expect(sizes.allSatisfy { abs($0 - average) <= 330 }, "\(sizes) around \(average)")
-        #expect(FileLayout.shard([], into: 33).allSatisfy { $0.isEmpty })
+        let chunks = (0..<300).map { "struct S\($0) {}" + String(repeating: " ", count: $0 % 3 == 0 ? 300 : 10) + "\n/// \($0)" }
+        let total = chunks.reduce(0) { $0 + FileLayout.compiledSize($1) }
+        #expect(total == chunks.reduce(0) { $0 + $1.split(separator: "\n")[0].utf8.count })
+        func batchSizes(_ shards: [[String]]) -> [Int] {
+            [shards[..<17], shards[17...]].map { $0.joined().reduce(0) { $0 + FileLayout.compiledSize($1) } }
+        }
+        for server in [0, total / 3] {
+            let shards = FileLayout.shard(chunks, serverSize: server)
+            #expect(shards.count == FileLayout.schemaFiles.count)
+            #expect(shards.flatMap { $0 } == chunks)
+            let sizes = batchSizes(shards)
+            #expect(abs(sizes[0] - (sizes[1] + server)) <= 2 * 320, "\(sizes) with a server of \(server)")
+        }
+        let everything = FileLayout.shard(chunks, serverSize: 10 * total)
+        #expect(everything.flatMap { $0 } == chunks, "a server larger than the models still places every declaration")
+        #expect(FileLayout.shard([], serverSize: 0).allSatisfy { $0.isEmpty })
         let files = try generate(TestPaths.kubernautShaped)
         for name in FileLayout.paddingFiles {
             #expect(!files[name]!.contains("import ") && !files[name]!.contains("struct "), "\(name)")

@@ -144,4 +144,13 @@ struct TranslationDetailTests {
         #expect(node.properties.first { $0.wireName == "next" }?.isBoxed == true)
         #expect(node.properties.first { $0.wireName == "children" }?.isBoxed == false)
     }
+
+    @Test("an enum of several structures is indirect; one of scalars and an anyOf kept as a struct are not")
+    func unionLayout() throws {
+        let module = try translate(TestPaths.packageRoot.appending(path: "Tests/GeneratedCodeTests/features.yaml"))
+        #expect(try #require(union("Shape", in: module.schemas)).isIndirect)
+        #expect(try #require(union("Scalar", in: module.schemas)).isIndirect == false)
+        let flexible = try #require(union("Flexible", in: module.schemas))
+        #expect(flexible.keepsEveryMatch && !flexible.isIndirect)
+    }
 }

@@ -17,7 +17,8 @@ public struct GeneratedFile: Sendable, Hashable {
 ///   the first instead of running beside it.
 /// - With these 50 files and one file of the user's there are three batches. The first holds
 ///   the client, the operations and the padding files and ends early; the schemas, spread
-///   evenly over the shards, fill the other two, which run side by side.
+///   over the shards so that both batches carry the same load, fill the other two, which run
+///   side by side.
 /// - One huge file compiles much more slowly than the same declarations in several.
 public enum FileLayout {
     public static let clientFile = "Client.swift"
@@ -35,18 +36,60 @@ public enum FileLayout {
         (1...count).map { $0 < 10 ? "\(stem)0\($0).swift" : "\(stem)\($0).swift" }
     }
 
-    /// Splits rendered declarations into `count` shards of similar size, keeping document order:
-    /// a declaration goes to the shard its midpoint falls in.
-    static func shard(_ chunks: [String], into count: Int) -> [[String]] {
-        let sizes = chunks.map(\.utf8.count)
-        let total = max(1, sizes.reduce(0, +))
-        var shards: [[String]] = Array(repeating: [], count: count)
+    /// The driver's batches (see above) for a target with `userFiles` files of its own: runs
+    /// of consecutive files, ⌈files / batches⌉ each; the user's files are empty strings.
+    static func driverBatches(userFiles: Int = 1, cores: Int = 2) -> [ArraySlice<String>] {
+        let files = Array(repeating: "", count: userFiles) + fileNames
+        let count = max(cores, (files.count + 24) / 25)
+        let size = (files.count + count - 1) / count
+        return stride(from: 0, to: files.count, by: size).map { files[$0..<min($0 + size, files.count)] }
+    }
+
+    /// How much of the models' code each schema file should hold so that the batches that
+    /// compile models carry the same load, the server's code counting in its batch. With one
+    /// user file the first model batch has one shard more than the second, which also holds
+    /// the server: equal shares per shard would leave one batch running alone at the end.
+    static func shardShares(models: Int, server: Int) -> [Int] {
+        let batches = driverBatches().filter { batch in batch.contains(where: schemaFiles.contains) }
+        let perBatch = (models + server) / max(1, batches.count)
+        var shares: [Int] = []
+        for batch in batches {
+            let shards = batch.filter(schemaFiles.contains).count
+            let room = max(0, perBatch - (batch.contains(serverFile) ? server : 0))
+            shares += Array(repeating: room / shards, count: shards)
+        }
+        return shares.allSatisfy { $0 == 0 } ? Array(repeating: 1, count: schemaFiles.count) : shares
+    }
+
+    /// Splits rendered declarations over the schema files by ``shardShares(models:server:)``,
+    /// keeping document order: a declaration goes to the shard its midpoint falls in.
+    static func shard(_ chunks: [String], serverSize: Int) -> [[String]] {
+        let sizes = chunks.map(compiledSize)
+        let total = sizes.reduce(0, +)
+        let shares = shardShares(models: total, server: serverSize)
+        let allShares = max(1, shares.reduce(0, +))
+        var shards: [[String]] = Array(repeating: [], count: shares.count)
+        var shard = 0
+        var shardEnd = 0
         var offset = 0
         for (chunk, size) in zip(chunks, sizes) {
-            shards[min(count - 1, (offset + size / 2) * count / total)].append(chunk)
+            let midpoint = offset + size / 2
+            while shard < shares.count - 1, midpoint >= shardEnd + shares[shard] * total / allShares {
+                shardEnd += shares[shard] * total / allShares
+                shard += 1
+            }
+            shards[shard].append(chunk)
             offset += size
         }
         return shards
+    }
+
+    /// The size of what the compiler works on in `text`: its lines other than comments, which
+    /// in specs with long descriptions would otherwise weigh as much as code.
+    static func compiledSize(_ text: String) -> Int {
+        text.split(separator: "\n").reduce(0) { size, line in
+            line.drop { $0 == " " }.hasPrefix("//") ? size : size + line.utf8.count
+        }
     }
 }
 
@@ -74,7 +117,7 @@ public struct Renderer: Sendable {
             declarations.render(declaration, into: &writer)
             return writer.text
         }
-        let shards = FileLayout.shard(chunks, into: FileLayout.schemaFiles.count)
+        let shards = FileLayout.shard(chunks, serverSize: FileLayout.compiledSize(serverWriter.text))
         var files = [
             GeneratedFile(name: FileLayout.clientFile, contents: header(module) + clientWriter.text),
             GeneratedFile(name: FileLayout.operationsFile, contents: header(module) + operationsWriter.text),

@@ -1,5 +1,5 @@
 /// Passes over the finished declarations that need to see all of them at once:
-/// how each union reads its discriminator back, and where recursion needs indirection.
+/// how each union reads its discriminator back, and where recursion or layout needs indirection.
 enum DeclarationLinking {
     /// Declarations in the scope they are nested in: the top level (nil) or `Operations.<Name>`.
     typealias Group = (scope: TypeName?, declarations: [Declaration])
@@ -91,11 +91,21 @@ enum DeclarationLinking {
 
     /// Cyclic unions become `indirect`; a struct member is boxed when its type is in a
     /// cycle that does not pass through an (already indirect) union.
+    ///
+    /// An enum whose cases hold several generated structures is `indirect` too. Otherwise it
+    /// is as wide as its widest case, and the compiler writes layout code for every case
+    /// (storing and projecting each tag over every payload's spare bits): on kubernaut's
+    /// 94-case `event_data` union that was an eighth of the target's object code. Boxed, it
+    /// is one pointer wide and a copy is a retain.
     private static func breakCycles(_ declaration: Declaration, prefix: TypeName?, index: [TypeName: Declaration], cyclic: Set<TypeName>) -> Declaration {
         let qualified = prefix?.nested(declaration.name) ?? TypeName(declaration.name)
         switch declaration {
         case .oneOf(var union):
-            union.isIndirect = cyclic.contains(qualified)
+            let structureCases = union.cases.filter { item in
+                if case .structure? = target(of: item.type, index: index)?.declaration { return true }
+                return false
+            }
+            union.isIndirect = cyclic.contains(qualified) || (!union.keepsEveryMatch && structureCases.count > 1)
             union.nestedTypes = union.nestedTypes.map { breakCycles($0, prefix: qualified, index: index, cyclic: cyclic) }
             return .oneOf(union)
         case .structure(var structure):
