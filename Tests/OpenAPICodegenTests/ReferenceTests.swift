@@ -46,6 +46,7 @@ struct ReferenceTests {
         let chunks = (0..<300).map { "struct S\($0) {}" + String(repeating: " ", count: $0 % 3 == 0 ? 300 : 10) + "\n/// \($0)" }
         let total = chunks.reduce(0) { $0 + FileLayout.compiledSize($1) }
         #expect(total == chunks.reduce(0) { $0 + $1.split(separator: "\n")[0].utf8.count })
+        #expect(FileLayout.compiledSize("  /// doc\n  code\n/x\n\n  // note\nlet a = 1 // b") == 6 + 2 + 14)
         func batchSizes(_ shards: [[String]]) -> [Int] {
             [shards[..<17], shards[17...]].map { $0.joined().reduce(0) { $0 + FileLayout.compiledSize($1) } }
         }

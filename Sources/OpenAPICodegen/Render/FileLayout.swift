@@ -87,9 +87,35 @@ public enum FileLayout {
     /// The size of what the compiler works on in `text`: its lines other than comments, which
     /// in specs with long descriptions would otherwise weigh as much as code.
     static func compiledSize(_ text: String) -> Int {
-        text.split(separator: "\n").reduce(0) { size, line in
-            line.drop { $0 == " " }.hasPrefix("//") ? size : size + line.utf8.count
+        // One pass over the bytes, by index: this runs over all generated code, also in the
+        // debug build the plugin runs, where iterators and `split` are not specialised.
+        var text = text
+        return text.withUTF8(compiledSize)
+    }
+
+    private static func compiledSize(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        var size = 0
+        var lineLength = 0
+        var slashes = 0
+        var isComment = false
+        var pastIndentation = false
+        for index in 0..<bytes.count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "\n") {
+                if !isComment { size += lineLength }
+                (lineLength, slashes, isComment, pastIndentation) = (0, 0, false, false)
+                continue
+            }
+            lineLength += 1
+            if pastIndentation || (byte == UInt8(ascii: " ") && slashes == 0) { continue }
+            if byte == UInt8(ascii: "/") {
+                slashes += 1
+                if slashes == 2 { (isComment, pastIndentation) = (true, true) }
+            } else {
+                pastIndentation = true
+            }
         }
+        return isComment ? size : size + lineLength
     }
 }
 
