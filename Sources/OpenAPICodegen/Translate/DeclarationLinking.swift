@@ -13,7 +13,7 @@ enum DeclarationLinking {
         index = [:]
         for group in linked { collect(group.declarations, prefix: group.scope, into: &index) }
         let cyclic = cyclicTypes(index)
-        return linked.map { group in group.declarations.map { breakCycles($0, prefix: group.scope, index: index, cyclic: cyclic) } }
+        return linked.map { group in group.declarations.map { addIndirection($0, prefix: group.scope, index: index, cyclic: cyclic) } }
     }
 
     private static func collect(_ declarations: [Declaration], prefix: TypeName?, into index: inout [TypeName: Declaration]) {
@@ -97,7 +97,7 @@ enum DeclarationLinking {
     /// (storing and projecting each tag over every payload's spare bits): on kubernaut's
     /// 94-case `event_data` union that was an eighth of the target's object code. Boxed, it
     /// is one pointer wide and a copy is a retain.
-    private static func breakCycles(_ declaration: Declaration, prefix: TypeName?, index: [TypeName: Declaration], cyclic: Set<TypeName>) -> Declaration {
+    private static func addIndirection(_ declaration: Declaration, prefix: TypeName?, index: [TypeName: Declaration], cyclic: Set<TypeName>) -> Declaration {
         let qualified = prefix?.nested(declaration.name) ?? TypeName(declaration.name)
         switch declaration {
         case .oneOf(var union):
@@ -106,10 +106,10 @@ enum DeclarationLinking {
                 return false
             }
             union.isIndirect = cyclic.contains(qualified) || (!union.keepsEveryMatch && structureCases.count > 1)
-            union.nestedTypes = union.nestedTypes.map { breakCycles($0, prefix: qualified, index: index, cyclic: cyclic) }
+            union.nestedTypes = union.nestedTypes.map { addIndirection($0, prefix: qualified, index: index, cyclic: cyclic) }
             return .oneOf(union)
         case .structure(var structure):
-            structure.nestedTypes = structure.nestedTypes.map { breakCycles($0, prefix: qualified, index: index, cyclic: cyclic) }
+            structure.nestedTypes = structure.nestedTypes.map { addIndirection($0, prefix: qualified, index: index, cyclic: cyclic) }
             guard cyclic.contains(qualified) else { return .structure(structure) }
             for position in structure.properties.indices {
                 guard let member = target(of: structure.properties[position].type, index: index) else { continue }
