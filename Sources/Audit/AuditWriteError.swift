@@ -10,21 +10,27 @@ public enum AuditWriteError: Error, Sendable, CustomStringConvertible {
     case timedOut(after: Duration)
     /// The batch could not be encoded; the same batch will never succeed.
     case encoding(underlying: any Error)
+    /// No credential for the request, which was not sent: for example the bearer-token file
+    /// is missing or empty. Retried, since a mounted secret may appear or be fixed.
+    case credentials(underlying: CredentialError)
 
-    /// Network errors, time-outs, 5xx, and 401/403 (a rotated token may be picked up) are retried;
-    /// other 4xx and encoding errors are not.
+    /// Network errors, time-outs, 5xx, missing credentials and 401/403 (a rotated token may be
+    /// picked up) are retried; other 4xx and encoding errors are not.
     public var isRetryable: Bool {
         switch self {
         case .http(let status, _): status == 401 || status == 403 || status >= 500
-        case .network, .timedOut: true
+        case .network, .timedOut, .credentials: true
         case .encoding: false
         }
     }
 
-    /// 401 or 403: the token is missing, expired or not allowed.
+    /// 401 or 403, or no credential to send: the token is missing, expired or not allowed.
     public var isAuthError: Bool {
-        if case .http(let status, _) = self { return status == 401 || status == 403 }
-        return false
+        switch self {
+        case .http(let status, _): status == 401 || status == 403
+        case .credentials: true
+        case .network, .timedOut, .encoding: false
+        }
     }
 
     /// Any 4xx, including 401 and 403.
@@ -50,6 +56,7 @@ public enum AuditWriteError: Error, Sendable, CustomStringConvertible {
     public init(_ error: ClientError) {
         switch error {
         case .encoding(_, let underlying): self = .encoding(underlying: underlying)
+        case .middleware(_, let underlying as CredentialError): self = .credentials(underlying: underlying)
         case .transport(_, let underlying), .middleware(_, let underlying): self = .network(underlying: underlying)
         case .decoding(_, let status, let underlying): self = .http(statusCode: status, message: "undecodable response: \(underlying)")
         }
@@ -61,6 +68,7 @@ public enum AuditWriteError: Error, Sendable, CustomStringConvertible {
         case .network(let underlying): "Data Storage Service unreachable: \(underlying)"
         case .timedOut(let after): "Data Storage Service did not answer within \(after)"
         case .encoding(let underlying): "cannot encode the audit batch: \(underlying)"
+        case .credentials(let underlying): "cannot authenticate to the Data Storage Service: \(underlying)"
         }
     }
 }

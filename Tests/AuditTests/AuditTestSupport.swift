@@ -188,9 +188,9 @@ struct Harness {
         return config
     }
 
-    init(config: AuditConfig = Harness.config(), fake: FakeDataStorage = FakeDataStorage()) throws {
+    init(config: AuditConfig = Harness.config(), fake: FakeDataStorage = FakeDataStorage(), middlewares: [any ClientMiddleware] = []) throws {
         self.fake = fake
-        let client = Client(serverURL: URL(string: "http://datastorage.test")!, transport: fake)
+        let client = Client(serverURL: URL(string: "http://datastorage.test")!, transport: fake, middlewares: middlewares)
         store = try BufferedStore(client: client, config: config, service: "gateway", logger: logs.logger, clock: clock, metricsFactory: metrics)
     }
 

@@ -30,6 +30,26 @@ private func flushThroughRetries(_ harness: Harness, retries: Int) async throws 
 
 @Suite("BufferedStore: retries")
 struct RetryTests {
+    @Test("a missing token file is a credential error, logged with its path and retried; the batch goes once the file is there")
+    func missingTokenFile() async throws {
+        let path = FileManager.default.temporaryDirectory.appending(path: "token-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let harness = try Harness(middlewares: [BearerTokenMiddleware(provider: FileTokenProvider(path: path, refresh: .everyRequest))])
+        try await harness.running {
+            try harness.store.store(makeEvent())
+            async let flushed: Void = harness.store.flush()
+            await harness.clock.waitForSleepers(count: 2)  // ticker + backoff
+            #expect(harness.fake.requestCount == 0, "no request goes out without its credential")
+            let warning = try #require(harness.logs.all.first { $0.level == .warning })
+            #expect(warning.message == "audit write rejected: auth token missing, expired or forbidden; retrying")
+            #expect("\(warning.metadata["error"]!)" == "cannot authenticate to the Data Storage Service: no credential: cannot read the bearer token file at \(path)")
+            try "token".write(toFile: path, atomically: true, encoding: .utf8)
+            harness.clock.advance(by: .seconds(1))
+            try await flushed
+        }
+        #expect(harness.fake.writtenEvents.count == 1)
+    }
+
     @Test("the first two attempts fail: written on the third")
     func recoversAfterTwoFailures() async throws {
         let harness = try Harness(fake: FakeDataStorage { $0 < 2 ? .networkError : .status(201) })

@@ -181,6 +181,47 @@ struct BearerTokenTests {
         #expect(try await provider.token() == "two")
     }
 
+    @Test("a 401 makes the next request read the token file again, within the refresh interval; a newer cached token stays")
+    func rereadAfterUnauthorized() async throws {
+        let file = try tokenFile("one")
+        let clock = ManualClock()
+        let provider = FileTokenProvider(path: file.path, refresh: .every(.seconds(60)), clock: clock)
+        let sent = Mutex<[String]>([])
+        let transport = InMemoryTransport { request, _ in
+            let header = request.headers["authorization"] ?? ""
+            sent.withLock { $0.append(header) }
+            return HTTPResponse(statusCode: header == "Bearer two" ? 200 : 401)
+        }
+        let core = ClientCore(serverURL: URL(string: "http://x")!, transport: transport, middlewares: [BearerTokenMiddleware(provider: provider)])
+        #expect(try await core.send(HTTPRequest(method: .get, path: "/"), operationID: "op").statusCode == 401)
+        try "two".write(to: file, atomically: true, encoding: .utf8)
+        #expect(try await core.send(HTTPRequest(method: .get, path: "/"), operationID: "op").statusCode == 200)
+        #expect(sent.withLock { $0 } == ["Bearer one", "Bearer two"])
+        // A 401 answered to an older token must not throw away the one read since.
+        try "three".write(to: file, atomically: true, encoding: .utf8)
+        await provider.rejected("one")
+        #expect(try await provider.token() == "two")
+    }
+
+    @Test("a provider that cannot give a token fails the request with a CredentialError naming the scheme and the file; nothing is sent")
+    func missingTokenFile() async throws {
+        let sent = Mutex(0)
+        let transport = InMemoryTransport { _, _ in
+            sent.withLock { $0 += 1 }
+            return HTTPResponse(statusCode: 200)
+        }
+        let middleware = BearerTokenMiddleware(scheme: "bearerAuth", provider: FileTokenProvider(path: "/nonexistent/token"))
+        let core = ClientCore(serverURL: URL(string: "http://x")!, transport: transport, middlewares: [middleware])
+        await #expect {
+            try await core.send(HTTPRequest(method: .get, path: "/"), operationID: "op")
+        } throws: { error in
+            guard case ClientError.middleware(_, let underlying as CredentialError) = error else { return false }
+            return underlying.scheme == "bearerAuth" && underlying.underlying as? TokenFileError == .unreadable(path: "/nonexistent/token")
+                && "\(underlying)" == "no credential for security scheme 'bearerAuth': cannot read the bearer token file at /nonexistent/token"
+        }
+        #expect(sent.withLock { $0 } == 0)
+    }
+
     @Test("a missing or empty token file is a typed error")
     func failures() async throws {
         await #expect(throws: TokenFileError.unreadable(path: "/nonexistent/token")) {

@@ -4,6 +4,13 @@ import Synchronization
 /// Supplies the bearer token for each request.
 public protocol TokenProvider: Sendable {
     func token() async throws -> String
+    /// The server answered 401 to a request that carried `token`: a cache must not return it
+    /// again. The default does nothing.
+    func rejected(_ token: String) async
+}
+
+extension TokenProvider {
+    public func rejected(_ token: String) async {}
 }
 
 /// Adds `Authorization: Bearer <token>`: to every request, or with a scheme name, to the
@@ -24,9 +31,53 @@ public struct BearerTokenMiddleware: AuthenticationMiddleware {
         self.init(scheme: scheme, provider: StaticTokenProvider(token: token))
     }
 
-    /// Sets `Authorization: Bearer <token>`.
+    /// Sets `Authorization: Bearer <token>`; a provider's failure is a ``CredentialError``.
     public func authenticate(_ request: inout HTTPRequest) async throws {
-        request.headers["Authorization"] = "Bearer " + (try await provider.token())
+        request.headers["Authorization"] = "Bearer " + (try await currentToken())
+    }
+
+    /// Sends `request` with the token; on a 401 tells the provider, so that a token rotated
+    /// since it was cached is read again before the caller's retry.
+    public func intercept(
+        _ request: HTTPRequest,
+        serverURL: URL,
+        operationID: String,
+        next: @Sendable (HTTPRequest, URL) async throws -> HTTPResponse
+    ) async throws -> HTTPResponse {
+        guard applies(to: request) else { return try await next(request, serverURL) }
+        let token = try await currentToken()
+        var request = request
+        request.headers["Authorization"] = "Bearer " + token
+        let response = try await next(request, serverURL)
+        if response.statusCode == 401 { await provider.rejected(token) }
+        return response
+    }
+
+    private func currentToken() async throws(CredentialError) -> String {
+        do {
+            return try await provider.token()
+        } catch {
+            throw CredentialError(scheme: scheme, underlying: error)
+        }
+    }
+}
+
+/// No credential could be had for a request, which was therefore not sent: a token file
+/// missing or empty, a provider failing.
+public struct CredentialError: Error, Sendable, CustomStringConvertible {
+    /// The security scheme, or nil for a middleware that authenticates every request.
+    public let scheme: String?
+    /// What the provider threw, such as a ``TokenFileError``.
+    public let underlying: any Error
+
+    /// The error for `scheme` when getting its credential threw `underlying`.
+    public init(scheme: String?, underlying: any Error) {
+        self.scheme = scheme
+        self.underlying = underlying
+    }
+
+    public var description: String {
+        "no credential" + (scheme.map { " for security scheme '\($0)'" } ?? "") + ": \(underlying)"
     }
 }
 
@@ -68,6 +119,13 @@ public final class FileTokenProvider<C: Clock>: TokenProvider where C.Duration =
         self.path = path
         self.refresh = refresh
         self.clock = clock
+    }
+
+    /// Forgets the cached token if it is `token`, so that the next request reads the file.
+    public func rejected(_ token: String) async {
+        cached.withLock { entry in
+            if entry?.token == token { entry = nil }
+        }
     }
 
     public func token() async throws -> String {
