@@ -9,6 +9,10 @@ public protocol AuthenticationMiddleware: ClientMiddleware {
 
     /// Adds the credential to `request`.
     func authenticate(_ request: inout HTTPRequest) async throws
+
+    /// Sees the server's answer to a request this middleware authenticated, for example to
+    /// drop a credential it refused. The default does nothing.
+    func received(_ response: HTTPResponse, to request: HTTPRequest) async
 }
 
 extension AuthenticationMiddleware {
@@ -18,15 +22,20 @@ extension AuthenticationMiddleware {
         return security.contains { $0.contains(scheme) }
     }
 
+    public func received(_ response: HTTPResponse, to request: HTTPRequest) async {}
+
     public func intercept(
         _ request: HTTPRequest,
         serverURL: URL,
         operationID: String,
         next: @Sendable (HTTPRequest, URL) async throws -> HTTPResponse
     ) async throws -> HTTPResponse {
+        guard applies(to: request) else { return try await next(request, serverURL) }
         var request = request
-        if applies(to: request) { try await authenticate(&request) }
-        return try await next(request, serverURL)
+        try await authenticate(&request)
+        let response = try await next(request, serverURL)
+        await received(response, to: request)
+        return response
     }
 }
 

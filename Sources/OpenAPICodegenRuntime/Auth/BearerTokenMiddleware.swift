@@ -36,21 +36,11 @@ public struct BearerTokenMiddleware: AuthenticationMiddleware {
         request.headers["Authorization"] = "Bearer " + (try await currentToken())
     }
 
-    /// Sends `request` with the token; on a 401 tells the provider, so that a token rotated
-    /// since it was cached is read again before the caller's retry.
-    public func intercept(
-        _ request: HTTPRequest,
-        serverURL: URL,
-        operationID: String,
-        next: @Sendable (HTTPRequest, URL) async throws -> HTTPResponse
-    ) async throws -> HTTPResponse {
-        guard applies(to: request) else { return try await next(request, serverURL) }
-        let token = try await currentToken()
-        var request = request
-        request.headers["Authorization"] = "Bearer " + token
-        let response = try await next(request, serverURL)
-        if response.statusCode == 401 { await provider.rejected(token) }
-        return response
+    /// On a 401 tells the provider which token was refused, so that a token rotated since it
+    /// was cached is read again before the caller's retry.
+    public func received(_ response: HTTPResponse, to request: HTTPRequest) async {
+        guard response.statusCode == 401, let header = request.headers["Authorization"], header.hasPrefix("Bearer ") else { return }
+        await provider.rejected(String(header.dropFirst("Bearer ".count)))
     }
 
     private func currentToken() async throws(CredentialError) -> String {
