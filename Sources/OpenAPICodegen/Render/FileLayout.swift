@@ -36,47 +36,43 @@ public enum FileLayout {
         (1...count).map { $0 < 10 ? "\(stem)0\($0).swift" : "\(stem)\($0).swift" }
     }
 
-    /// The driver's batches (see above) for a target with `userFiles` files of its own: runs
-    /// of consecutive files, ⌈files / batches⌉ each; the user's files are empty strings.
-    static func driverBatches(userFiles: Int = 1, cores: Int = 2) -> [ArraySlice<String>] {
+    /// The driver's batches (see above) on two cores for a target with `userFiles` files of
+    /// its own: runs of consecutive files, ⌈files / batches⌉ each; the user's files are empty strings.
+    static func driverBatches(userFiles: Int = 1) -> [ArraySlice<String>] {
         let files = Array(repeating: "", count: userFiles) + fileNames
-        let count = max(cores, (files.count + 24) / 25)
+        let count = max(2, (files.count + 24) / 25)
         let size = (files.count + count - 1) / count
         return stride(from: 0, to: files.count, by: size).map { files[$0..<min($0 + size, files.count)] }
     }
 
-    /// How much of the models' code each schema file should hold so that the batches that
-    /// compile models carry the same load, the server's code counting in its batch. With one
-    /// user file the first model batch has one shard more than the second, which also holds
-    /// the server: equal shares per shard would leave one batch running alone at the end.
-    static func shardShares(models: Int, server: Int) -> [Int] {
+    /// How much of the models' code (``compiledSize(_:)``) each schema file should hold so that
+    /// the batches that compile models carry the same load, the server's code counting in its
+    /// batch. With one user file the first model batch has one shard more than the second,
+    /// which also holds the server: equal shards would leave one batch running alone at the end.
+    static func shardSizes(models: Int, server: Int) -> [Int] {
         let batches = driverBatches().filter { batch in batch.contains(where: schemaFiles.contains) }
         let perBatch = (models + server) / max(1, batches.count)
-        var shares: [Int] = []
-        for batch in batches {
+        return batches.flatMap { batch in
             let shards = batch.filter(schemaFiles.contains).count
             let room = max(0, perBatch - (batch.contains(serverFile) ? server : 0))
-            shares += Array(repeating: room / shards, count: shards)
+            return Array(repeating: room / shards, count: shards)
         }
-        return shares.allSatisfy { $0 == 0 } ? Array(repeating: 1, count: schemaFiles.count) : shares
     }
 
-    /// Splits rendered declarations over the schema files by ``shardShares(models:server:)``,
+    /// Splits rendered declarations over the schema files by ``shardSizes(models:server:)``,
     /// keeping document order: a declaration goes to the shard its midpoint falls in.
     static func shard(_ chunks: [String], serverSize: Int) -> [[String]] {
         let sizes = chunks.map(compiledSize)
-        let total = sizes.reduce(0, +)
-        let shares = shardShares(models: total, server: serverSize)
-        let allShares = max(1, shares.reduce(0, +))
-        var shards: [[String]] = Array(repeating: [], count: shares.count)
+        let targets = shardSizes(models: sizes.reduce(0, +), server: serverSize)
+        var shards: [[String]] = Array(repeating: [], count: targets.count)
         var shard = 0
-        var shardEnd = 0
+        var shardEnd = targets[0]
         var offset = 0
         for (chunk, size) in zip(chunks, sizes) {
-            let midpoint = offset + size / 2
-            while shard < shares.count - 1, midpoint >= shardEnd + shares[shard] * total / allShares {
-                shardEnd += shares[shard] * total / allShares
+            // The last shard takes what rounding leaves over.
+            while shard < targets.count - 1, offset + size / 2 >= shardEnd {
                 shard += 1
+                shardEnd += targets[shard]
             }
             shards[shard].append(chunk)
             offset += size

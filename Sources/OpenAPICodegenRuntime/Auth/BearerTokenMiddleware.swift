@@ -33,15 +33,17 @@ public struct BearerTokenMiddleware: AuthenticationMiddleware {
 
     /// Sets `Authorization: Bearer <token>`; a provider's failure is a ``CredentialError``.
     public func authenticate(_ request: inout HTTPRequest) async throws {
-        request.headers["Authorization"] = "Bearer " + (try await currentToken())
+        request.headers["Authorization"] = Self.prefix + (try await currentToken())
     }
 
     /// On a 401 tells the provider which token was refused, so that a token rotated since it
     /// was cached is read again before the caller's retry.
     public func received(_ response: HTTPResponse, to request: HTTPRequest) async {
-        guard response.statusCode == 401, let header = request.headers["Authorization"], header.hasPrefix("Bearer ") else { return }
-        await provider.rejected(String(header.dropFirst("Bearer ".count)))
+        guard response.statusCode == 401, let header = request.headers["Authorization"], header.hasPrefix(Self.prefix) else { return }
+        await provider.rejected(String(header.dropFirst(Self.prefix.count)))
     }
+
+    private static let prefix = "Bearer "
 
     private func currentToken() async throws(CredentialError) -> String {
         do {
