@@ -127,6 +127,24 @@ let package = Package(
             ]
         ),
 
+        // MARK: The README's programs, built as a user would paste them (ReadmeSnippetTests
+        // checks that the README shows these files verbatim).
+        .executableTarget(
+            name: "gateway-example",
+            dependencies: [
+                "Audit", "OpenAPICodegenAsyncHTTPClient",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Examples/gateway"
+        ),
+        .executableTarget(
+            name: "client-call-example",
+            dependencies: ["Audit", "OpenAPICodegenAsyncHTTPClient", .product(name: "AsyncHTTPClient", package: "async-http-client")],
+            path: "Examples/client-call"
+        ),
+
         // MARK: Tests
         .target(name: "TestSupport", dependencies: ["OpenAPICodegenRuntime"], path: "Tests/TestSupport"),
         .testTarget(name: "YAMLTests", dependencies: ["YAML"]),

@@ -22,6 +22,8 @@ public struct AuditConfig: Sendable, Hashable {
     public var maxConcurrentBatches: Int
     /// `close()` gives up waiting for the last writes after this long.
     public var closeTimeout: Duration
+    /// `flush()` gives up after this long (``BufferedStore/flush(timeout:)`` takes another deadline).
+    public var flushTimeout: Duration
     /// Writes slower than this are logged.
     public var slowWriteThreshold: Duration
 
@@ -35,6 +37,7 @@ public struct AuditConfig: Sendable, Hashable {
         attemptTimeout: Duration? = .seconds(30),
         maxConcurrentBatches: Int = 4,
         closeTimeout: Duration = .seconds(30),
+        flushTimeout: Duration = .seconds(30),
         slowWriteThreshold: Duration = .seconds(2)
     ) {
         self.bufferSize = bufferSize
@@ -46,6 +49,7 @@ public struct AuditConfig: Sendable, Hashable {
         self.attemptTimeout = attemptTimeout
         self.maxConcurrentBatches = maxConcurrentBatches
         self.closeTimeout = closeTimeout
+        self.flushTimeout = flushTimeout
         self.slowWriteThreshold = slowWriteThreshold
     }
 
@@ -82,6 +86,7 @@ public struct AuditConfig: Sendable, Hashable {
         guard (0...1).contains(retryJitter) else { throw .invalid("retry_jitter must be between 0 and 1, got \(retryJitter)") }
         guard maxConcurrentBatches > 0 else { throw .invalid("max_concurrent_batches must be positive, got \(maxConcurrentBatches)") }
         guard closeTimeout > .zero else { throw .invalid("close_timeout must be positive, got \(closeTimeout)") }
+        guard flushTimeout > .zero else { throw .invalid("flush_timeout must be positive, got \(flushTimeout)") }
         if let attemptTimeout, attemptTimeout <= .zero { throw .invalid("attempt_timeout must be positive, got \(attemptTimeout)") }
     }
 }

@@ -5,7 +5,8 @@
 public protocol AuditStore: Sendable {
     /// Validates the event and queues it for delivery, or says why it cannot.
     func store(_ event: consuming AuditEvent) throws(AuditStoreError)
-    /// Returns once every event stored so far is written; throws if any was lost.
+    /// Returns once every event stored so far is written. Throws if any was lost, when the
+    /// store's deadline passes first, and `CancellationError` when the calling task is cancelled.
     func flush() async throws
     /// Stops accepting events, writes what is buffered, and reports lifetime losses.
     func close() async throws
@@ -23,6 +24,10 @@ public enum AuditStoreError: Error, Sendable, Equatable, CustomStringConvertible
     case closed
     /// Some of the events a flush covered could not be written.
     case flushFailed(failedBatches: Int, lostEvents: Int)
+    /// `flush()` stopped waiting after `after`, with `undeliveredEvents` of the events it
+    /// covered not yet written; `writersStarted` is false when nothing was writing at all
+    /// (the store was neither run, as a `Service` or by `run()`, nor closed).
+    case flushTimedOut(after: Duration, undeliveredEvents: Int, writersStarted: Bool)
     /// `close()` finished, but over the store's lifetime events were dropped or batches failed.
     case closedWithLosses(droppedEvents: Int, failedBatches: Int, lostEvents: Int)
     /// `close()` gave up waiting for the last writes.
@@ -37,6 +42,9 @@ public enum AuditStoreError: Error, Sendable, Equatable, CustomStringConvertible
         case .bufferFull(let correlationID): "audit buffer full: event dropped (correlation_id=\(correlationID))"
         case .closed: "audit store is closed"
         case .flushFailed(let batches, let events): "audit flush failed: \(batches) batch(es) with \(events) event(s) could not be written"
+        case .flushTimedOut(let after, let undelivered, let writersStarted):
+            "audit flush timed out after \(after): \(undelivered) event(s) undelivered"
+                + (writersStarted ? "" : "; the store's writers never started (run it in a ServiceGroup, or call run())")
         case .closedWithLosses(let dropped, let batches, let lost):
             "audit store closed with losses: \(dropped) event(s) dropped, \(batches) batch(es) with \(lost) event(s) failed"
         case .closeTimedOut(let undelivered): "timeout waiting for audit store to close: \(undelivered) event(s) undelivered"

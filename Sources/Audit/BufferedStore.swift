@@ -27,7 +27,8 @@ public final class BufferedStore: AuditStore, Service {
     private let logger: Logger
     private let metrics: AuditMetrics
     private let clock: StoreClock
-    private let state: Mutex<StoreState>
+    private typealias State = StoreStateMachine<CheckedContinuation<Void, Never>, CheckedContinuation<FlushOutcome, Never>>
+    private let state: Mutex<State>
 
     /// Creates a store that writes through `client`.
     ///
@@ -59,7 +60,7 @@ public final class BufferedStore: AuditStore, Service {
         self.logger = logger
         self.metrics = AuditMetrics(service: service, factory: metricsFactory ?? MetricsSystem.factory)
         self.clock = StoreClock(clock)
-        self.state = Mutex(StoreState(bufferSize: config.bufferSize))
+        self.state = Mutex(State(bufferSize: config.bufferSize, batchSize: config.batchSize))
     }
 
     // MARK: Producers
@@ -73,59 +74,80 @@ public final class BufferedStore: AuditStore, Service {
         // Moved, not copied, into the buffer: a copy retains and later releases every string
         // of the event, which was a third of the time `store` took.
         var moving = Optional(event)
-        let result = state.withLock { $0.append(moving.take()!, batchSize: config.batchSize) }
-        switch result {
+        switch state.withLock({ $0.store(moving.take()!) }) {
         case .stored(let writer):
             metrics.buffered.increment()
+            // The hot path's only action: at most one writer, so no `Wakeups` is built.
             writer?.resume()
             logger.trace("audit event buffered", metadata: ["event_type": "\(eventType)", "correlation_id": "\(correlationID)"])
-        case .full:
+        case .dropped:
             metrics.dropped.increment()
             throw .bufferFull(correlationID: correlationID)
-        case .closed:
+        case .refused:
             metrics.dropped.increment()
             throw .closed
         }
     }
 
+    /// Returns once every event stored before the call is written, waiting at most
+    /// ``AuditConfig/flushTimeout``.
     public func flush() async throws {
-        enum Start {
-            case waiting([CheckedContinuation<Void, Never>], [(CheckedContinuation<FlushOutcome, Never>, FlushOutcome)])
-            case closed
-        }
-        let outcome = await withCheckedContinuation { (continuation: CheckedContinuation<FlushOutcome, Never>) in
-            let start = state.withLock { state -> Start in
-                guard state.phase == .open else { return .closed }
-                state.flushWaiters.append(FlushWaiter(mark: state.appended, continuation: continuation))
-                return .waiting(state.takeIdleWriters(), state.completedFlushes())
+        try await flush(timeout: config.flushTimeout)
+    }
+
+    /// Returns once every event stored before the call is written.
+    ///
+    /// - Throws: ``AuditStoreError/flushFailed(failedBatches:lostEvents:)`` when some of
+    ///   them could not be written; ``AuditStoreError/flushTimedOut(after:undeliveredEvents:writersStarted:)``
+    ///   when `timeout` passes first (also when the store's writers were never started);
+    ///   ``AuditStoreError/closed`` when the store is closing; `CancellationError` when the
+    ///   calling task is cancelled. Events a flush stops waiting for stay buffered.
+    public func flush(timeout: Duration) async throws {
+        let id = state.withLock { $0.makeWaiterID() }
+        let outcome = await withTaskGroup(of: FlushOutcome?.self) { group in
+            group.addTask { await self.waitForFlush(id: id) }
+            group.addTask {
+                // Ends early, cancelled, when the flush is answered first or its task is cancelled.
+                try? await self.clock.sleep(timeout)
+                return nil
             }
-            switch start {
-            case .closed:
-                continuation.resume(returning: .closed)
-            case .waiting(let writers, let completed):
-                writers.forEach { $0.resume() }
-                completed.forEach { $0.0.resume(returning: $0.1) }
+            // Whichever ends first cancels the other; the waiter always answers, `abandoned` when cut short.
+            while let result = await group.next() {
+                group.cancelAll()
+                if let result { return result }
             }
+            preconditionFailure("the flush waiter always answers")
         }
         switch outcome {
         case .written: return
         case .failed(let batches, let events): throw AuditStoreError.flushFailed(failedBatches: batches, lostEvents: events)
         case .closed: throw AuditStoreError.closed
+        case .abandoned(let undelivered, let writersStarted):
+            try Task.checkCancellation()
+            throw AuditStoreError.flushTimedOut(after: timeout, undeliveredEvents: undelivered, writersStarted: writersStarted)
+        }
+    }
+
+    private func waitForFlush(id: Int) async -> FlushOutcome {
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<FlushOutcome, Never>) in
+                perform(state.withLock { $0.flushRequested(id: id, reply: continuation, cancelled: Task.isCancelled) })
+            }
+        } onCancel: {
+            perform(state.withLock { $0.flushAbandoned(id: id) })
         }
     }
 
     public func close() async throws {
-        let (writers, mustDriveWriters) = state.withLock { state in
-            if state.phase == .open { state.phase = .closing }
-            let start = !state.writerStarted && state.phase == .closing
-            if start {
-                state.writerStarted = true
-                state.activeWriters = config.maxConcurrentBatches
-            }
-            return (state.takeIdleWriters(), start)
+        let writersHere: Int
+        switch state.withLock({ $0.closeRequested(writers: config.maxConcurrentBatches) }) {
+        case .writeHere(let count):
+            writersHere = count
+        case .waitForWriters(let wakeups):
+            perform(wakeups)
+            writersHere = 0
         }
-        writers.forEach { $0.resume() }
-        let closedInTime = await waitForWriters(drivingThemHere: mustDriveWriters)
+        let closedInTime = await waitForWriters(runningHere: writersHere)
         let report = state.withLock { ($0.droppedEvents, $0.failedBatches, $0.lostEvents, $0.undeliveredEvents) }
         guard closedInTime else {
             logger.error("AUDIT DATA LOSS: timeout waiting for audit store to close", metadata: ["undelivered": "\(report.3)"])
@@ -142,18 +164,13 @@ public final class BufferedStore: AuditStore, Service {
     /// Runs the writers until the store is closed: by ``close()``, by graceful shutdown,
     /// or by cancellation. Everything buffered is written (or counted as lost) first.
     public func run() async throws {
-        enum Start { case run, alreadyRunning, closedBeforeRun }
-        let start = state.withLock { state -> Start in
-            guard !state.writerStarted else { return state.phase == .open ? .alreadyRunning : .closedBeforeRun }
-            state.writerStarted = true
-            state.activeWriters = config.maxConcurrentBatches
-            return .run
-        }
-        switch start {
-        case .run: break
-        case .alreadyRunning: throw AuditStoreError.alreadyRunning
-        case .closedBeforeRun:
-            // close() came first and writes the rest itself; there is nothing left to run.
+        let writers: Int
+        switch state.withLock({ $0.runRequested(writers: config.maxConcurrentBatches) }) {
+        case .startWriters(let count):
+            writers = count
+        case .alreadyRunning:
+            throw AuditStoreError.alreadyRunning
+        case .waitUntilClosed:
             await waitUntilClosed()
             return
         }
@@ -164,47 +181,34 @@ public final class BufferedStore: AuditStore, Service {
                         await self.tickUntilCancelled()
                         return false
                     }
-                    for _ in 0..<config.maxConcurrentBatches {
-                        group.addTask {
-                            await self.writeBatchesUntilClosed()
-                            return true
-                        }
-                    }
+                    addWriters(writers, to: &group, reporting: true)
                     var finishedWriters = 0
-                    while finishedWriters < config.maxConcurrentBatches, let isWriter = await group.next() {
+                    while finishedWriters < writers, let isWriter = await group.next() {
                         if isWriter { finishedWriters += 1 }
                     }
                     group.cancelAll()
                 }
             } onCancel: {
-                self.beginClosing()
+                self.perform(self.state.withLock { $0.shutdownRequested() })
             }
         } onGracefulShutdown: {
-            self.beginClosing()
+            self.perform(self.state.withLock { $0.shutdownRequested() })
         }
     }
 
-    private func beginClosing() {
-        let writers = state.withLock { state in
-            if state.phase == .open { state.phase = .closing }
-            return state.takeIdleWriters()
-        }
-        writers.forEach { $0.resume() }
+    /// Runs what a state event decided, after the lock is released.
+    private func perform(_ wakeups: State.Wakeups) {
+        wakeups.writers.forEach { $0.resume() }
+        wakeups.closeWaiters.forEach { $0.resume() }
+        wakeups.flushes.forEach { $0.reply.resume(returning: $0.outcome) }
     }
 
-    /// Waits until the writers have left, for at most `closeTimeout`; runs them here when
-    /// ``run()`` never did.
-    private func waitForWriters(drivingThemHere: Bool) async -> Bool {
+    /// Waits until the writers have left, for at most `closeTimeout`, running `runningHere`
+    /// of them in this task (when ``run()`` never did).
+    private func waitForWriters(runningHere: Int) async -> Bool {
         enum Event { case writerFinished, closed, timedOut }
         return await withTaskGroup(of: Event.self) { group in
-            if drivingThemHere {
-                for _ in 0..<config.maxConcurrentBatches {
-                    group.addTask {
-                        await self.writeBatchesUntilClosed()
-                        return .writerFinished
-                    }
-                }
-            }
+            addWriters(runningHere, to: &group, reporting: .writerFinished)
             group.addTask {
                 await self.waitUntilClosed()
                 return .closed
@@ -231,25 +235,26 @@ public final class BufferedStore: AuditStore, Service {
 
     /// Returns when the last writer has left, or when the waiting task is cancelled.
     private func waitUntilClosed() async {
-        let id = state.withLock { state in
-            state.nextWaiterID += 1
-            return state.nextWaiterID
-        }
+        let id = state.withLock { $0.makeWaiterID() }
         await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-                let closed = state.withLock { state -> Bool in
-                    guard state.phase != .closed, !Task.isCancelled else { return true }
-                    state.closeWaiters[id] = continuation
-                    return false
-                }
-                if closed { continuation.resume() }
+                state.withLock { $0.closeWaitRequested(id: id, waker: continuation, cancelled: Task.isCancelled) }?.resume()
             }
         } onCancel: {
-            state.withLock { $0.closeWaiters.removeValue(forKey: id) }?.resume()
+            perform(state.withLock { $0.closeWaitCancelled(id: id) })
         }
     }
 
     // MARK: Writers
+
+    private func addWriters<Result: Sendable>(_ count: Int, to group: inout TaskGroup<Result>, reporting result: Result) {
+        for _ in 0..<count {
+            group.addTask {
+                await self.writeBatchesUntilClosed()
+                return result
+            }
+        }
+    }
 
     /// Lets a partial batch go every `flushInterval`, reports drops and samples the buffer.
     private func tickUntilCancelled() async {
@@ -259,45 +264,27 @@ public final class BufferedStore: AuditStore, Service {
             } catch {
                 return
             }
-            let (writer, drops, buffered) = state.withLock { state in
-                let drops = state.unreportedDrops
-                state.unreportedDrops = 0
-                guard !state.buffer.isEmpty else { return (nil as CheckedContinuation<Void, Never>?, drops, 0) }
-                state.tickPending = true
-                return (state.idleWriters.popLast(), drops, state.buffer.count)
+            let tick = state.withLock { $0.tick() }
+            metrics.bufferSize.record(tick.buffered)
+            if tick.drops > 0 {
+                logger.warning("audit buffer full: events dropped", metadata: ["dropped": "\(tick.drops)", "buffer_size": "\(config.bufferSize)"])
             }
-            metrics.bufferSize.record(buffered)
-            if drops > 0 {
-                logger.warning("audit buffer full: events dropped", metadata: ["dropped": "\(drops)", "buffer_size": "\(config.bufferSize)"])
-            }
-            writer?.resume()
+            tick.wake?.resume()
         }
     }
 
     private func writeBatchesUntilClosed() async {
         while let batch = await nextBatch() {
             let written = await deliver(batch)
-            let completed = state.withLock { $0.finish(batch, written: written) }
-            completed.forEach { $0.0.resume(returning: $0.1) }
+            perform(state.withLock { $0.batchFinished(batch, written: written) })
         }
-        let (closeWaiters, flushes) = state.withLock { $0.writerExited() }
-        closeWaiters.forEach { $0.resume() }
-        flushes.forEach { $0.resume(returning: .closed) }
+        perform(state.withLock { $0.writerExited() })
     }
 
     /// The next batch to write, waiting until one is due; nil once the store is closed and empty.
     private func nextBatch() async -> Batch? {
-        enum Step {
-            case write(Batch, CheckedContinuation<Void, Never>?)
-            case exit
-            case wait
-        }
         while true {
-            let step = state.withLock { state -> Step in
-                if let (batch, writer) = state.takeBatch(batchSize: config.batchSize) { return .write(batch, writer) }
-                return state.writerShouldExit ? .exit : .wait
-            }
-            switch step {
+            switch state.withLock({ $0.nextBatch() }) {
             case .write(let batch, let writer):
                 writer?.resume()
                 return batch
@@ -305,12 +292,7 @@ public final class BufferedStore: AuditStore, Service {
                 return nil
             case .wait:
                 await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-                    let ready = state.withLock { state -> Bool in
-                        if state.hasBatchReady(batchSize: config.batchSize) || state.writerShouldExit { return true }
-                        state.idleWriters.append(continuation)
-                        return false
-                    }
-                    if ready { continuation.resume() }
+                    state.withLock { $0.writerWaits(continuation) }?.resume()
                 }
             }
         }

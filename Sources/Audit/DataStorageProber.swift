@@ -5,7 +5,8 @@ import DataStorageClient
 public struct DataStorageProber: Sendable {
     private let client: Client
     private let timeout: Duration
-    private let clock: StoreClock
+    /// Also the readiness gate's clock, so that one injected clock drives both.
+    let clock: StoreClock
 
     /// - Parameters:
     ///   - client: The generated DataStorage client.
@@ -48,7 +49,8 @@ public struct DataStorageProber: Sendable {
     }
 
     /// Probes every `interval` (15 s by default, as kubernaut's readiness gate) until
-    /// DataStorage is ready, or the task is cancelled.
+    /// DataStorage is ready, or the task is cancelled. To keep following readiness after
+    /// that, run a ``DataStorageReadinessGate``.
     public func waitUntilReady(every interval: Duration = .seconds(15)) async throws {
         while true {
             do {

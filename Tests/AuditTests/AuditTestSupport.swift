@@ -180,10 +180,11 @@ struct Harness {
     let logs = LogRecorder()
     let store: BufferedStore
 
-    /// A test config: deterministic backoff, no attempt time-out, a flush interval that
-    /// only passes when a test advances the clock that far.
+    /// A test config: deterministic backoff, no attempt time-out, a flush interval and a
+    /// flush deadline that only pass when a test advances the clock that far.
     static func config(_ change: (inout AuditConfig) -> Void = { _ in }) -> AuditConfig {
-        var config = AuditConfig(bufferSize: 100, batchSize: 10, flushInterval: .seconds(3600), retryJitter: 0, attemptTimeout: nil)
+        var config = AuditConfig(
+            bufferSize: 100, batchSize: 10, flushInterval: .seconds(3600), retryJitter: 0, attemptTimeout: nil, flushTimeout: .seconds(86_400))
         change(&config)
         return config
     }

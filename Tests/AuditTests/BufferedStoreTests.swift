@@ -47,7 +47,7 @@ struct StoringTests {
             try harness.store.store(event)
             async let flushed: Void = harness.store.flush()
             await harness.fake.waitForRequests(1)
-            await harness.clock.waitForSleepers(count: 2)
+            await harness.clock.waitForSleepers(count: 3)  // ticker + flush deadline + backoff
             harness.clock.advance(by: .seconds(1))
             try await flushed
         }
@@ -261,6 +261,62 @@ struct ShutdownTests {
             try await harness.store.close()
             await #expect(throws: AuditStoreError.closed) { try await harness.store.flush() }
         }
+    }
+
+    @Test("a flush on a store whose writers never started gives up at its deadline and says why; the events stay buffered and close() writes them")
+    func flushWithoutWriters() async throws {
+        let harness = try Harness()
+        for index in 0..<4 { try harness.store.store(makeEvent(index)) }
+        let flushing = Task { try await harness.store.flush(timeout: .seconds(5)) }
+        await harness.clock.waitForSleepers(count: 1)  // the flush deadline
+        harness.clock.advance(by: .seconds(5))
+        await #expect {
+            try await flushing.value
+        } throws: { error in
+            error as? AuditStoreError == .flushTimedOut(after: .seconds(5), undeliveredEvents: 4, writersStarted: false)
+                && "\(error)" == "audit flush timed out after 5.0 seconds: 4 event(s) undelivered; the store's writers never started (run it in a ServiceGroup, or call run())"
+        }
+        #expect(harness.fake.requestCount == 0)
+        try await harness.store.close()
+        #expect(harness.fake.writtenEvents.count == 4)
+    }
+
+    @Test("a flush whose write hangs gives up at its deadline, counting what it covered; a flush started before run() is served once run() starts")
+    func flushDeadlineWhileRunning() async throws {
+        let harness = try Harness(config: Harness.config { $0.maxConcurrentBatches = 1 }, fake: FakeDataStorage { $0 == 1 ? .hang : .status(201) })
+        for index in 0..<3 { try harness.store.store(makeEvent(index)) }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            // Started before the writers: it must not fail for that, only wait for them.
+            async let early: Void = harness.store.flush(timeout: .seconds(60))
+            await harness.clock.waitForSleepers(count: 1)
+            group.addTask { try await harness.store.run() }
+            try await early
+            for index in 3..<5 { try harness.store.store(makeEvent(index)) }
+            let late = Task { try await harness.store.flush(timeout: .seconds(5)) }
+            await harness.fake.waitForRequests(2)  // the second batch hangs
+            await harness.clock.waitForSleeper(until: harness.clock.now.advanced(by: .seconds(5)))
+            harness.clock.advance(by: .seconds(5))
+            await #expect(throws: AuditStoreError.flushTimedOut(after: .seconds(5), undeliveredEvents: 2, writersStarted: true)) { try await late.value }
+            harness.fake.releaseHangingRequests()
+            try await harness.store.close()
+            try await group.waitForAll()
+        }
+        #expect(harness.fake.writtenEvents.count == 5)
+    }
+
+    @Test("cancelling a flush ends it with CancellationError at once; the events it covered are still written")
+    func flushCancelled() async throws {
+        let harness = try Harness(fake: FakeDataStorage { $0 == 0 ? .hang : .status(201) })
+        try await harness.running {
+            try harness.store.store(makeEvent())
+            let flushing = Task { try await harness.store.flush() }
+            await harness.fake.waitForRequests(1)
+            flushing.cancel()
+            await #expect(throws: CancellationError.self) { try await flushing.value }
+            harness.fake.releaseHangingRequests()
+            try await harness.store.flush()
+        }
+        #expect(harness.fake.writtenEvents.count == 1)
     }
 
     @Test("store racing close: no crash, every accepted event written, every other one reported", arguments: 0..<4)

@@ -11,6 +11,7 @@ struct ConfigTests {
         #expect(config.flushInterval == .seconds(1))
         #expect(config.maxRetries == 3)
         #expect(config.closeTimeout == .seconds(30))
+        #expect(config.flushTimeout == .seconds(30))
         #expect(throws: Never.self) { try config.validate() }
     }
 
@@ -45,6 +46,8 @@ struct ConfigTests {
         #expect(message { $0.flushInterval = .seconds(value) } == "flush_interval must be positive, got \(Duration.seconds(value))")
         if value < 0 { #expect(message { $0.maxRetries = value } == "max_retries must be non-negative, got \(value)") }
         #expect(message { $0.maxRetries = 0 } == nil, "maxRetries 0 is valid")
+        #expect(message { $0.closeTimeout = .seconds(value) } == "close_timeout must be positive, got \(Duration.seconds(value))")
+        #expect(message { $0.flushTimeout = .seconds(value) } == "flush_timeout must be positive, got \(Duration.seconds(value))")
         #expect(message { $0.batchSize = 20_000 } == "batch_size (20000) must be <= buffer_size (10000)")
     }
 

@@ -2,6 +2,7 @@
 import Foundation
 import MetricsTestKit
 import Testing
+import TestSupport
 
 @Suite("Metrics")
 struct MetricsTests {
@@ -89,5 +90,20 @@ struct DocumentationTests {
             String(match.output.1).replacing(/_(bucket|sum|count)$/, with: "")
         })
         #expect(named == Set(AuditMetricNames.all))
+    }
+}
+
+@Suite("README test store")
+struct ReadmeTestStoreTests {
+    @Test("the README's test store writes through its in-memory transport, on a manual clock")
+    func writes() async throws {
+        let store = try makeTestStore(clock: ManualClock())
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await store.run() }
+            try store.store(makeEvent())
+            try await store.flush()
+            try await store.close()
+            try await group.waitForAll()
+        }
     }
 }

@@ -79,6 +79,46 @@ struct ProberTests {
     }
 }
 
+@Suite("DataStorageReadinessGate")
+struct ReadinessGateTests {
+    @Test("the gate keeps probing: ready → not ready (503, then unreachable) → ready, logging each change of readiness once; graceful shutdown ends it")
+    func followsReadiness() async throws {
+        struct Refused: Error {}
+        let clock = ManualClock()
+        let probes = Tally()
+        let logs = LogRecorder()
+        let gate = DataStorageReadinessGate(prober: prober({
+            probes.increment()
+            switch probes.value {
+            case 2: return json(503, #"{"status":"not_ready","reason":"database_unreachable"}"#)
+            case 3: throw Refused()
+            default: return json(200, #"{"status":"ready"}"#)
+            }
+        }, clock: clock), logger: logs.logger)
+        #expect(!gate.isReady)
+        guard case .unknown = gate.status else { Issue.record("before the first probe: \(gate.status)"); return }
+        let group = ServiceGroup(services: [gate], gracefulShutdownSignals: [], cancellationSignals: [], logger: Logger(label: "test"))
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            var readiness: [Bool] = []
+            var reasons: [String] = []
+            for probe in 1...4 {
+                // The gate sleeps its interval once the probe is done.
+                await clock.waitForSleeper(until: ManualClock.Instant(offset: .seconds(15 * probe)))
+                readiness.append(gate.isReady)
+                if case .notReady(let error) = gate.status { reasons.append("\(error)") }
+                clock.advance(by: .seconds(15))
+            }
+            #expect(readiness == [true, false, false, true])
+            #expect(reasons.count == 2 && reasons[0].contains("returned 503: database_unreachable") && reasons[1].contains("unreachable"))
+            await group.triggerGracefulShutdown()
+            try await tasks.waitForAll()
+        }
+        #expect(logs.all.map(\.message) == ["Data Storage ready", "Data Storage not ready", "Data Storage ready"])
+        #expect(logs.all.map(\.level) == [.info, .warning, .info])
+    }
+}
+
 @Suite("ServiceLifecycle")
 struct LifecycleTests {
     @Test("graceful shutdown of a ServiceGroup ends run() after writing everything buffered")

@@ -20,7 +20,7 @@ private func flushThroughRetries(_ harness: Harness, retries: Int) async throws 
         if retries > 0 {
             for retry in 1...retries {
                 await harness.fake.waitForRequests(retry)
-                await harness.clock.waitForSleepers(count: 2)  // ticker + backoff
+                await harness.clock.waitForSleepers(count: 3)  // ticker + flush deadline + backoff
                 harness.clock.advance(by: .seconds(retry * retry))
             }
         }
@@ -38,7 +38,7 @@ struct RetryTests {
         try await harness.running {
             try harness.store.store(makeEvent())
             async let flushed: Void = harness.store.flush()
-            await harness.clock.waitForSleepers(count: 2)  // ticker + backoff
+            await harness.clock.waitForSleepers(count: 3)  // ticker + flush deadline + backoff
             #expect(harness.fake.requestCount == 0, "no request goes out without its credential")
             let warning = try #require(harness.logs.all.first { $0.level == .warning })
             #expect(warning.message == "audit write rejected: auth token missing, expired or forbidden; retrying")
@@ -135,7 +135,7 @@ struct RetryTests {
             _ = try await flushThroughRetries(harness, retries: 3)
         }
         let config = harness.store.config
-        let backoffs = harness.clock.requestedSleeps.filter { $0 != config.flushInterval && $0 != config.closeTimeout }
+        let backoffs = harness.clock.requestedSleeps.filter { $0 != config.flushInterval && $0 != config.closeTimeout && $0 != config.flushTimeout }
         #expect(backoffs == [.seconds(1), .seconds(4), .seconds(9)])
     }
 
@@ -158,9 +158,9 @@ struct RetryTests {
             try harness.store.store(makeEvent())
             async let flushed: Void = harness.store.flush()
             await harness.fake.waitForRequests(1)
-            await harness.clock.waitForSleepers(count: 2)  // ticker + attempt timeout
+            await harness.clock.waitForSleepers(count: 3)  // ticker + flush deadline + attempt timeout
             harness.clock.advance(by: .seconds(30))
-            await harness.clock.waitForSleepers(count: 2)  // ticker + backoff
+            await harness.clock.waitForSleepers(count: 3)  // ticker + flush deadline + backoff
             harness.clock.advance(by: .seconds(1))
             try await flushed
         }

@@ -57,6 +57,12 @@ struct PluginTests {
 
     struct RecipeMissing: Error { var label: String }
 
+    /// The paragraphs whose Swift blocks these consumer builds compile.
+    static let manifestLabel = "A client target is three small files"
+    static let exportsLabel = "`Sources/MyServiceClient/Exports.swift`:"
+    static let serverLabel = "`Sources/MyServer/Things.swift`:"
+    static let compiledSwiftLabels = [manifestLabel, exportsLabel, serverLabel]
+
     /// A fresh folder for a consumer package, with a link to this checkout beside it. The recipe
     /// names the package by its URL, whose identity is `swift-audit`; a link of that name lets
     /// the local checkout stand in for it whatever its folder is called.
@@ -77,14 +83,14 @@ struct PluginTests {
         try FileManager.default.createDirectory(at: target, withIntermediateDirectories: true)
         try FileManager.default.createDirectory(at: shared, withIntermediateDirectories: true)
 
-        let manifest = try Self.readmeBlock(after: "A client target is three small files")
+        let manifest = try Self.readmeBlock(after: Self.manifestLabel)
         let dependency = #".package(url: "https://github.com/<owner>/swift-audit.git", branch: "main")"#
         #expect(manifest.contains(dependency))
         try manifest.replacingOccurrences(of: dependency, with: ".package(path: \"\(link.path)\")")
             .write(to: root.appending(path: "Package.swift"), atomically: true, encoding: .utf8)
         try Self.readmeBlock(after: "`Sources/MyServiceClient/openapi-codegen.yaml`:")
             .write(to: target.appending(path: "openapi-codegen.yaml"), atomically: true, encoding: .utf8)
-        try Self.readmeBlock(after: "`Sources/MyServiceClient/Exports.swift`:")
+        try Self.readmeBlock(after: Self.exportsLabel)
             .write(to: target.appending(path: "Exports.swift"), atomically: true, encoding: .utf8)
         try Self.serviceSpec.write(to: root.appending(path: "openapi/my-service.yaml"), atomically: true, encoding: .utf8)
         try Self.pet(field: "name").write(to: shared.appending(path: "pet.yaml"), atomically: true, encoding: .utf8)
@@ -237,7 +243,7 @@ struct PluginTests {
             "Sources/MyServiceClient/openapi-codegen.yaml": "spec: ../../openapi/my-service.yaml\naccessModifier: public\n",
             "Sources/MyServiceClient/Exports.swift": exports,
             "Sources/MyServiceClient/URLSessionTransport.swift": Self.urlSessionTransport,
-            "Sources/MyServer/Things.swift": try Self.readmeBlock(after: "`Sources/MyServer/Things.swift`:"),
+            "Sources/MyServer/Things.swift": try Self.readmeBlock(after: Self.serverLabel),
             "Sources/MyServer/main.swift": Self.serverMain,
         ]
         for (path, contents) in files {
