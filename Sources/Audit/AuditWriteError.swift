@@ -13,6 +13,9 @@ public enum AuditWriteError: Error, Sendable, CustomStringConvertible {
     /// No credential for the request, which was not sent: for example the bearer-token file
     /// is missing or empty. Retried, since a mounted secret may appear or be fixed.
     case credentials(underlying: CredentialError)
+    /// DataStorage refused the batch as larger than it takes (400 `batch-size-exceeded`;
+    /// kubernaut's limit is 500). The store splits the batch and writes smaller ones from then on.
+    case batchTooLarge(message: String)
 
     /// Network errors, time-outs, 5xx, missing credentials and 401/403 (a rotated token may be
     /// picked up) are retried; other 4xx and encoding errors are not.
@@ -20,7 +23,7 @@ public enum AuditWriteError: Error, Sendable, CustomStringConvertible {
         switch self {
         case .http(let status, _): status == 401 || status == 403 || status >= 500
         case .network, .timedOut, .credentials: true
-        case .encoding: false
+        case .encoding, .batchTooLarge: false
         }
     }
 
@@ -29,14 +32,17 @@ public enum AuditWriteError: Error, Sendable, CustomStringConvertible {
         switch self {
         case .http(let status, _): status == 401 || status == 403
         case .credentials: true
-        case .network, .timedOut, .encoding: false
+        case .network, .timedOut, .encoding, .batchTooLarge: false
         }
     }
 
     /// Any 4xx, including 401 and 403.
     public var is4xx: Bool {
-        if case .http(let status, _) = self { return (400..<500).contains(status) }
-        return false
+        switch self {
+        case .http(let status, _): (400..<500).contains(status)
+        case .batchTooLarge: true
+        case .network, .timedOut, .encoding, .credentials: false
+        }
     }
 
     public var is5xx: Bool {
@@ -69,6 +75,7 @@ public enum AuditWriteError: Error, Sendable, CustomStringConvertible {
         case .timedOut(let after): "Data Storage Service did not answer within \(after)"
         case .encoding(let underlying): "cannot encode the audit batch: \(underlying)"
         case .credentials(let underlying): "cannot authenticate to the Data Storage Service: \(underlying)"
+        case .batchTooLarge(let message): "Data Storage Service returned status 400: the batch is too large: \(message)"
         }
     }
 }

@@ -275,8 +275,8 @@ public final class BufferedStore: AuditStore, Service {
 
     private func writeBatchesUntilClosed() async {
         while let batch = await nextBatch() {
-            let written = await deliver(batch)
-            perform(state.withLock { $0.batchFinished(batch, written: written) })
+            let lost = await deliver(batch.events)
+            perform(state.withLock { $0.batchFinished(batch, lostEvents: lost) })
         }
         perform(state.withLock { $0.writerExited() })
     }
@@ -300,33 +300,48 @@ public final class BufferedStore: AuditStore, Service {
 
     // MARK: Delivery
 
-    /// Writes one batch, retrying what can be retried. Returns whether it was written.
-    private func deliver(_ batch: Batch) async -> Bool {
+    /// Writes `events`, retrying what can be retried, and in smaller pieces when DataStorage
+    /// refuses them as too large. Returns how many of them were lost.
+    private func deliver(_ events: [AuditEvent]) async -> Int {
+        // A batch taken before DataStorage lowered the batch size goes in pieces of the new size.
+        let limit = state.withLock { $0.batchSize }
+        guard events.count <= limit else {
+            var lost = 0
+            for start in stride(from: 0, to: events.count, by: limit) {
+                lost += await deliver(Array(events[start..<min(start + limit, events.count)]))
+            }
+            return lost
+        }
         var retry = 0
         while true {
             let started = clock.elapsed()
-            let result = await attempt(batch.events)
+            let result = await attempt(events)
             let duration = clock.elapsed() - started
             metrics.writeDuration.recordNanoseconds(Int64(duration.components.seconds) * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000)
             if duration > config.slowWriteThreshold {
-                logger.warning("slow audit write", metadata: ["duration": "\(duration)", "events": "\(batch.events.count)"])
+                logger.warning("slow audit write", metadata: ["duration": "\(duration)", "events": "\(events.count)"])
             }
             let error: AuditWriteError
             switch result {
             case .success:
-                metrics.written.increment(by: Int64(batch.events.count))
-                logger.debug("audit batch written", metadata: ["events": "\(batch.events.count)", "attempts": "\(retry + 1)"])
-                return true
+                metrics.written.increment(by: Int64(events.count))
+                logger.debug("audit batch written", metadata: ["events": "\(events.count)", "attempts": "\(retry + 1)"])
+                return 0
             case .failure(let failure):
                 error = failure
             }
+            if case .batchTooLarge = error, events.count > 1 {
+                // The batch size drops to at most half of these events, so they now go in pieces.
+                batchRefusedAsTooLarge(events.count, error)
+                return await deliver(events)
+            }
             guard error.isRetryable else {
-                reportLoss(batch, "Dropping audit batch due to non-retryable client error", error, attempts: retry + 1)
-                return false
+                reportLoss(events, "Dropping audit batch due to non-retryable client error", error, attempts: retry + 1)
+                return events.count
             }
             guard retry < config.maxRetries else {
-                reportLoss(batch, "AUDIT DATA LOSS: Dropping batch after max retries", error, attempts: retry + 1)
-                return false
+                reportLoss(events, "AUDIT DATA LOSS: Dropping batch after max retries", error, attempts: retry + 1)
+                return events.count
             }
             retry += 1
             let delay = RetryPolicy.delay(forRetry: retry, base: config.retryBaseDelay, jitter: config.retryJitter)
@@ -336,21 +351,33 @@ public final class BufferedStore: AuditStore, Service {
             do {
                 try await clock.sleep(delay)
             } catch {
-                reportLoss(batch, "AUDIT DATA LOSS: Dropping batch, the store was cancelled while retrying", error, attempts: retry)
-                return false
+                reportLoss(events, "AUDIT DATA LOSS: Dropping batch, the store was cancelled while retrying", error, attempts: retry)
+                return events.count
             }
         }
     }
 
-    private func reportLoss(_ batch: Batch, _ message: Logger.Message, _ error: any Error, attempts: Int) {
+    /// Later batches take at most half the refused size, so that a server with a lower limit
+    /// (kubernaut's 500 against a `batchSize` of 1000) costs one refusal, not one per batch.
+    private func batchRefusedAsTooLarge(_ size: Int, _ error: AuditWriteError) {
+        let refusal = state.withLock { $0.batchRefused(size: size) }
+        perform(refusal.wakeups)
+        if let lowered = refusal.lowered {
+            logger.warning("Data Storage refused an audit batch as too large; writing smaller batches", metadata: [
+                "error": "\(error)", "refused_events": "\(size)", "batch_size": "\(lowered)",
+            ])
+        }
+    }
+
+    private func reportLoss(_ events: [AuditEvent], _ message: Logger.Message, _ error: any Error, attempts: Int) {
         metrics.batchesFailed.increment()
         var correlationIDs: [String] = []
-        for event in batch.events where !correlationIDs.contains(event.correlationID) {
+        for event in events where !correlationIDs.contains(event.correlationID) {
             correlationIDs.append(event.correlationID)
             if correlationIDs.count == 20 { break }
         }
         logger.error(message, metadata: [
-            "error": "\(error)", "events": "\(batch.events.count)", "attempts": "\(attempts)",
+            "error": "\(error)", "events": "\(events.count)", "attempts": "\(attempts)",
             "correlation_ids": .array(correlationIDs.map { .string($0) }),
         ])
     }
@@ -384,6 +411,8 @@ public final class BufferedStore: AuditStore, Service {
         switch output {
         case .created, .accepted:
             return .success(())
+        case .badRequest(let problem) where problem.type.hasSuffix("/batch-size-exceeded"):
+            return .failure(.batchTooLarge(message: problem.detail ?? problem.title))
         case .badRequest(let problem), .unauthorized(let problem), .contentTooLarge(let problem), .internalServerError(let problem):
             return .failure(.http(statusCode: output.statusCode, message: problem.detail ?? problem.title))
         case .default(let status, let problem):

@@ -54,7 +54,8 @@ struct StoreStateMachine<Waker, FlushReply>: ~Copyable {
 
     private(set) var lifecycle = Lifecycle.idle
     private var buffer: RingBuffer<AuditEvent>
-    private let batchSize: Int
+    /// Events per batch: the configured size, lowered when DataStorage refuses a batch as too large.
+    private(set) var batchSize: Int
     /// Events ever accepted; the next event's sequence number.
     private var appended: UInt64 = 0
     /// Events ever moved into batches.
@@ -259,18 +260,29 @@ struct StoreStateMachine<Waker, FlushReply>: ~Copyable {
         return nil
     }
 
-    /// Records a finished batch; answers the flushes it completes.
-    mutating func batchFinished(_ batch: Batch, written: Bool) -> Wakeups {
+    /// Records a finished batch, of which `lostEvents` could not be written; answers the
+    /// flushes it completes.
+    mutating func batchFinished(_ batch: Batch, lostEvents lost: Int) -> Wakeups {
         inFlight[batch.first] = nil
-        if !written {
+        if lost > 0 {
             failedBatches += 1
-            lostEvents += batch.events.count
+            lostEvents += lost
             for index in flushWaiters.indices where batch.first < flushWaiters[index].mark {
                 flushWaiters[index].failedBatches += 1
-                flushWaiters[index].lostEvents += batch.events.count
+                flushWaiters[index].lostEvents += lost
             }
         }
         return Wakeups(flushes: completedFlushes())
+    }
+
+    /// DataStorage refused a batch of `size` events as too large: later batches take at most
+    /// half of it. Returns the new batch size when it was lowered, and the idle writers, for
+    /// whom smaller batches may now be ready.
+    mutating func batchRefused(size: Int) -> (lowered: Int?, wakeups: Wakeups) {
+        let limit = max(1, size / 2)
+        guard limit < batchSize else { return (nil, Wakeups()) }
+        batchSize = limit
+        return (limit, takeIdleWriters())
     }
 
     struct TickAction {

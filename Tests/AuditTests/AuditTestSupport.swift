@@ -13,6 +13,8 @@ final class FakeDataStorage: ClientTransport {
         case networkError
         /// Never answers, until the request is cancelled.
         case hang
+        /// 400 `batch-size-exceeded`, as DataStorage answers a batch above its maximum.
+        case batchTooLarge
     }
 
     struct NetworkError: Error {}
@@ -31,9 +33,12 @@ final class FakeDataStorage: ClientTransport {
 
     private let state = Mutex(State())
     private let script: @Sendable (_ request: Int) -> Reply
+    private let maxBatch: Int
 
-    /// `script` picks the reply for the n-th request (0-based).
-    init(_ script: @escaping @Sendable (_ request: Int) -> Reply = { _ in .status(201) }) {
+    /// `script` picks the reply for the n-th request (0-based); a batch above `maxBatch`
+    /// events is refused as too large whatever the script says.
+    init(maxBatch: Int = .max, _ script: @escaping @Sendable (_ request: Int) -> Reply = { _ in .status(201) }) {
+        self.maxBatch = maxBatch
         self.script = script
     }
 
@@ -46,7 +51,7 @@ final class FakeDataStorage: ClientTransport {
             state.contentTypes.append(request.headers["Content-Type"])
             return state.requests.count - 1
         }
-        var reply = script(index)
+        var reply = events.count > maxBatch ? .batchTooLarge : script(index)
         if case .hang = reply {
             notifyWaiters(recording: nil)
             // Hangs until cancelled (the request fails) or released (it succeeds).
@@ -66,6 +71,9 @@ final class FakeDataStorage: ClientTransport {
         case .status(let status):
             let body = #"{"type":"https://example.test/problems/\#(status)","title":"status \#(status)","status":\#(status),"detail":"scripted \#(status)"}"#
             return HTTPResponse(statusCode: status, headers: ["Content-Type": "application/problem+json"], body: Data(body.utf8))
+        case .batchTooLarge:
+            let body = #"{"type":"https://kubernaut.ai/problems/batch-size-exceeded","title":"Bad Request","status":400,"detail":"batch of \#(events.count) events exceeds the maximum of \#(maxBatch)"}"#
+            return HTTPResponse(statusCode: 400, headers: ["Content-Type": "application/problem+json"], body: Data(body.utf8))
         case .networkError:
             throw NetworkError()
         case .hang:

@@ -62,6 +62,11 @@ struct ErrorTests {
         #expect(BufferedStore.classify(.badRequest(problem)).failure?.description == "Data Storage Service returned status 400: detail")
         #expect(BufferedStore.classify(.unauthorized(problem)).failure?.isAuthError == true)
         #expect(BufferedStore.classify(.default(statusCode: 503, problem)).failure?.isRetryable == true)
+        let tooLarge = BufferedStore.classify(.badRequest(RFC7807Problem(
+            type: "https://kubernaut.ai/problems/batch-size-exceeded", title: "Bad Request", status: 400, detail: "batch of 1000 events exceeds the maximum of 500")))
+        guard case .batchTooLarge(let message)? = tooLarge.failure else { Issue.record("\(tooLarge)"); return }
+        #expect(message == "batch of 1000 events exceeds the maximum of 500")
+        #expect(tooLarge.failure?.is4xx == true && tooLarge.failure?.isRetryable == false)
     }
 }
 

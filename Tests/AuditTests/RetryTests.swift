@@ -150,6 +150,35 @@ struct RetryTests {
         }
     }
 
+    @Test("a batch DataStorage refuses as too large (400 batch-size-exceeded) goes again in smaller pieces, nothing lost; later batches are taken smaller")
+    func batchTooLarge() async throws {
+        let harness = try Harness(config: Harness.config { $0.maxConcurrentBatches = 1 }, fake: FakeDataStorage(maxBatch: 4))
+        try await harness.running {
+            for index in 0..<10 { try harness.store.store(makeEvent(index)) }
+            try await harness.store.flush()
+            // 10 refused: the batch size drops to 5; a piece of 5 refused: to 2.
+            #expect(harness.fake.requestedBatches.map(\.count) == [10, 5, 2, 2, 1, 2, 2, 1])
+            for index in 10..<13 { try harness.store.store(makeEvent(index)) }
+            try await harness.store.flush()
+        }
+        #expect(harness.fake.requestedBatches.map(\.count).suffix(2) == [2, 1])
+        let written = harness.fake.writtenEvents.map { $0.eventData.payload }
+        #expect(written == (0..<13).map { ["n": .int($0)] }, "every event once, in order")
+        #expect(harness.counter(AuditMetrics.batchesFailedName) == 0)
+        let warnings = harness.logs.all.filter { $0.message == "Data Storage refused an audit batch as too large; writing smaller batches" }
+        #expect(warnings.map { "\($0.metadata["refused_events"]!)/\($0.metadata["batch_size"]!)" } == ["10/5", "5/2"])
+    }
+
+    @Test("a single event refused as too large is lost and reported, not retried forever")
+    func singleEventTooLarge() async throws {
+        let harness = try Harness(fake: FakeDataStorage(maxBatch: 0))
+        try await harness.running {
+            try harness.store.store(makeEvent())
+            await #expect(throws: AuditStoreError.flushFailed(failedBatches: 1, lostEvents: 1)) { try await harness.store.flush() }
+        }
+        #expect(harness.fake.requestCount == 1)
+    }
+
     @Test("an attempt that hangs times out on the clock and is retried")
     func attemptTimeout() async throws {
         let config = Harness.config { $0.attemptTimeout = .seconds(30) }

@@ -47,7 +47,7 @@ struct StoreStateMachineTests {
         let batch = take(&state)
         #expect(batch?.events.count == 2, "closing lets a partial batch go")
         guard case .exit = state.nextBatch() else { Issue.record("an empty closing store lets writers go"); return }
-        #expect(state.batchFinished(batch!, written: true).flushes.isEmpty)
+        #expect(state.batchFinished(batch!, lostEvents: 0).flushes.isEmpty)
         #expect(state.writerExited().closeWaiters.isEmpty)
         #expect(state.lifecycle == .closing(writers: 1))
         #expect(state.writerExited().closeWaiters == ["closer"])
@@ -94,7 +94,7 @@ struct StoreStateMachineTests {
         #expect(batch.events.count == 3)
         let next = take(&state)
         #expect(next == nil, "event 3, stored after the flush, waits for a full batch")
-        let done = state.batchFinished(batch, written: false).flushes
+        let done = state.batchFinished(batch, lostEvents: 3).flushes
         #expect(done.map(\.reply) == ["flush"])
         #expect(done.map(\.outcome) == [.failed(batches: 1, events: 3)])
         #expect(state.failedBatches == 1 && state.lostEvents == 3)
@@ -103,7 +103,7 @@ struct StoreStateMachineTests {
         let remaining = take(&state)
         let rest = try #require(remaining)
         #expect(rest.events.count == 1)
-        #expect(state.batchFinished(rest, written: true).flushes.map(\.outcome) == [.written])
+        #expect(state.batchFinished(rest, lostEvents: 0).flushes.map(\.outcome) == [.written])
     }
 
     @Test("an abandoned flush is answered with what it still covered and whether writers ever started; a finished or cancelled one too")
@@ -138,6 +138,19 @@ struct StoreStateMachineTests {
         #expect(state.closeWaitRequested(id: state.makeWaiterID(), waker: "cancelled", cancelled: true) == "cancelled")
         _ = state.shutdownRequested()
         #expect(state.flushRequested(id: state.makeWaiterID(), reply: "late", cancelled: false).flushes.map(\.outcome) == [.closed])
+    }
+
+    @Test("a batch refused as too large halves the batch size, never below one, never upwards, and wakes the idle writers")
+    func batchRefused() {
+        var state = machine(batchSize: 10)
+        _ = state.runRequested(writers: 1)
+        #expect(state.writerWaits("writer") == nil)
+        let (lowered, wakeups) = state.batchRefused(size: 10)
+        #expect(lowered == 5 && wakeups.writers == ["writer"])
+        #expect(state.batchRefused(size: 10).lowered == nil, "a refusal of a larger size says nothing new")
+        #expect(state.batchRefused(size: 3).lowered == 1)
+        #expect(state.batchRefused(size: 1).lowered == nil)
+        #expect(state.batchSize == 1)
     }
 
     @Test("a tick lets a partial batch go and hands over the drops to log once")
