@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "OpenAPICodegenHummingbird", targets: ["OpenAPICodegenHummingbird"]),
         .library(name: "DataStorageClient", targets: ["DataStorageClient"]),
         .library(name: "Audit", targets: ["Audit"]),
+        .library(name: "AuditTesting", targets: ["AuditTesting"]),
         .library(name: "DataStorageServer", targets: ["DataStorageServer"]),
         .executable(name: "datastorage", targets: ["datastorage"]),
         .executable(name: "audit-demo", targets: ["audit-demo"]),
@@ -106,6 +107,7 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
+        .target(name: "AuditTesting", dependencies: ["Audit"]),
         .executableTarget(
             name: "datastorage",
             dependencies: [
@@ -168,7 +170,7 @@ let package = Package(
         .testTarget(
             name: "AuditTests",
             dependencies: [
-                "Audit",
+                "Audit", "AuditTesting",
                 "TestSupport",
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -177,7 +179,7 @@ let package = Package(
         .testTarget(
             name: "DataStorageServerTests",
             dependencies: [
-                "DataStorageServer", "Audit", "OpenAPICodegenAsyncHTTPClient", "TestSupport",
+                "DataStorageServer", "Audit", "AuditTesting", "OpenAPICodegenAsyncHTTPClient", "TestSupport",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ]
         ),

@@ -1,12 +1,12 @@
 import DataStorageClient
 
 /// The checks `store` runs before an event may enter the buffer.
-enum EventChecks {
+package enum EventChecks {
     /// Whether `event_data`'s type carries a discriminator at all; decided once, since the
     /// type is fixed by the contract, so `store` pays for no dynamic cast.
     static let eventDataIsDiscriminated = (CommonEnvelope.self as Any.Type) is any DiscriminatedUnion.Type
 
-    static func check(_ event: AuditEvent) throws(AuditStoreError) {
+    package static func check(_ event: AuditEvent) throws(AuditStoreError) {
         var validator = Validator()
         event.collectViolations(into: &validator)
         if case .null = event.eventData.payload {
