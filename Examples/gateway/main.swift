@@ -8,9 +8,13 @@ import ServiceLifecycle
 let logger = Logger(label: "gateway")
 // One retry layer: the store retries with backoff, so the HTTP client must fail fast.
 let http = HTTPClient(configuration: AsyncHTTPClientTransport.failFastConfiguration())
+// HTTPS when TLS_CA_FILE names a CA bundle, as for kubernaut's services; the file is read
+// again when it changes (at most every 30 s), so a rotated CA needs no restart.
+let caFile = try ProcessInfo.processInfo.environment["TLS_CA_FILE"].map { try TrustedCAFile(path: $0) }
 let client = Client(
-    serverURL: URL(string: "http://data-storage-service:8080")!,                  // base URL
-    transport: AsyncHTTPClientTransport(client: http, configuration: .init(timeout: .seconds(5))),  // timeout
+    serverURL: URL(string: caFile == nil ? "http://data-storage-service:8080" : "https://data-storage-service:8443")!,
+    transport: caFile.map { AsyncHTTPClientTransport(trusting: $0, configuration: .init(timeout: .seconds(5))) }  // timeout
+        ?? AsyncHTTPClientTransport(client: http, configuration: .init(timeout: .seconds(5))),
     middlewares: [BearerTokenMiddleware(provider: FileTokenProvider(                // bearer token, re-read
         path: "/var/run/secrets/kubernetes.io/serviceaccount/token", refresh: .every(.seconds(60))))])
 let store = try BufferedStore(client: client, config: .recommended(for: "gateway"), service: "gateway", logger: logger)
@@ -37,3 +41,4 @@ let group = ServiceGroup(services: [store, readiness /*, your HTTP server, … *
 try await group.run()
 // `as Void` picks AsyncHTTPClient's async shutdown, which top-level code does not choose by itself.
 try await http.shutdown() as Void
+try await caFile?.shutdown()

@@ -25,7 +25,8 @@ public struct AsyncHTTPClientTransport: ClientTransport {
         }
     }
 
-    private let client: HTTPClient
+    /// The client for the next request: fixed, or made from a CA file's latest bundle.
+    private let client: @Sendable () -> HTTPClient
     private let configuration: Configuration
 
     /// A client configuration that fails fast when the server is unreachable.
@@ -50,7 +51,18 @@ public struct AsyncHTTPClientTransport: ClientTransport {
     ///   - client: The HTTP client; the application owns its lifecycle. Defaults to the shared one.
     ///   - configuration: Timeout and response size limit.
     public init(client: HTTPClient = .shared, configuration: Configuration = Configuration()) {
-        self.client = client
+        self.client = { client }
+        self.configuration = configuration
+    }
+
+    /// A transport for HTTPS servers whose certificates chain to the CAs of a PEM file, read
+    /// again when it changes (see ``TrustedCAFile``).
+    ///
+    /// - Parameters:
+    ///   - caFile: The CA bundle and the clients made from it; the application shuts it down.
+    ///   - configuration: Timeout and response size limit.
+    public init(trusting caFile: TrustedCAFile, configuration: Configuration = Configuration()) {
+        self.client = { caFile.client() }
         self.configuration = configuration
     }
 
@@ -67,7 +79,7 @@ public struct AsyncHTTPClientTransport: ClientTransport {
             outgoing.body = .bytes(ByteBuffer(bytes: body))
         }
         let timeout = request.streamsResponse ? configuration.streamTimeout : configuration.timeout
-        let response = try await client.execute(outgoing, timeout: Self.timeAmount(timeout))
+        let response = try await client().execute(outgoing, timeout: Self.timeAmount(timeout))
         var headers = OpenAPICodegenRuntime.HTTPHeaders()
         for (name, value) in response.headers {
             headers.append(name: name, value: value)

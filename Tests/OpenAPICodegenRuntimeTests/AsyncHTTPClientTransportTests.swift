@@ -3,6 +3,7 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import NIOSSL
 import OpenAPICodegenAsyncHTTPClient
 import OpenAPICodegenRuntime
 import Synchronization
@@ -88,10 +89,12 @@ private func withEchoServer(_ body: (URL) async throws -> Void) async throws {
     try await withServer(handler: { EchoHandler() }, body)
 }
 
-private func withServer(handler: @escaping @Sendable () -> any ChannelHandler, _ body: (URL) async throws -> Void) async throws {
+/// A loopback server; over TLS with `tls`, its URL then https.
+private func withServer(handler: @escaping @Sendable () -> any ChannelHandler, tls: NIOSSLContext? = nil, _ body: (URL) async throws -> Void) async throws {
     let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
         .childChannelInitializer { channel in
             channel.eventLoop.makeCompletedFuture {
+                if let tls { try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls)) }
                 try channel.pipeline.syncOperations.configureHTTPServerPipeline()
                 try channel.pipeline.syncOperations.addHandler(handler())
             }
@@ -99,7 +102,7 @@ private func withServer(handler: @escaping @Sendable () -> any ChannelHandler, _
         .bind(host: "127.0.0.1", port: 0).get()
     let port = channel.localAddress!.port!
     do {
-        try await body(URL(string: "http://127.0.0.1:\(port)")!)
+        try await body(URL(string: "\(tls == nil ? "http" : "https")://127.0.0.1:\(port)")!)
     } catch {
         try? await channel.close()
         throw error
@@ -179,6 +182,96 @@ struct AsyncHTTPClientTransportTests {
         let transport = AsyncHTTPClientTransport(configuration: .init(timeout: .milliseconds(200)))
         await #expect(throws: (any Error).self) {
             _ = try await transport.send(.init(method: .get, path: "/"), serverURL: URL(string: "http://127.0.0.1:\(channel.localAddress!.port!)")!, operationID: "op")
+        }
+    }
+}
+
+/// Certificate authorities and server certificates made with the openssl command for one test.
+private struct TestPKI {
+    let directory: URL
+
+    init() throws {
+        directory = FileManager.default.temporaryDirectory.appending(path: "pki-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try "subjectAltName=IP:127.0.0.1\n".write(to: directory.appending(path: "san.ext"), atomically: true, encoding: .utf8)
+    }
+
+    func openssl(_ arguments: String) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["openssl"] + arguments.split(separator: " ").map(String.init)
+        process.currentDirectoryURL = directory
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { throw OpenSSLFailed(arguments: arguments) }
+    }
+
+    struct OpenSSLFailed: Error { var arguments: String }
+
+    /// A CA named `name` (`name.pem`) and a server certificate for 127.0.0.1 it signed; the server's TLS context.
+    func authority(_ name: String) throws -> NIOSSLContext {
+        let newKey = "-newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes"
+        try openssl("req -x509 \(newKey) -keyout \(name).key -out \(name).pem -days 1 -subj /CN=\(name)")
+        try openssl("req \(newKey) -keyout \(name)-server.key -out \(name)-server.csr -subj /CN=127.0.0.1")
+        try openssl("x509 -req -in \(name)-server.csr -CA \(name).pem -CAkey \(name).key -CAcreateserial -out \(name)-server.pem -days 1 -extfile san.ext")
+        let chain = try NIOSSLCertificate.fromPEMFile(path("\(name)-server.pem")).map { NIOSSLCertificateSource.certificate($0) }
+        let key = try NIOSSLPrivateKey(file: path("\(name)-server.key"), format: .pem)
+        return try NIOSSLContext(configuration: .makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(key)))
+    }
+
+    func path(_ file: String) -> String { directory.appending(path: file).path }
+
+    func remove() { try? FileManager.default.removeItem(at: directory) }
+}
+
+@Suite("AsyncHTTPClient transport: TLS with a CA file")
+struct TrustedCAFileTests {
+    @Test("trusts the CA file's authorities only; after the file is replaced with another CA, the next request trusts the new one and no longer the old")
+    func rotation() async throws {
+        let pki = try TestPKI()
+        defer { pki.remove() }
+        let first = try pki.authority("ca1")
+        let second = try pki.authority("ca2")
+        let caFile = pki.path("trusted.pem")
+        try FileManager.default.copyItem(atPath: pki.path("ca1.pem"), toPath: caFile)
+        let trust = try TrustedCAFile(path: caFile, checkInterval: .zero)
+        let transport = AsyncHTTPClientTransport(trusting: trust)
+        func status(_ url: URL) async -> Int? {
+            try? await transport.send(.init(method: .get, path: "/x"), serverURL: url, operationID: "op").statusCode
+        }
+        try await withServer(handler: { EchoHandler() }, tls: first) { firstURL in
+            try await withServer(handler: { EchoHandler() }, tls: second) { secondURL in
+                #expect(await status(firstURL) == 201)
+                #expect(await status(secondURL) == nil, "a server of a CA not in the file is refused")
+                try FileManager.default.removeItem(atPath: caFile)
+                try FileManager.default.copyItem(atPath: pki.path("ca2.pem"), toPath: caFile)
+                #expect(await status(secondURL) == 201)
+                #expect(await status(firstURL) == nil, "the old CA is trusted no more")
+                // A half-written bundle leaves the last good one in place, and says why.
+                try "-----BEGIN CERTIFICATE-----\nnot base64".write(toFile: caFile, atomically: true, encoding: .utf8)
+                #expect(await status(secondURL) == 201)
+                #expect(trust.lastReloadError.map { "\($0)".hasPrefix("the TLS CA file \(caFile) is not a PEM certificate bundle") } == true)
+            }
+        }
+        try await trust.shutdown()
+    }
+
+    @Test("a missing or certificate-less CA file is an error at start that names the file")
+    func badFile() throws {
+        let pki = try TestPKI()
+        defer { pki.remove() }
+        #expect {
+            try TrustedCAFile(path: pki.path("missing.pem"))
+        } throws: { error in
+            "\(error)".hasPrefix("cannot read the TLS CA file \(pki.path("missing.pem"))")
+        }
+        try "no certificates here\n".write(toFile: pki.path("empty.pem"), atomically: true, encoding: .utf8)
+        #expect {
+            try TrustedCAFile(path: pki.path("empty.pem"))
+        } throws: { error in
+            "\(error)".contains(pki.path("empty.pem"))
         }
     }
 }
