@@ -14,8 +14,10 @@ struct ContractBreakTests {
         let copy = try TestPaths.temporaryDirectory().appending(path: "swift-audit")
         defer { try? FileManager.default.removeItem(at: copy.deletingLastPathComponent()) }
         try FileManager.default.createDirectory(at: copy, withIntermediateDirectories: true)
-        // What the manifest needs; not .build, .git or the benchmarks.
-        for item in ["Package.swift", "Sources", "Plugins", "Tests", "openapi"] {
+        // Everything the manifest may name (new top-level folders included); not .build, .git or the benchmarks' own package.
+        let items = try FileManager.default.contentsOfDirectory(atPath: TestPaths.packageRoot.path)
+            .filter { !$0.hasPrefix(".") && $0 != "Benchmarks" && $0 != "Package.resolved" }
+        for item in items {
             try FileManager.default.copyItem(at: TestPaths.packageRoot.appending(path: item), to: copy.appending(path: item))
         }
         let spec = copy.appending(path: "openapi/datastorage.yaml")
@@ -33,6 +35,8 @@ struct ContractBreakTests {
         #expect(broken.allSatisfy { $0.status != 0 }, "both builds must fail")
         let errors = broken.flatMap { ($0.standardOutput + $0.standardError).split(separator: "\n") }.filter { $0.contains(": error:") }
         let report = errors.joined(separator: "\n")
+        // No compiler error at all means the copy failed for another reason (a manifest naming a folder not copied, say): show it.
+        #expect(!errors.isEmpty, "\(broken.map { $0.standardOutput + $0.standardError }.joined(separator: "\n"))")
         #expect(errors.contains { $0.contains("/Sources/Audit/") && $0.contains("correlationID") }, "\(report)")
         #expect(errors.contains { $0.contains("/Sources/DataStorageServer/") && $0.contains("correlationID") }, "\(report)")
         #expect(errors.contains { $0.contains("/Sources/DataStorageServer/HTTP/AuditQueryParser.swift") && $0.contains("limit") }, "\(report)")
