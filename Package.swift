@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "OpenAPICodegenAsyncHTTPClient", targets: ["OpenAPICodegenAsyncHTTPClient"]),
         .library(name: "OpenAPICodegenHummingbird", targets: ["OpenAPICodegenHummingbird"]),
         .library(name: "DataStorageClient", targets: ["DataStorageClient"]),
+        .library(name: "KubernautDataStorageClient", targets: ["KubernautDataStorageClient"]),
         .library(name: "Audit", targets: ["Audit"]),
         .library(name: "AuditTesting", targets: ["AuditTesting"]),
         .library(name: "DataStorageServer", targets: ["DataStorageServer"]),
@@ -80,12 +81,19 @@ let package = Package(
             exclude: ["openapi-codegen.yaml"],
             plugins: ["OpenAPICodegenPlugin"]
         ),
+        .target(
+            name: "KubernautDataStorageClient",
+            dependencies: ["OpenAPICodegenRuntime"],
+            exclude: ["openapi-codegen.yaml"],
+            plugins: ["OpenAPICodegenPlugin"]
+        ),
 
         // MARK: Audit trail: event -> validate -> buffer -> batch -> client -> transport
         .target(
             name: "Audit",
             dependencies: [
                 "DataStorageClient",
+                "KubernautDataStorageClient",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -155,7 +163,7 @@ let package = Package(
         .testTarget(
             name: "OpenAPICodegenTests",
             // The CLI these tests run is built for the plugin that DataStorageClient uses.
-            dependencies: ["OpenAPICodegen", "OpenAPICodegenRuntime"],
+            dependencies: ["OpenAPICodegen", "OpenAPICodegenRuntime", "YAML", "TestSupport"],
             exclude: ["Fixtures"]
         ),
         .testTarget(
@@ -202,6 +210,10 @@ let package = Package(
             ],
             exclude: ["openapi-codegen.yaml", "server-features.yaml"],
             plugins: ["OpenAPICodegenPlugin"]
+        ),
+        .testTarget(
+            name: "KubernautStoreTests",
+            dependencies: ["Audit", "AuditTesting", "KubernautDataStorageClient", "TestSupport", .product(name: "Logging", package: "swift-log")]
         ),
         .testTarget(
             name: "KubernautModelTests",

@@ -1,10 +1,13 @@
 /// Where services send audit events.
 ///
 /// `store` never blocks or suspends, so it can be called from synchronous and async code
-/// alike; delivery happens in the background.
-public protocol AuditStore: Sendable {
+/// alike; delivery happens in the background. `Event` is the request type of the contract
+/// the store writes: ``AuditEvent`` (this package's envelope contract) unless the store
+/// says otherwise, ``KubernautAuditEvent`` for kubernaut's typed payloads.
+public protocol AuditStore<Event>: Sendable {
+    associatedtype Event: AuditContractEvent = AuditEvent
     /// Validates the event and queues it for delivery, or says why it cannot.
-    func store(_ event: consuming AuditEvent) throws(AuditStoreError)
+    func store(_ event: consuming Event) throws(AuditStoreError)
     /// Returns once every event stored so far is written. Throws if any was lost, when the
     /// store's deadline passes first, and `CancellationError` when the calling task is cancelled.
     func flush() async throws

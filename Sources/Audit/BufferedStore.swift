@@ -19,35 +19,39 @@ import Synchronization
 ///
 /// The writers run in ``run()``: add the store to a `ServiceGroup`, which ends it on
 /// graceful shutdown after writing everything buffered.
-public final class BufferedStore: AuditStore, Service {
+///
+/// `Event` is the request type of the contract the store writes, fixed by the client it is
+/// given: ``AuditEvent`` with this package's DataStorage client, ``KubernautAuditEvent`` with
+/// a ``KubernautClient``. The machinery above is the same for both.
+public final class BufferedStore<Event: AuditContractEvent>: AuditStore, Service {
     /// The `service` label of the store's metrics and logs.
     public let service: String
     public let config: AuditConfig
-    private let client: Client
+    private let client: any AuditBatchWriter<Event>
     private let logger: Logger
     private let metrics: AuditMetrics
     private let clock: StoreClock
-    private typealias State = StoreStateMachine<CheckedContinuation<Void, Never>, CheckedContinuation<FlushOutcome, Never>>
+    private typealias State = StoreStateMachine<Event, CheckedContinuation<Void, Never>, CheckedContinuation<FlushOutcome, Never>>
     private let state: Mutex<State>
 
     /// Creates a store that writes through `client`.
     ///
     /// - Parameters:
-    ///   - client: The generated DataStorage client.
+    ///   - client: The generated client of the DataStorage the events go to.
     ///   - config: Buffering, batching and retry settings; checked with ``AuditConfig/validate()``.
     ///   - service: The name of the service emitting the events, for metrics and logs.
     ///   - logger: Where the store logs; events at trace, drops at warning, data loss at error.
     ///   - metricsFactory: Where metrics go; the process-wide `MetricsSystem` when nil.
-    public convenience init(
-        client: Client, config: AuditConfig = .default, service: String, logger: Logger,
+    public convenience init<Writer: AuditBatchWriter<Event>>(
+        client: Writer, config: AuditConfig = .default, service: String, logger: Logger,
         metricsFactory: (any MetricsFactory)? = nil
     ) throws(AuditConfigError) {
         try self.init(client: client, config: config, service: service, logger: logger, clock: ContinuousClock(), metricsFactory: metricsFactory)
     }
 
     /// Creates a store whose timers, backoff and time-outs run on `clock` (tests inject a manual one).
-    public init<C: Clock>(
-        client: Client, config: AuditConfig = .default, service: String, logger: Logger, clock: C,
+    public init<Writer: AuditBatchWriter<Event>, C: Clock>(
+        client: Writer, config: AuditConfig = .default, service: String, logger: Logger, clock: C,
         metricsFactory: (any MetricsFactory)? = nil
     ) throws(AuditConfigError) where C.Duration == Duration {
         try config.validate()
@@ -65,10 +69,10 @@ public final class BufferedStore: AuditStore, Service {
 
     // MARK: Producers
 
-    public func store(_ event: consuming AuditEvent) throws(AuditStoreError) {
-        try EventChecks.check(event)
-        // Retries must resend the same ID for the server to recognise them.
-        if event.eventID == nil { event.eventID = UUID() }
+    @_specialize(exported: true, where Event == AuditEvent)
+    @_specialize(exported: true, where Event == KubernautAuditEvent)
+    public func store(_ event: consuming Event) throws(AuditStoreError) {
+        try Event.checkBeforeBuffering(&event)
         let correlationID = event.correlationID
         let eventType = event.eventType
         // Moved, not copied, into the buffer: a copy retains and later releases every string
@@ -206,8 +210,7 @@ public final class BufferedStore: AuditStore, Service {
     /// Waits until the writers have left, for at most `closeTimeout`, running `runningHere`
     /// of them in this task (when ``run()`` never did).
     private func waitForWriters(runningHere: Int) async -> Bool {
-        enum Event { case writerFinished, closed, timedOut }
-        return await withTaskGroup(of: Event.self) { group in
+        return await withTaskGroup(of: CloseWait.self) { group in
             addWriters(runningHere, to: &group, reporting: .writerFinished)
             group.addTask {
                 await self.waitUntilClosed()
@@ -282,7 +285,7 @@ public final class BufferedStore: AuditStore, Service {
     }
 
     /// The next batch to write, waiting until one is due; nil once the store is closed and empty.
-    private func nextBatch() async -> Batch? {
+    private func nextBatch() async -> Batch<Event>? {
         while true {
             switch state.withLock({ $0.nextBatch() }) {
             case .write(let batch, let writer):
@@ -302,7 +305,7 @@ public final class BufferedStore: AuditStore, Service {
 
     /// Writes `events`, retrying what can be retried, and in smaller pieces when DataStorage
     /// refuses them as too large. Returns how many of them were lost.
-    private func deliver(_ events: [AuditEvent]) async -> Int {
+    private func deliver(_ events: [Event]) async -> Int {
         // A batch taken before DataStorage lowered the batch size goes in pieces of the new size.
         let limit = state.withLock { $0.batchSize }
         guard events.count <= limit else {
@@ -369,7 +372,7 @@ public final class BufferedStore: AuditStore, Service {
         }
     }
 
-    private func reportLoss(_ events: [AuditEvent], _ message: Logger.Message, _ error: any Error, attempts: Int) {
+    private func reportLoss(_ events: [Event], _ message: Logger.Message, _ error: any Error, attempts: Int) {
         metrics.batchesFailed.increment()
         var correlationIDs: [String] = []
         for event in events where !correlationIDs.contains(event.correlationID) {
@@ -383,10 +386,9 @@ public final class BufferedStore: AuditStore, Service {
     }
 
     /// One write of a batch, with `attemptTimeout` applied whatever the transport does.
-    private func attempt(_ events: [AuditEvent]) async -> Result<Void, AuditWriteError> {
+    private func attempt(_ events: [Event]) async -> Result<Void, AuditWriteError> {
         do {
-            let output = try await withAttemptTimeout { try await self.client.createAuditEventsBatch(body: events) }
-            return Self.classify(output)
+            return try await withAttemptTimeout { try await self.client.writeAuditBatch(events) }
         } catch let error as AuditWriteError {
             return .failure(error)
         } catch let ClientError.decoding(_, status, _) where (200..<300).contains(status) {
@@ -405,18 +407,7 @@ public final class BufferedStore: AuditStore, Service {
         guard let result = try await clock.withTimeout(timeout, body) else { throw AuditWriteError.timedOut(after: timeout) }
         return result
     }
-
-    /// Maps each documented status of the batch operation to written or a write error.
-    static func classify(_ output: Operations.CreateAuditEventsBatch.Output) -> Result<Void, AuditWriteError> {
-        switch output {
-        case .created, .accepted:
-            return .success(())
-        case .badRequest(let problem) where problem.type.hasSuffix("/batch-size-exceeded"):
-            return .failure(.batchTooLarge(message: problem.detail ?? problem.title))
-        case .badRequest(let problem), .unauthorized(let problem), .contentTooLarge(let problem), .internalServerError(let problem):
-            return .failure(.http(statusCode: output.statusCode, message: problem.detail ?? problem.title))
-        case .default(let status, let problem):
-            return (200..<300).contains(status) ? .success(()) : .failure(.http(statusCode: status, message: problem.detail ?? problem.title))
-        }
-    }
 }
+
+/// What ends a wait in `close()`: a writer run there finishing, the last writer leaving, or the time-out.
+private enum CloseWait { case writerFinished, closed, timedOut }

@@ -1,22 +1,16 @@
-import DataStorageClient
+import OpenAPICodegenRuntime
 
-/// The checks `store` runs before an event may enter the buffer.
+/// The checks every contract's events pass before they may enter a buffer.
 package enum EventChecks {
-    /// Whether `event_data`'s type carries a discriminator at all; decided once, since the
-    /// type is fixed by the contract, so `store` pays for no dynamic cast.
-    static let eventDataIsDiscriminated = (CommonEnvelope.self as Any.Type) is any DiscriminatedUnion.Type
-
-    package static func check(_ event: AuditEvent) throws(AuditStoreError) {
+    /// Throws every violation of the contract's constraints (and of `extra`) at once.
+    static func requireValid<Event: Validatable>(
+        _ event: Event, typeName: String, extra: (inout Validator) -> Void = { _ in }
+    ) throws(AuditStoreError) {
         var validator = Validator()
         event.collectViolations(into: &validator)
-        if case .null = event.eventData.payload {
-            validator.nested("event_data") { $0.report("must not be null", at: "payload") }
-        }
+        extra(&validator)
         if !validator.violations.isEmpty {
-            throw .invalidEvent(ValidationError(typeName: "AuditEvent", violations: validator.violations))
-        }
-        if eventDataIsDiscriminated, let inner = discriminatorMismatch(eventType: event.eventType, eventData: event.eventData) {
-            throw .eventTypeMismatch(eventType: event.eventType, eventDataType: inner)
+            throw .invalidEvent(ValidationError(typeName: typeName, violations: validator.violations))
         }
     }
 }

@@ -1,7 +1,7 @@
 /// A batch taken from the buffer: events with consecutive sequence numbers from `first`.
-struct Batch: Sendable {
+struct Batch<Event: Sendable>: Sendable {
     let first: UInt64
-    let events: [AuditEvent]
+    let events: [Event]
 }
 
 /// How a flush ended.
@@ -20,10 +20,11 @@ enum FlushOutcome: Sendable, Equatable {
 /// what the store must do after unlocking (the continuations to resume, the writers to start).
 /// The store runs those actions in one place; tests drive this value directly.
 ///
-/// Generic over the waiters it holds so that tests can use plain tokens: the store uses
+/// Generic over the events it buffers (each contract's request type) and over the waiters it
+/// holds, so that tests can use plain tokens: the store uses
 /// `CheckedContinuation<Void, Never>` for `Waker` (idle writers, close waiters) and
 /// `CheckedContinuation<FlushOutcome, Never>` for `FlushReply`.
-struct StoreStateMachine<Waker, FlushReply>: ~Copyable {
+struct StoreStateMachine<Event: Sendable, Waker, FlushReply>: ~Copyable {
     enum Lifecycle: Equatable {
         /// Created: events are buffered, nothing writes them yet.
         case idle
@@ -53,7 +54,7 @@ struct StoreStateMachine<Waker, FlushReply>: ~Copyable {
     }
 
     private(set) var lifecycle = Lifecycle.idle
-    private var buffer: RingBuffer<AuditEvent>
+    private var buffer: RingBuffer<Event>
     /// Events per batch: the configured size, lowered when DataStorage refuses a batch as too large.
     private(set) var batchSize: Int
     /// Events ever accepted; the next event's sequence number.
@@ -101,7 +102,7 @@ struct StoreStateMachine<Waker, FlushReply>: ~Copyable {
         case refused
     }
 
-    mutating func store(_ event: consuming AuditEvent) -> StoreAction {
+    mutating func store(_ event: consuming Event) -> StoreAction {
         switch lifecycle {
         case .idle, .running: break
         case .closing, .closed: return .refused
@@ -236,7 +237,7 @@ struct StoreStateMachine<Waker, FlushReply>: ~Copyable {
 
     enum NextBatchAction {
         /// Write `batch`; `wake` is another writer to resume, as more is ready.
-        case write(Batch, wake: Waker?)
+        case write(Batch<Event>, wake: Waker?)
         /// Nothing is due: wait (``writerWaits(_:)``).
         case wait
         /// The store is closing and empty: leave (``writerExited()``).
@@ -262,7 +263,7 @@ struct StoreStateMachine<Waker, FlushReply>: ~Copyable {
 
     /// Records a finished batch, of which `lostEvents` could not be written; answers the
     /// flushes it completes.
-    mutating func batchFinished(_ batch: Batch, lostEvents lost: Int) -> Wakeups {
+    mutating func batchFinished(_ batch: Batch<Event>, lostEvents lost: Int) -> Wakeups {
         inFlight[batch.first] = nil
         if lost > 0 {
             failedBatches += 1

@@ -12,25 +12,28 @@ import Synchronization
 /// let events = audit.events(correlationID: "rr-2025-001")
 /// #expect(events.map(\.eventType) == ["gateway.signal.received"])
 /// ```
-public final class RecordingAuditStore: AuditStore {
+///
+/// For kubernaut's contract, `RecordingAuditStore(recording: KubernautAuditEvent.self)`.
+public final class RecordingAuditStore<Event: AuditContractEvent>: AuditStore {
     private struct State {
-        var events: [AuditEvent] = []
+        var events: [Event] = []
         var refusal: AuditStoreError?
         var closed = false
         /// Tasks in ``waitForEvents(count:correlationID:)``, by an ID that lets a cancelled wait withdraw.
-        var waiters: [Int: (isSatisfied: @Sendable ([AuditEvent]) -> Bool, continuation: CheckedContinuation<Void, Never>)] = [:]
+        var waiters: [Int: (isSatisfied: @Sendable ([Event]) -> Bool, continuation: CheckedContinuation<Void, Never>)] = [:]
         var lastWaiterID = 0
     }
 
     private let state = Mutex(State())
 
-    public init() {}
+    /// Creates a store recording events of `Event`'s contract.
+    public init(recording: Event.Type) {}
 
     /// Checks the event as `BufferedStore` does and records it; throws the refusal set
     /// by ``refuseStores(with:)``, and `AuditStoreError.closed` after ``close()``.
-    public func store(_ event: consuming AuditEvent) throws(AuditStoreError) {
-        try EventChecks.check(event)
-        let recorded = copy event
+    public func store(_ event: consuming Event) throws(AuditStoreError) {
+        var recorded = copy event
+        try Event.checkBeforeBuffering(&recorded)
         let outcome = state.withLock { state -> Result<[CheckedContinuation<Void, Never>], AuditStoreError> in
             if state.closed { return .failure(.closed) }
             if let refusal = state.refusal { return .failure(refusal) }
@@ -57,15 +60,15 @@ public final class RecordingAuditStore: AuditStore {
     }
 
     /// Every event taken so far, in the order `store` took them.
-    public var events: [AuditEvent] { state.withLock { $0.events } }
+    public var events: [Event] { state.withLock { $0.events } }
 
     /// The events of one correlation ID, in the order `store` took them.
-    public func events(correlationID: String) -> [AuditEvent] {
+    public func events(correlationID: String) -> [Event] {
         events.filter { $0.correlationID == correlationID }
     }
 
     /// The events of one `event_type`, in the order `store` took them.
-    public func events(ofType eventType: String) -> [AuditEvent] {
+    public func events(ofType eventType: String) -> [Event] {
         events.filter { $0.eventType == eventType }
     }
 
@@ -84,7 +87,7 @@ public final class RecordingAuditStore: AuditStore {
     /// recorded, for services that store from background tasks; returns early when the task
     /// is cancelled (a test's time limit, for example).
     public func waitForEvents(count: Int, correlationID: String? = nil) async {
-        let isSatisfied: @Sendable ([AuditEvent]) -> Bool = { events in
+        let isSatisfied: @Sendable ([Event]) -> Bool = { events in
             events.lazy.filter { correlationID == nil || $0.correlationID == correlationID }.count >= count
         }
         let id = state.withLock { state in
@@ -103,5 +106,12 @@ public final class RecordingAuditStore: AuditStore {
         } onCancel: {
             state.withLock { $0.waiters.removeValue(forKey: id) }?.continuation.resume()
         }
+    }
+}
+
+extension RecordingAuditStore where Event == AuditEvent {
+    /// Creates a store recording events of this package's envelope contract.
+    public convenience init() {
+        self.init(recording: AuditEvent.self)
     }
 }

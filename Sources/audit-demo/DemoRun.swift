@@ -96,7 +96,7 @@ struct DemoRun: Sendable {
     /// Producers split the events between them. `store()` never waits: when the buffer is
     /// full it drops the event (and counts it), and these producers, which must not lose
     /// any, back off for a millisecond and send it again.
-    private func produce(into store: BufferedStore, gateway: SimulatedGateway, pausingAtAThirdFor gate: Gate?) async throws -> Produced {
+    private func produce(into store: BufferedStore<AuditEvent>, gateway: SimulatedGateway, pausingAtAThirdFor gate: Gate?) async throws -> Produced {
         try await withThrowingTaskGroup(of: Produced.self) { group in
             for producer in 0..<producers {
                 group.addTask {

@@ -186,7 +186,7 @@ struct Harness {
     let clock = ManualClock()
     let metrics = TestMetrics()
     let logs = LogRecorder()
-    let store: BufferedStore
+    let store: BufferedStore<AuditEvent>
 
     /// A test config: deterministic backoff, no attempt time-out, a flush interval and a
     /// flush deadline that only pass when a test advances the clock that far.

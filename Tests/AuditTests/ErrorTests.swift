@@ -57,12 +57,12 @@ struct ErrorTests {
     @Test("every documented status of the batch operation maps to written or an error")
     func classification() {
         let problem = RFC7807Problem(type: "t", title: "title", status: 0, detail: "detail")
-        #expect(BufferedStore.classify(.created(BatchAuditEventResponse())).isSuccess)
-        #expect(BufferedStore.classify(.accepted(AsyncAcceptanceResponse(status: "accepted", message: "queued"))).isSuccess)
-        #expect(BufferedStore.classify(.badRequest(problem)).failure?.description == "Data Storage Service returned status 400: detail")
-        #expect(BufferedStore.classify(.unauthorized(problem)).failure?.isAuthError == true)
-        #expect(BufferedStore.classify(.default(statusCode: 503, problem)).failure?.isRetryable == true)
-        let tooLarge = BufferedStore.classify(.badRequest(RFC7807Problem(
+        #expect(Client.classify(.created(BatchAuditEventResponse())).isSuccess)
+        #expect(Client.classify(.accepted(AsyncAcceptanceResponse(status: "accepted", message: "queued"))).isSuccess)
+        #expect(Client.classify(.badRequest(problem)).failure?.description == "Data Storage Service returned status 400: detail")
+        #expect(Client.classify(.unauthorized(problem)).failure?.isAuthError == true)
+        #expect(Client.classify(.default(statusCode: 503, problem)).failure?.isRetryable == true)
+        let tooLarge = Client.classify(.badRequest(RFC7807Problem(
             type: "https://kubernaut.ai/problems/batch-size-exceeded", title: "Bad Request", status: 400, detail: "batch of 1000 events exceeds the maximum of 500")))
         guard case .batchTooLarge(let message)? = tooLarge.failure else { Issue.record("\(tooLarge)"); return }
         #expect(message == "batch of 1000 events exceeds the maximum of 500")

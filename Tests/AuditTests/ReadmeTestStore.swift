@@ -3,7 +3,7 @@ import Foundation
 import Logging
 
 /// A store over an in-memory DataStorage that takes every batch, on the test's clock.
-func makeTestStore(clock: some Clock<Duration>) throws -> BufferedStore {
+func makeTestStore(clock: some Clock<Duration>) throws -> BufferedStore<AuditEvent> {
     let transport = InMemoryTransport { _, _ in
         HTTPResponse(statusCode: 201, headers: ["Content-Type": "application/json"],
                      body: Data(#"{"event_ids": [], "message": "ok"}"#.utf8))

@@ -2,7 +2,7 @@
 import Testing
 
 /// The store's state machine as a plain value: writers, waiters and flushes are named tokens.
-private typealias Machine = StoreStateMachine<String, String>
+private typealias Machine = StoreStateMachine<AuditEvent, String, String>
 
 private func machine(bufferSize: Int = 10, batchSize: Int = 3) -> Machine {
     Machine(bufferSize: bufferSize, batchSize: batchSize)
@@ -17,7 +17,7 @@ private func store(_ count: Int, in machine: inout Machine) {
     }
 }
 
-private func take(_ machine: inout Machine) -> Batch? {
+private func take(_ machine: inout Machine) -> Batch<AuditEvent>? {
     guard case .write(let batch, _) = machine.nextBatch() else { return nil }
     return batch
 }

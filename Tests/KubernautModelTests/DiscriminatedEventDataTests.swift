@@ -47,6 +47,18 @@ struct DiscriminatedEventDataTests {
         #expect(reencoded.objectValue?["channel"] == "slack")
     }
 
+    @Test("the direct JSON writer writes what the encoder writes, for payloads with and without their discriminator member")
+    func directWriter() throws {
+        let gateway = #"{"event_type":"gateway.crd.created","signal_type":"alert","signal_name":"a","namespace":"n","fingerprint":"f"}"#
+        let notification = #"{"event_type":"notification.message.sent","notification_id":"n-1","channel":"slack","subject":"s","body":"b","priority":"high","type":"alert"}"#
+        for (type, data) in [("gateway.crd.created", gateway), ("notification.message.sent", notification)] {
+            let request = try decodeBothWays(AuditEventRequest.self, from: Data(Self.event(type: type, data: data).utf8))
+            let direct = try JSONDecoder().decode(JSONValue.self, from: StreamingJSONEncoder().encode(request))
+            #expect(direct == (try JSONDecoder().decode(JSONValue.self, from: JSONEncoder().encode(request))))
+            #expect(direct.objectValue?["event_data"]?.objectValue?["event_type"] == .string(type))
+        }
+    }
+
     @Test("a payload missing a required member is a decoding error, not another case")
     func missingRequiredMember() {
         let data = #"{"event_type":"notification.message.sent","notification_id":"n-1"}"#

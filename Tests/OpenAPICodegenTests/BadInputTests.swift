@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// The bad-input corpus: each file gets a clear located diagnostic and a non-zero exit,
 /// never a crash.

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import OpenAPICodegen
 
 /// Every spec we know of must generate code that compiles against the runtime with zero errors.

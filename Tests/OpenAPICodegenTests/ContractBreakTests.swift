@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// DD-API-001 on this package itself: the audit library and the server are written against
 /// the generated code, so renaming a contract field or parameter must break `swift build` at

@@ -1,6 +1,7 @@
 import Foundation
 import OpenAPICodegen
 import Testing
+import TestSupport
 
 /// Builds a consumer package made exactly as the README's recipe says, then changes it the
 /// way an application's developers would.

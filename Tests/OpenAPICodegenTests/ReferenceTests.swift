@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import OpenAPICodegen
 
 /// Small specs compared with reviewed, expected Swift output.

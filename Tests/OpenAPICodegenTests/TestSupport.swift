@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import OpenAPICodegen
 
 /// Paths and helpers shared by the generator tests.
@@ -38,40 +39,6 @@ enum TestPaths {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         return directory
     }
-}
-
-/// The result of running a process to completion.
-struct ProcessResult {
-    var status: Int32
-    var standardOutput: String
-    var standardError: String
-}
-
-/// Runs a process to its end without holding a thread: tests that wait minutes for a build
-/// would otherwise take the cooperative pool's threads (two on two cores) from every other
-/// test running beside them.
-func runProcess(_ executable: String, _ arguments: [String], currentDirectory: URL? = nil) async throws -> ProcessResult {
-    // Output goes to files rather than pipes, so a chatty process can never block on a full pipe.
-    let directory = try TestPaths.temporaryDirectory()
-    defer { try? FileManager.default.removeItem(at: directory) }
-    let outputURL = directory.appending(path: "stdout")
-    let errorURL = directory.appending(path: "stderr")
-    _ = FileManager.default.createFile(atPath: outputURL.path, contents: nil)
-    _ = FileManager.default.createFile(atPath: errorURL.path, contents: nil)
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = arguments
-    if let currentDirectory { process.currentDirectoryURL = currentDirectory }
-    process.standardOutput = try FileHandle(forWritingTo: outputURL)
-    process.standardError = try FileHandle(forWritingTo: errorURL)
-    let (exits, exitContinuation) = AsyncStream.makeStream(of: Void.self)
-    process.terminationHandler = { _ in exitContinuation.finish() }
-    try process.run()
-    for await _ in exits {}
-    return ProcessResult(
-        status: process.terminationStatus,
-        standardOutput: (try? String(contentsOf: outputURL, encoding: .utf8)) ?? "",
-        standardError: (try? String(contentsOf: errorURL, encoding: .utf8)) ?? "")
 }
 
 /// Generates a spec in memory and returns the files by name.

@@ -385,7 +385,7 @@ struct DeclarationRenderer {
                     let name = SwiftNaming.escaped(item.swiftName)
                     if union.discriminatorProperty != nil, item.discriminatorAccess == nil {
                         // The discriminator is written beside the payload, which only the Encoder path can do.
-                        cases.line("case .\(name): try output.writeEncodable(self)")
+                        cases.line("case .\(name): try output.writeThroughEncoder(self)")
                     } else {
                         cases.line("case .\(name)(let value):")
                         var inner = CodeWriter()
@@ -669,7 +669,7 @@ struct DeclarationRenderer {
             }
             if jsonWriters {
                 body.line("")
-                body.block("\(access)func writeJSON(to output: JSONOutput) throws") { write in write.line("try output.writeEncodable(self)") }
+                body.block("\(access)func writeJSON(to output: JSONOutput) throws") { write in write.line("try output.writeThroughEncoder(self)") }
             }
             for nested in union.nestedTypes {
                 body.line("")

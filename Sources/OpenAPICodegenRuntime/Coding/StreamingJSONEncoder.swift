@@ -212,7 +212,19 @@ public final class JSONOutput {
 
     /// Any other value, through its `Encodable` conformance.
     public func writeEncodable(_ value: some Encodable) throws {
-        try write(value, depth: open.count, codingPath: [])
+        let depth = open.count
+        try write(value, depth: depth, codingPath: [])
+        // The coder closes its containers lazily; the caller's next `end()` must close its own.
+        close(deeperThan: depth)
+    }
+
+    /// A value through its `encode(to:)` even when it is `JSONWritable`: for a generated
+    /// `writeJSON(to:)` that hands a case back to the coder (a union writing its discriminator
+    /// beside a payload), which ``writeEncodable(_:)`` would send straight back to it.
+    public func writeThroughEncoder(_ value: some Encodable) throws {
+        let depth = open.count
+        try encode(value, depth: depth, codingPath: [])
+        close(deeperThan: depth)
     }
 
     public func writeString(_ text: String) {
@@ -307,11 +319,15 @@ public final class JSONOutput {
             close(deeperThan: depth)
             try writable.writeJSON(to: self)
         } else {
-            let before = count
-            try value.encode(to: StreamingEncoder(output: self, depth: depth, codingPath: codingPath))
-            // A value that asked for no container encodes as an empty object, as with JSONEncoder.
-            if count == before { writeLiteral("{}") }
+            try encode(value, depth: depth, codingPath: codingPath)
         }
+    }
+
+    private func encode(_ value: some Encodable, depth: Int, codingPath: [any CodingKey]) throws {
+        let before = count
+        try value.encode(to: StreamingEncoder(output: self, depth: depth, codingPath: codingPath))
+        // A value that asked for no container encodes as an empty object, as with JSONEncoder.
+        if count == before { writeLiteral("{}") }
     }
 
     /// Upper-case hex with dashes, as `UUID.uuidString`, without building the string.
