@@ -22,7 +22,7 @@ func makeEvents(_ count: Int) -> [AuditEvent] {
 }
 
 /// A store with writers running into the in-memory sink and room for every event a run stores.
-func withRunningStore(bufferSize: Int, _ body: (BufferedStore) async throws -> Void) async throws {
+func withRunningStore(bufferSize: Int, _ body: (BufferedStore<AuditEvent>) async throws -> Void) async throws {
     let client = Client(serverURL: URL(string: "http://sink")!, transport: sink)
     var config = AuditConfig.default
     config.bufferSize = bufferSize
