@@ -27,7 +27,12 @@ final class FakeKubernautDataStorage: ClientTransport {
     func send(_ request: HTTPRequest, serverURL: URL, operationID: String) async throws -> HTTPResponse {
         let body = request.body ?? Data()
         bodies.withLock { $0.append(body) }
-        let count = try JSONDecoder().decode([JSONValue].self, from: body).count
+        // A body that is not a JSON array is refused as kubernaut refuses it: not retried, so a
+        // writer regression fails the test (flush reports the loss) instead of retrying forever.
+        guard let count = try? JSONDecoder().decode([JSONValue].self, from: body).count else {
+            let problem = #"{"type":"https://kubernaut.ai/problems/validation-error","title":"Bad Request","status":400,"detail":"request body is not a JSON array"}"#
+            return HTTPResponse(statusCode: 400, headers: ["Content-Type": "application/problem+json"], body: Data(problem.utf8))
+        }
         guard count <= maxBatch else {
             let problem = #"{"type":"https://kubernaut.ai/problems/batch-size-exceeded","title":"Bad Request","status":400,"detail":"batch size \#(count) exceeds maximum \#(maxBatch)"}"#
             return HTTPResponse(statusCode: 400, headers: ["Content-Type": "application/problem+json"], body: Data(problem.utf8))
