@@ -77,7 +77,7 @@ let package = Package(
         ),
         .target(
             name: "DataStorageClient",
-            dependencies: ["OpenAPICodegenRuntime"],
+            dependencies: ["OpenAPICodegenRuntime", "KubernautDataStorageClient"],
             exclude: ["openapi-codegen.yaml"],
             plugins: ["OpenAPICodegenPlugin"]
         ),
@@ -131,7 +131,7 @@ let package = Package(
         .executableTarget(
             name: "audit-demo",
             dependencies: [
-                "Audit", "DataStorageServer", "OpenAPICodegenAsyncHTTPClient",
+                "Audit", "KubernautDataStorageClient", "DataStorageServer", "OpenAPICodegenAsyncHTTPClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -192,7 +192,8 @@ let package = Package(
             dependencies: [
                 "DataStorageServer", "Audit", "AuditTesting", "OpenAPICodegenAsyncHTTPClient", "TestSupport",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
-            ]
+            ],
+            exclude: ["Fixtures"]
         ),
         .testTarget(
             name: "GeneratedCodeTests",

@@ -30,7 +30,9 @@ def main() -> int:
     for body in bodies:
         with open(body, "rb") as file:
             data = file.read()
-        request = MockRequest(host, method, path, data=data, content_type="application/json")
+        # A bearer token satisfies specs that require one (ours does); the bodies are what is checked.
+        request = MockRequest(host, method, path, data=data, content_type="application/json",
+                              headers={"Authorization": "Bearer test-token"})
         try:
             openapi.validate_request(request)
             print(f"valid: {body} ({len(json.loads(data))} events)")

@@ -42,10 +42,10 @@ public struct AuditEventRequest: Codable, Hashable, Sendable, Validatable, JSONW
     /// How long to keep the event; the server uses 2555 days when absent.
     public var retentionDays: Int?
     public var isSensitive: Bool?
-    public var eventData: CommonEnvelope
+    public var eventData: AuditEventData
 
     /// Creates a value from its members.
-    public init(eventID: UUID? = nil, version: String, eventType: String, eventTimestamp: Date, eventCategory: EventCategory, eventAction: String, eventOutcome: EventOutcome, actorType: String? = nil, actorID: String? = nil, actorIP: String? = nil, resourceType: String? = nil, resourceID: String? = nil, correlationID: String, parentEventID: UUID? = nil, parentEventDate: Date? = nil, namespace: String? = nil, clusterID: String? = nil, severity: String? = nil, durationMs: Int? = nil, errorCode: String? = nil, errorMessage: String? = nil, retentionDays: Int? = nil, isSensitive: Bool? = nil, eventData: CommonEnvelope) {
+    public init(eventID: UUID? = nil, version: String, eventType: String, eventTimestamp: Date, eventCategory: EventCategory, eventAction: String, eventOutcome: EventOutcome, actorType: String? = nil, actorID: String? = nil, actorIP: String? = nil, resourceType: String? = nil, resourceID: String? = nil, correlationID: String, parentEventID: UUID? = nil, parentEventDate: Date? = nil, namespace: String? = nil, clusterID: String? = nil, severity: String? = nil, durationMs: Int? = nil, errorCode: String? = nil, errorMessage: String? = nil, retentionDays: Int? = nil, isSensitive: Bool? = nil, eventData: AuditEventData) {
         self.eventID = eventID
         self.version = version
         self.eventType = eventType

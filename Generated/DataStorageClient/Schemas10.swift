@@ -6,92 +6,67 @@ import Foundation
 #endif
 import OpenAPICodegenRuntime
 
-/// The common shape of event_data: which service did what, how it went, and the
-/// service's own details in `payload`.
-public struct CommonEnvelope: Codable, Hashable, Sendable, Validatable, JSONWritable, JSONReadable {
-    public var version: String
-    public var service: String
-    public var operation: String
-    public var status: String
-    /// The service's own details, any JSON value.
-    public var payload: JSONValue
-    /// The input the event is about (for example the raw alert), any JSON value.
-    public var sourcePayload: JSONValue?
-
-    /// Creates a value from its members.
-    public init(version: String = "1.0", service: String, operation: String, status: String, payload: JSONValue, sourcePayload: JSONValue? = nil) {
-        self.version = version
-        self.service = service
-        self.operation = operation
-        self.status = status
-        self.payload = payload
-        self.sourcePayload = sourcePayload
-    }
-
-    public static func == (lhs: Self, rhs: Self) -> Bool {
-        guard OpenAPICodegenRuntime.membersEqual(lhs.version, rhs.version) else { return false }
-        guard OpenAPICodegenRuntime.membersEqual(lhs.service, rhs.service) else { return false }
-        guard OpenAPICodegenRuntime.membersEqual(lhs.operation, rhs.operation) else { return false }
-        guard OpenAPICodegenRuntime.membersEqual(lhs.status, rhs.status) else { return false }
-        guard OpenAPICodegenRuntime.membersEqual(lhs.payload, rhs.payload) else { return false }
-        guard OpenAPICodegenRuntime.membersEqual(lhs.sourcePayload, rhs.sourcePayload) else { return false }
-        return true
-    }
+/// What the event records, in one of two shapes, told apart by their required members:
+/// - this contract's envelope (`CommonEnvelope`): `version`, `service`, `operation`,
+///   `status` and `payload`, and no `event_type`;
+/// - one of kubernaut's typed payloads (`KubernautEventData`): `event_type` names the
+///   payload schema through kubernaut's discriminator mapping, and must equal the event's
+///   own `event_type`; the payload is validated against that schema.
+/// A value that fits neither shape, or both, is refused with 400. Either is stored and
+/// returned as written.
+public enum AuditEventData: Codable, Hashable, Sendable, Validatable, JSONWritable, JSONReadable {
+    case commonEnvelope(CommonEnvelope)
+    case kubernautEventData(KubernautEventData)
 
     public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: DynamicCodingKey.self)
-        self.version = try container.decodeValueIfPresent(forKey: "version") ?? "1.0"
-        self.service = try container.decodeValue(forKey: "service")
-        self.operation = try container.decodeValue(forKey: "operation")
-        self.status = try container.decodeValue(forKey: "status")
-        self.payload = try container.decodeValue(forKey: "payload")
-        self.sourcePayload = try container.decodeValueIfPresent(forKey: "source_payload")
+        var match: Self?
+        var matchCount = 0
+        var failures: [(variant: String, error: any Error)] = []
+        do { match = .commonEnvelope(try CommonEnvelope(from: decoder)); matchCount += 1 } catch { failures.append(("CommonEnvelope", error)) }
+        do { match = .kubernautEventData(try KubernautEventData(from: decoder)); matchCount += 1 } catch { failures.append(("KubernautEventData", error)) }
+        guard let match, matchCount == 1 else {
+            throw UnionMismatch.error("AuditEventData", matchCount: matchCount, failures: failures, codingPath: decoder.codingPath)
+        }
+        self = match
     }
 
     public init(jsonReader reader: inout JSONReader) throws {
-        let object = try reader.beginObject()
-        self.version = try reader.decodeValueIfPresent(object, "version") ?? "1.0"
-        self.service = try reader.decodeValue(object, "service")
-        self.operation = try reader.decodeValue(object, "operation")
-        self.status = try reader.decodeValue(object, "status")
-        self.payload = try reader.decodeValue(object, "payload")
-        self.sourcePayload = try reader.decodeValueIfPresent(object, "source_payload")
-        reader.end(object)
+        let start = reader.mark()
+        var end = start
+        var match: Self?
+        var matchCount = 0
+        var failures: [(variant: String, error: any Error)] = []
+        do { match = .commonEnvelope(try CommonEnvelope(jsonReader: &reader)); matchCount += 1; end = reader.mark() } catch { failures.append(("CommonEnvelope", error)) }
+        reader.reset(to: start)
+        do { match = .kubernautEventData(try KubernautEventData(jsonReader: &reader)); matchCount += 1; end = reader.mark() } catch { failures.append(("KubernautEventData", error)) }
+        reader.reset(to: start)
+        guard let match, matchCount == 1 else {
+            throw reader.unionMismatch("AuditEventData", matchCount: matchCount, failures: failures)
+        }
+        reader.reset(to: end)
+        self = match
     }
 
     public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: DynamicCodingKey.self)
-        try container.encodeValue(self.version, forKey: "version")
-        try container.encodeValue(self.service, forKey: "service")
-        try container.encodeValue(self.operation, forKey: "operation")
-        try container.encodeValue(self.status, forKey: "status")
-        try container.encodeValue(self.payload, forKey: "payload")
-        try container.encodeValueIfPresent(self.sourcePayload, forKey: "source_payload")
+        switch self {
+        case .commonEnvelope(let value): try value.encode(to: encoder)
+        case .kubernautEventData(let value): try value.encode(to: encoder)
+        }
     }
 
     public func collectViolations(into validator: inout Validator) {
-        validator.checkLength(self.version, min: 1, max: 10, at: "version")
-        validator.checkLength(self.service, min: 1, max: 100, at: "service")
-        validator.checkLength(self.operation, min: 1, max: 100, at: "operation")
-        validator.checkLength(self.status, min: 1, max: 50, at: "status")
+        switch self {
+        case .commonEnvelope(let value): value.collectViolations(into: &validator)
+        case .kubernautEventData(let value): validator.collectViolations(ofSupplied: value)
+        }
     }
 
     public func writeJSON(to output: JSONOutput) throws {
-        output.beginObject()
-        output.key("version")
-        output.writeString(self.version)
-        output.key("service")
-        output.writeString(self.service)
-        output.key("operation")
-        output.writeString(self.operation)
-        output.key("status")
-        output.writeString(self.status)
-        output.key("payload")
-        try output.writeJSON(self.payload)
-        if let value = self.sourcePayload {
-            output.key("source_payload")
-            try output.writeJSON(value)
+        switch self {
+        case .commonEnvelope(let value):
+            try value.writeJSON(to: output)
+        case .kubernautEventData(let value):
+            try output.writeEncodable(value)
         }
-        output.end()
     }
 }

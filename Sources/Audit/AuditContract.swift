@@ -28,9 +28,13 @@ public protocol AuditBatchWriter<Event>: Sendable {
 extension AuditEventRequest: AuditContractEvent {
     public static func checkBeforeBuffering(_ event: inout AuditEventRequest) throws(AuditStoreError) {
         try EventChecks.requireValid(event, typeName: "AuditEvent") { validator in
-            if case .null = event.eventData.payload {
+            if case .commonEnvelope(let envelope) = event.eventData, case .null = envelope.payload {
                 validator.nested("event_data") { $0.report("must not be null", at: "payload") }
             }
+        }
+        // A kubernaut payload names its own type; the server refuses an event that says otherwise.
+        if case .kubernautEventData(let payload) = event.eventData, payload.discriminatorValue != event.eventType {
+            throw .eventTypeMismatch(eventType: event.eventType, eventDataType: payload.discriminatorValue)
         }
         // Retries must resend the same ID for the server to recognise them.
         if event.eventID == nil { event.eventID = UUID() }

@@ -17,7 +17,9 @@ extension AuditEventRequest {
     ///   - action: The action performed (`received`).
     ///   - outcome: How it went.
     ///   - correlationID: Ties the events of one request or remediation together.
-    ///   - data: The service, operation, status and details of the event.
+    ///   - data: The service, operation, status and details of the event. (An event carrying
+    ///     one of kubernaut's typed payloads instead sets `eventData` to
+    ///     `AuditEventData.kubernautEventData(_:)`.)
     ///   - timestamp: When it happened; now by default. Encoded in UTC.
     ///   - actorType: Who acted (`service`); the server uses `service` when absent.
     ///   - actorID: Which one (`gateway-service`).
@@ -48,7 +50,7 @@ extension AuditEventRequest {
             eventID: UUID(), version: "1.0", eventType: type, eventTimestamp: timestamp, eventCategory: category,
             eventAction: action, eventOutcome: outcome, actorType: actorType, actorID: actorID, resourceType: resourceType,
             resourceID: resourceID, correlationID: correlationID, namespace: namespace, clusterID: clusterID,
-            severity: severity, durationMs: durationMs, retentionDays: 2555, isSensitive: false, eventData: data)
+            severity: severity, durationMs: durationMs, retentionDays: 2555, isSensitive: false, eventData: .commonEnvelope(data))
     }
 }
 

@@ -26,6 +26,9 @@ struct AuditDemo: AsyncParsableCommand {
     @Option(help: "An external DataStorage server to send to instead of the in-process one.")
     var datastorageURL: String?
 
+    @Option(help: "The contract the events are written in: envelope (this package's) or kubernaut (kubernaut's typed payloads, through its generated client).")
+    var contract: DemoContract = .envelope
+
     @Flag(help: "Print the Prometheus exposition of the audit store's metrics at the end.")
     var metrics = false
 
@@ -45,7 +48,7 @@ struct AuditDemo: AsyncParsableCommand {
 
     func run() async throws {
         let logger = Logger(label: "audit-demo") { _ in SwiftLogNoOpLogHandler() }
-        let demo = DemoRun(events: events, producers: producers, printMetrics: metrics, chaos: chaos, logger: logger)
+        let demo = DemoRun(contract: contract, events: events, producers: producers, printMetrics: metrics, chaos: chaos, logger: logger)
         let exact: Bool
         if let datastorageURL {
             exact = try await demo.run(serverURL: URL(string: datastorageURL)!, server: nil)
@@ -55,5 +58,18 @@ struct AuditDemo: AsyncParsableCommand {
             }
         }
         guard exact else { throw ExitCode(1) }
+    }
+}
+
+/// Which contract the simulated gateway writes in; datastorage accepts both on the same endpoints.
+enum DemoContract: String, ExpressibleByArgument, CaseIterable, Sendable {
+    case envelope
+    case kubernaut
+
+    var summary: String {
+        switch self {
+        case .envelope: "envelope contract"
+        case .kubernaut: "kubernaut's contract"
+        }
     }
 }

@@ -8,15 +8,16 @@ import Synchronization
 
 /// One run of the demo against a server: send, watch, flush, read back, summarise.
 struct DemoRun: Sendable {
+    let contract: DemoContract
     let events: Int
     let producers: Int
     let printMetrics: Bool
     let chaos: Bool
     let logger: Logger
 
-    /// What the producers did: the IDs `store()` accepted, and how long each call took.
+    /// What the producers did: the events `store()` accepted, and how long each call took.
     private struct Produced: Sendable {
-        var accepted: [UUID] = []
+        var accepted: [DemoEventKey] = []
         var storeNanoseconds: [Int64] = []
         var bufferFullRetries = 0
     }
@@ -38,9 +39,6 @@ struct DemoRun: Sendable {
         let transport = AsyncHTTPClientTransport(client: http)
         let client = Client(serverURL: serverURL, transport: transport)
         let registry = PrometheusCollectorRegistry()
-        let store = try BufferedStore(
-            client: client, config: .recommended(for: "gateway"), service: "gateway", logger: logger,
-            metricsFactory: PrometheusMetricsFactory(registry: registry))
         do {
             try await DataStorageProber(client: client, timeout: .seconds(5)).probe()
         } catch {
@@ -48,7 +46,7 @@ struct DemoRun: Sendable {
         }
         let gateway = SimulatedGateway()
         let where_ = server == nil ? serverURL.absoluteString : "\(serverURL.absoluteString) (in-process)"
-        print("audit-demo: \(events.formatted()) events from \(producers) gateway producers → BufferedStore → HTTP → datastorage at \(where_)")
+        print("audit-demo: \(events.formatted()) events (\(contract.summary)) from \(producers) gateway producers → BufferedStore → HTTP → datastorage at \(where_)")
         if chaos { print("chaos: once a third of the events are written, the storage goes away for 3 s while the rest are sent") }
 
         var readServerMetrics: (@Sendable () async throws -> PrometheusText)?
@@ -59,22 +57,18 @@ struct DemoRun: Sendable {
         let startedAt = Date().addingTimeInterval(-1)
         let clock = ContinuousClock()
         let start = clock.now
-        var produced = Produced()
-        // Under --chaos the producers stop at a third until the storage is down, so that the
-        // rest of the events certainly meet the outage.
-        let outageStarted = chaos ? Gate() : nil
-        try await withThrowingTaskGroup(of: Void.self) { background in
-            background.addTask { try await store.run() }
-            background.addTask { await progress.run() }
-            if let outageStarted, let server {
-                background.addTask { try await Self.outage(server, after: events / 3, progress: progress, started: outageStarted) }
-            }
-            produced = try await produce(into: store, gateway: gateway, pausingAtAThirdFor: outageStarted)
-            try await store.flush()
-            if chaos { try await progress.waitForEmptyJournal() }
-            try await store.close()
-            progress.stop()
-            try await background.waitForAll()
+        let produced: Produced
+        switch contract {
+        case .envelope:
+            let store = try BufferedStore(
+                client: client, config: .recommended(for: "gateway"), service: "gateway", logger: logger,
+                metricsFactory: PrometheusMetricsFactory(registry: registry))
+            produced = try await send(through: store, event: gateway.event, key: gateway.key, server: server, progress: progress)
+        case .kubernaut:
+            let store = try BufferedStore(
+                client: KubernautClient(serverURL: serverURL, transport: transport), config: .recommended(for: "gateway"),
+                service: "gateway", logger: logger, metricsFactory: PrometheusMetricsFactory(registry: registry))
+            produced = try await send(through: store, event: gateway.kubernautEvent, key: gateway.key, server: server, progress: progress)
         }
         let elapsed = start.duration(to: clock.now)
         let sample = PrometheusText(text: Self.exposition(registry))
@@ -91,12 +85,40 @@ struct DemoRun: Sendable {
         return exact
     }
 
+    /// Runs the store, the producers and (under --chaos) the outage; then flushes and closes.
+    private func send<Event: AuditContractEvent>(
+        through store: BufferedStore<Event>, event: @escaping @Sendable (Int) -> Event, key: @escaping @Sendable (Int) -> DemoEventKey,
+        server: InProcessServer?, progress: Progress
+    ) async throws -> Produced {
+        var produced = Produced()
+        // Under --chaos the producers stop at a third until the storage is down, so that the
+        // rest of the events certainly meet the outage.
+        let outageStarted = chaos ? Gate() : nil
+        try await withThrowingTaskGroup(of: Void.self) { background in
+            background.addTask { try await store.run() }
+            background.addTask { await progress.run() }
+            if let outageStarted, let server {
+                background.addTask { try await Self.outage(server, after: events / 3, progress: progress, started: outageStarted) }
+            }
+            produced = try await produce(into: store, event: event, key: key, pausingAtAThirdFor: outageStarted)
+            try await store.flush()
+            if chaos { try await progress.waitForEmptyJournal() }
+            try await store.close()
+            progress.stop()
+            try await background.waitForAll()
+        }
+        return produced
+    }
+
     // MARK: Producing
 
     /// Producers split the events between them. `store()` never waits: when the buffer is
     /// full it drops the event (and counts it), and these producers, which must not lose
     /// any, back off for a millisecond and send it again.
-    private func produce(into store: BufferedStore<AuditEvent>, gateway: SimulatedGateway, pausingAtAThirdFor gate: Gate?) async throws -> Produced {
+    private func produce<Event: AuditContractEvent>(
+        into store: BufferedStore<Event>, event makeEvent: @escaping @Sendable (Int) -> Event, key: @escaping @Sendable (Int) -> DemoEventKey,
+        pausingAtAThirdFor gate: Gate?
+    ) async throws -> Produced {
         try await withThrowingTaskGroup(of: Produced.self) { group in
             for producer in 0..<producers {
                 group.addTask {
@@ -107,14 +129,13 @@ struct DemoRun: Sendable {
                     for index in stride(from: producer, to: events, by: producers) {
                         if index >= events / 3, let gate { await gate.wait() }
                         while true {
-                            let event = gateway.event(index)
-                            let id = event.eventID!
+                            let event = makeEvent(index)
                             let before = clock.now
                             do throws(AuditStoreError) {
                                 try store.store(event)
                                 let took = before.duration(to: clock.now)
                                 produced.storeNanoseconds.append(took.components.seconds * 1_000_000_000 + took.components.attoseconds / 1_000_000_000)
-                                produced.accepted.append(id)
+                                produced.accepted.append(key(index))
                                 break
                             } catch {
                                 guard case .bufferFull = error else { throw error }
@@ -154,15 +175,19 @@ struct DemoRun: Sendable {
         var duplicated = 0
     }
 
-    /// Every event of this run, page by page, compared with what `store()` accepted.
-    private func readBack(_ client: Client, since: Date, expected: Set<UUID>) async throws -> Found {
-        var seen: [UUID: Int] = [:]
+    /// Every event of this run, page by page, compared with what `store()` accepted (by its
+    /// type and correlation ID, which kubernaut's events, without IDs, have too).
+    private func readBack(_ client: Client, since: Date, expected: Set<DemoEventKey>) async throws -> Found {
+        var seen: [DemoEventKey: Int] = [:]
         var offset = 0
         while true {
             guard case .ok(let page) = try await client.queryAuditEvents(since: RFC3339.format(since), limit: 1000, offset: offset) else {
                 throw DemoError(description: "the query at offset \(offset) failed")
             }
-            for event in page.data where expected.contains(event.eventID) { seen[event.eventID, default: 0] += 1 }
+            for event in page.data {
+                let key = DemoEventKey(correlationID: event.correlationID, type: event.eventType)
+                if expected.contains(key) { seen[key, default: 0] += 1 }
+            }
             offset += page.data.count
             if !page.pagination.hasMore || page.data.isEmpty { break }
         }

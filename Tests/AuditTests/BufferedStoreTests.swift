@@ -26,7 +26,7 @@ struct StoringTests {
         event.version = ""
         event.eventType = ""
         event.correlationID = ""
-        event.eventData.payload = .null
+        event.eventData.envelope?.payload = .null
         #expect {
             try harness.store.store(event)
         } throws: { error in

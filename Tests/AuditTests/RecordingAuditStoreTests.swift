@@ -13,7 +13,7 @@ struct RecordingAuditStoreTests {
         try audit.store(other)
         try audit.store(makeEvent(2, correlationID: "rr-1"))
         #expect(audit.events.map(\.correlationID) == ["rr-1", "rr-2", "rr-1"])
-        #expect(audit.events(correlationID: "rr-1").map(\.eventData.payload) == [["n": .int(0)], ["n": .int(2)]])
+        #expect(audit.events(correlationID: "rr-1").map(\.eventData.envelope?.payload) == [["n": .int(0)], ["n": .int(2)]])
         #expect(audit.events(ofType: "gateway.crd.created").map(\.correlationID) == ["rr-2"])
         audit.removeAll()
         #expect(audit.events.isEmpty)

@@ -162,7 +162,7 @@ struct RetryTests {
             try await harness.store.flush()
         }
         #expect(harness.fake.requestedBatches.map(\.count).suffix(2) == [2, 1])
-        let written = harness.fake.writtenEvents.map { $0.eventData.payload }
+        let written = harness.fake.writtenEvents.map { $0.eventData.envelope?.payload }
         #expect(written == (0..<13).map { ["n": .int($0)] }, "every event once, in order")
         #expect(harness.counter(AuditMetrics.batchesFailedName) == 0)
         let warnings = harness.logs.all.filter { $0.message == "Data Storage refused an audit batch as too large; writing smaller batches" }

@@ -29,7 +29,7 @@ private let sampleEvent = AuditEventRequest(
     version: "1.0", eventType: "gateway.signal.received", eventTimestamp: Date(timeIntervalSince1970: 1_765_591_200.25),
     eventCategory: .gateway, eventAction: "received", eventOutcome: .success, actorIP: "10.0.0.1",
     correlationID: "rr-2025-001",
-    eventData: CommonEnvelope(service: "gateway", operation: "receive", status: "ok", payload: ["signal": "HighMemory", "count": 3]))
+    eventData: .commonEnvelope(CommonEnvelope(service: "gateway", operation: "receive", status: "ok", payload: ["signal": "HighMemory", "count": 3])))
 
 @Suite("Generated DataStorage client over an in-memory transport")
 struct GeneratedClientTests {
@@ -190,7 +190,11 @@ struct GeneratedModelTests {
         }
         let event = try #require(page.data.first)
         #expect(event.eventCategory == .unknown("billing") && event.eventOutcome == .unknown("partial"))
-        #expect(event.eventData.payload == ["invoice": "INV-7"] && event.correlationID == "rr-2026-042")
+        guard case .commonEnvelope(let envelope) = event.eventData else {
+            Issue.record("expected the envelope, got \(event.eventData)")
+            return
+        }
+        #expect(envelope.payload == ["invoice": "INV-7"] && event.correlationID == "rr-2026-042")
         #expect(page.pagination.total == 1 && !page.pagination.hasMore)
     }
 
@@ -204,24 +208,22 @@ struct GeneratedModelTests {
 
 @Suite("Request encoding")
 struct RequestEncodingTests {
-    @Test("the direct writer and JSONEncoder produce the same event JSON")
+    @Test("the direct writer and JSONEncoder produce the same event JSON, for both shapes of event_data")
     func sameAsFoundation() throws {
         var event = sampleEvent
         event.eventID = UUID()
         event.parentEventDate = Date(timeIntervalSince1970: 1_700_000_000.123456)
-        event.eventData = event.eventData.withSourcePayloadForTest(["raw": ["nested": [1, 2.5, nil]]])
-        let batch = [event, sampleEvent]
+        event.eventData = .commonEnvelope(CommonEnvelope(
+            service: "gateway", operation: "receive", status: "ok", payload: ["signal": "HighMemory"],
+            sourcePayload: ["raw": ["nested": [1, 2.5, nil]]]))
+        var kubernautShaped = sampleEvent
+        kubernautShaped.eventType = "aianalysis.phase.transition"
+        kubernautShaped.eventData = .kubernautEventData(try JSONDecoder().decode(KubernautEventData.self, from: Data(
+            #"{"event_type": "aianalysis.phase.transition", "old_phase": "Pending", "new_phase": "Investigating"}"#.utf8)))
+        let batch = [event, sampleEvent, kubernautShaped]
         let direct = try JSONDecoder().decode(JSONValue.self, from: StreamingJSONEncoder().encode(batch))
         let viaEncoder = try JSONDecoder().decode(JSONValue.self, from: JSONEncoder().encode(batch))
         #expect(direct == viaEncoder)
         #expect(try decodeBothWays([AuditEventRequest].self, from: StreamingJSONEncoder().encode(batch)) == batch)
-    }
-}
-
-extension CommonEnvelope {
-    fileprivate func withSourcePayloadForTest(_ source: JSONValue) -> CommonEnvelope {
-        var copy = self
-        copy.sourcePayload = source
-        return copy
     }
 }

@@ -5,18 +5,21 @@ import Testing
 struct DemoTests {
     static let executable = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appending(path: "audit-demo").path
 
-    @Test("with --chaos: events go through the dead-letter journal during the outage, and every one is found exactly once")
-    func chaos() throws {
+    @Test(
+        "with --chaos: events go through the dead-letter journal during the outage, and every one is found exactly once, in either contract",
+        arguments: ["envelope", "kubernaut"])
+    func chaos(contract: String) throws {
         guard FileManager.default.isExecutableFile(atPath: Self.executable) else {
             Issue.record("\(Self.executable) is missing: scripts/test builds it with swift build --build-tests")
             return
         }
         let log = FileManager.default.temporaryDirectory.appending(path: "audit-demo-\(UUID().uuidString).log").path
         defer { unlink(log) }
-        let status = waitForExit(try spawnProcess(Self.executable, ["--events", "6000", "--producers", "3", "--chaos", "--metrics"], outputFile: log))
+        let status = waitForExit(try spawnProcess(Self.executable, ["--events", "6000", "--producers", "3", "--chaos", "--metrics", "--contract", contract], outputFile: log))
         let output = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
         #expect(status == 0, "\(output)")
         #expect(output.contains("✓ every event sent was stored exactly once"))
+        #expect(output.contains(contract == "kubernaut" ? "(kubernaut's contract)" : "(envelope contract)"))
         #expect(output.contains("found in DataStorage                           6,000 of 6,000; missing 0, duplicated 0"))
         let journal = try #require(output.split(separator: "\n").first { $0.contains("dead-letter journal") })
         #expect(!journal.contains(" 0 queued"), "the outage sent events to the journal: \(journal)")

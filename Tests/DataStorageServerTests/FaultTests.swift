@@ -170,7 +170,10 @@ struct FaultTests {
         try cluster.start()
         let journal = FileManager.default.temporaryDirectory.appending(path: "dlq-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: journal) }
-        let repository = try PostgresAuditRepository(url: cluster.url, logger: quiet, operationTimeout: .seconds(1))
+        // Short enough that the outage is quick to meet, long enough that an insert on a machine
+        // busy with the rest of the suite (a cold consumer build) is not taken for one: with 1 s,
+        // first-phase batches were journalled under load and the phase counts went wrong.
+        let repository = try PostgresAuditRepository(url: cluster.url, logger: quiet, operationTimeout: .seconds(3))
         let clock = ManualClock()
         var configuration = ServerConfiguration(port: 0, deadLetterDirectory: journal)
         configuration.deadLetterReplayInterval = .seconds(1)

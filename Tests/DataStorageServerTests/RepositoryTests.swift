@@ -83,9 +83,9 @@ func everyMemberSet() -> StoredAuditEvent {
         actorIP: "10.0.0.7", resourceType: "Signal", resourceID: "fp-7", correlationID: "rr-7", parentEventID: UUID(),
         parentEventDate: Date(timeIntervalSince1970: 1_765_497_600), namespace: "payment", clusterID: "cluster-1", severity: "warning",
         durationMs: 42, errorCode: "E42", errorMessage: "it failed", retentionDays: 30, isSensitive: true,
-        eventData: CommonEnvelope(
+        eventData: .commonEnvelope(CommonEnvelope(
             version: "1.0", service: "gateway", operation: "receive", status: "failed",
-            payload: ["task_id": "t-7", "n": 7, "nested": ["list": [1, "two", .null]]], sourcePayload: ["raw": "alert"]),
+            payload: ["task_id": "t-7", "n": 7, "nested": ["list": [1, "two", .null]]], sourcePayload: ["raw": "alert"])),
         eventDate: StoredTime.utcDate(timestamp))
 }
 
@@ -124,7 +124,7 @@ struct RepositoryTests {
 
     @Test("the NUL check walks every member of the contract's envelope")
     func envelopeMembersMatchContract() throws {
-        let envelope = everyMemberSet().eventData
+        let envelope = try #require(everyMemberSet().eventData.envelope)
         let members = AuditAPI.envelopeMembers(envelope)
         let contract = Set(try #require(try JSONValue(encoding: envelope).objectValue).keys)
         #expect(Set(members.strings.map(\.0) + members.json.map(\.0)) == contract)
@@ -146,8 +146,8 @@ struct RepositoryTests {
         let awkward = "tab\there, line\nbreak, return\r, back\\slash, \\N, \\t, quote \" ü"
         event.errorMessage = awkward
         event.actorID = "\\N"
-        event.eventData.status = awkward
-        event.eventData.payload = ["text": .string(awkward)]
+        event.eventData.envelope?.status = awkward
+        event.eventData.envelope?.payload = ["text": .string(awkward)]
         try await withRepository(backend) { repository in
             try await repository.insert([event])
             let back = try #require(try await repository.query(AuditQuery()).events.first)
@@ -195,10 +195,10 @@ struct RepositoryTests {
     func nullsInEventData(backend: Backend) async throws {
         try await withRepository(backend) { repository in
             var nullPayload = stored(0)
-            nullPayload.eventData.payload = .null
+            nullPayload.eventData.envelope?.payload = .null
             var nested = stored(1)
-            nested.eventData.payload = ["kept": .null, "list": [.null, 1]]
-            nested.eventData.sourcePayload = ["raw": .null]
+            nested.eventData.envelope?.payload = ["kept": .null, "list": [.null, 1]]
+            nested.eventData.envelope?.sourcePayload = ["raw": .null]
             try await repository.insert([nullPayload, nested])
             let byID = Dictionary(uniqueKeysWithValues: try await repository.query(AuditQuery()).events.map { ($0.eventID, $0) })
             #expect(byID[nullPayload.eventID]?.eventData == nullPayload.eventData)

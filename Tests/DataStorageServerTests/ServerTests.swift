@@ -150,7 +150,7 @@ struct ServerTests {
         try await withServer { client, _ in
             var bad = event(0)
             bad.actorID = "svc\u{0}"
-            bad.eventData.payload = ["items": [.string("ok"), .string("a\u{0}b")]]
+            bad.eventData.envelope?.payload = ["items": [.string("ok"), .string("a\u{0}b")]]
             guard case .badRequest(let problem) = try await client.createAuditEvent(body: bad) else {
                 Issue.record("expected 400")
                 return

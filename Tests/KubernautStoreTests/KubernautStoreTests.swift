@@ -139,17 +139,41 @@ struct IndependentValidationTests {
         // The control: our own envelope, which kubernaut's validation refuses for want of a discriminator.
         let envelope = directory.appending(path: "envelope.json")
         try Data(#"[{"version":"1.0","event_type":"gateway.signal.received","event_timestamp":"2025-12-13T02:00:00Z","event_category":"gateway","event_action":"received","event_outcome":"success","correlation_id":"rr-1","event_data":{"service":"gateway","operation":"receive","status":"ok","payload":{}}}]"#.utf8).write(to: envelope)
-        var specs = [Self.root.appending(path: "openapi/kubernaut-datastorage.yaml")]
-        let published = Self.root.deletingLastPathComponent().appending(path: "shared/specs/kubernaut-data-storage-v1.yaml")
-        if FileManager.default.fileExists(atPath: published.path) { specs.append(published) }
-        let script = Self.root.appending(path: "scripts/validate-requests.py").path
-        for spec in specs {
-            let result = try await runProcess(python, [script, spec.path, "POST", "/api/v1/audit/events/batch"] + files)
+        for spec in Self.kubernautSpecs {
+            let result = try await runProcess(python, [Self.script, spec.path, "POST", "/api/v1/audit/events/batch"] + files)
             #expect(result.status == 0, "\(spec.lastPathComponent): \(result.standardOutput)\(result.standardError)")
             #expect(result.standardOutput.components(separatedBy: "valid: ").count - 1 == files.count, "\(result.standardOutput)")
-            let control = try await runProcess(python, [script, spec.path, "POST", "/api/v1/audit/events/batch", envelope.path])
+            let control = try await runProcess(python, [Self.script, spec.path, "POST", "/api/v1/audit/events/batch", envelope.path])
             #expect(control.status == 1 && control.standardOutput.contains("discriminating property 'event_type'"), "\(control.standardOutput)\(control.standardError)")
         }
         #expect(files.count >= 3, "the batch limit of 3 split the eight events")
+    }
+
+    /// Our copy of kubernaut's contract, and kubernaut's published spec when it is beside the checkout.
+    static var kubernautSpecs: [URL] {
+        let published = root.deletingLastPathComponent().appending(path: "shared/specs/kubernaut-data-storage-v1.yaml")
+        return [root.appending(path: "openapi/kubernaut-datastorage.yaml")] + (FileManager.default.fileExists(atPath: published.path) ? [published] : [])
+    }
+
+    static let script = root.appending(path: "scripts/validate-requests.py").path
+
+    @Test("the recorded kubernaut batch datastorage's tests post is valid in kubernaut's contract and in ours; an event_data of neither shape is not")
+    func recordedBatchIsValid() async throws {
+        guard let python = ProcessInfo.processInfo.environment["SWIFT_AUDIT_OPENAPI_PYTHON"] else {
+            Issue.record("SWIFT_AUDIT_OPENAPI_PYTHON is not set: run scripts/test, which installs openapi-core")
+            return
+        }
+        let recorded = Self.root.appending(path: "Tests/DataStorageServerTests/Fixtures/kubernaut-batch.json").path
+        let datastorage = Self.root.appending(path: "openapi/datastorage.yaml").path
+        for spec in Self.kubernautSpecs.map(\.path) + [datastorage] {
+            let result = try await runProcess(python, [Self.script, spec, "POST", "/api/v1/audit/events/batch", recorded])
+            #expect(result.status == 0 && result.standardOutput.contains("(5 events)"), "\(spec): \(result.standardOutput)\(result.standardError)")
+        }
+        // In ours, event_data is exactly one of the envelope and kubernaut's payloads (openapi-core reads the oneOf too).
+        let neither = FileManager.default.temporaryDirectory.appending(path: "neither-\(UUID().uuidString).json")
+        defer { try? FileManager.default.removeItem(at: neither) }
+        try Data(#"[{"version":"1.0","event_type":"gateway.signal.received","event_timestamp":"2025-12-13T02:00:00Z","event_category":"gateway","event_action":"received","event_outcome":"success","correlation_id":"rr-1","event_data":{"service":"gateway"}}]"#.utf8).write(to: neither)
+        let refused = try await runProcess(python, [Self.script, datastorage, "POST", "/api/v1/audit/events/batch", neither.path])
+        #expect(refused.status == 1 && refused.standardOutput.contains("INVALID"), "\(refused.standardOutput)\(refused.standardError)")
     }
 }

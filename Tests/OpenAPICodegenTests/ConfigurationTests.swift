@@ -77,6 +77,56 @@ struct ConfigurationTests {
         #expect(snippet.client().contains(#"PathParameter.encode("id", id)"#), "a supplied type for a string schema is a path scalar")
     }
 
+    @Test("a supplied type stands for everything behind it: what only it reaches is not generated, and it is validated where it is used")
+    func suppliedTypeHidesWhatItReaches() throws {
+        let directory = try TestPaths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try """
+            components:
+              schemas:
+                Payload:
+                  oneOf: [{$ref: '#/components/schemas/Alpha'}, {$ref: '#/components/schemas/Beta'}]
+                  discriminator: {propertyName: kind}
+                Alpha: {type: object, required: [kind], properties: {kind: {type: string}, shared: {$ref: '#/components/schemas/Shared'}}}
+                Beta: {type: object, required: [kind], properties: {kind: {type: string}}}
+                Shared: {type: object, properties: {n: {type: integer}}}
+            """.write(to: directory.appending(path: "theirs.yaml"), atomically: true, encoding: .utf8)
+        let spec = directory.appending(path: "ours.yaml")
+        try """
+            openapi: 3.0.3
+            info: {title: t, version: '1'}
+            paths: {}
+            components:
+              schemas:
+                Event:
+                  type: object
+                  required: [data]
+                  properties:
+                    data: {$ref: '#/components/schemas/Data'}
+                    extra: {$ref: 'theirs.yaml#/components/schemas/Shared'}
+                    more: {type: array, items: {$ref: '#/components/schemas/External'}}
+                Data:
+                  oneOf: [{$ref: '#/components/schemas/Envelope'}, {$ref: '#/components/schemas/External'}]
+                Envelope: {type: object, required: [service], properties: {service: {type: string}}}
+                External: {$ref: 'theirs.yaml#/components/schemas/Payload'}
+            """.write(to: spec, atomically: true, encoding: .utf8)
+        for pruning in [false, true] {
+            let options = try Self.options("pruneUnusedSchemas: \(pruning)\ntypeOverrides:\n  schemas: {External: Theirs.Payload}\n")
+            let generated = try generate(spec, options: options).values.joined(separator: "\n")
+            if pruning {
+                #expect(!generated.contains("struct Event"), "no operation reaches Event")
+                continue
+            }
+            for hidden in ["enum Payload", "struct Alpha", "struct Beta"] {
+                #expect(!generated.contains(hidden), "\(hidden) is reached only through the supplied Theirs.Payload")
+            }
+            #expect(generated.contains("struct Shared"), "Event reaches Shared directly too")
+            #expect(generated.contains("case payload(Theirs.Payload)"))
+            #expect(generated.contains("case .payload(let value): validator.collectViolations(ofSupplied: value)"))
+            #expect(generated.contains(#"validator.nested("more") { validator in"#) && generated.contains("validator.validateSupplied(item0, at: .index(index0))"))
+        }
+    }
+
     @Test("an override that names nothing in the spec is an error where it is written")
     func unknownOverride() throws {
         let options = try Self.options("nameOverrides: {Usr: Person}\ntypeOverrides:\n  schemas: {Nope: X}\n")

@@ -130,6 +130,12 @@ struct AuditAPI: APIProtocol {
         if let ip = event.actorIP, ip.count <= 45, !isIPAddress(ip) {
             validator.report("must be an IPv4 or IPv6 address, got '\(ip)'", at: "actor_ip")
         }
+        // A kubernaut payload names its own type; the contract cannot say it must be the event's.
+        if case .kubernautEventData(let payload) = event.eventData, payload.discriminatorValue != event.eventType {
+            validator.nested("event_data") {
+                $0.report("must equal the event's event_type '\(event.eventType)', got '\(payload.discriminatorValue)'", at: "event_type")
+            }
+        }
         reportNULCharacters(in: event, into: &validator)
     }
 
@@ -140,13 +146,23 @@ struct AuditAPI: APIProtocol {
         for member in event.membersWithNULCharacters {
             validator.report("must not contain NUL characters", at: .key(member))
         }
-        let envelope = Self.envelopeMembers(event.eventData)
         validator.nested("event_data") { validator in
-            for (member, text) in envelope.strings where text.utf8.contains(0) {
-                validator.report("must not contain NUL characters", at: .key(member))
-            }
-            for case (let member, let value?) in envelope.json {
-                validator.nested(.key(member)) { reportNULCharacters(in: value, into: &$0) }
+            switch event.eventData {
+            case .commonEnvelope(let envelope):
+                let members = Self.envelopeMembers(envelope)
+                for (member, text) in members.strings where text.utf8.contains(0) {
+                    validator.report("must not contain NUL characters", at: .key(member))
+                }
+                for case (let member, let value?) in members.json {
+                    validator.nested(.key(member)) { reportNULCharacters(in: value, into: &$0) }
+                }
+            case .kubernautEventData(let payload):
+                // 94 payload schemas: walked as JSON rather than member by member.
+                do {
+                    reportNULCharacters(in: try JSONValue(encoding: payload), into: &validator)
+                } catch {
+                    validator.report("cannot be encoded as JSON: \(error)", at: nil)
+                }
             }
         }
     }

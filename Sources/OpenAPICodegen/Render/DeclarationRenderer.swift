@@ -86,6 +86,11 @@ struct DeclarationRenderer {
         isDateTime(type) ? "DateTimeCoded<\(type)>(from: \(decoder)).value" : "\(type)(from: \(decoder))"
     }
 
+    /// `T(jsonReader: &reader)`, or `T(dateTimeReader: &reader)` for dates.
+    func readExpression(_ type: TypeUsage) -> String {
+        isDateTime(type) ? "\(type)(dateTimeReader: &reader)" : "\(type)(jsonReader: &reader)"
+    }
+
     /// `value.encode(to: encoder)`, or through `DateTimeCoded` for dates.
     func encodeExpression(_ type: TypeUsage, value: String = "value") -> String {
         isDateTime(type) ? "DateTimeCoded(\(value)).encode(to: encoder)" : "\(value).encode(to: encoder)"
@@ -105,6 +110,12 @@ struct DeclarationRenderer {
     /// Whether `type` is a generated type, which validates itself.
     func isValidatable(_ type: TypeUsage) -> Bool {
         if case .named(let name) = resolved(type) { return generatedTypes[name] != nil }
+        return false
+    }
+
+    /// Whether `type` is one the application supplies in place of a generated one.
+    func isSupplied(_ type: TypeUsage) -> Bool {
+        if case .named(let name) = resolved(type) { return generatedTypes[name] == nil }
         return false
     }
 
@@ -477,6 +488,8 @@ struct DeclarationRenderer {
                 writer.line("validator.checkUnique(\(value), at: \(component))")
             case .nested:
                 writer.line("validator.validate(\(value), at: \(component))")
+            case .supplied:
+                writer.line("validator.validateSupplied(\(value), at: \(component))")
             case .each(let inner):
                 renderEach(inner, on: value, type: type, at: component, depth: depth, into: &writer)
             }
@@ -560,7 +573,6 @@ struct DeclarationRenderer {
                 renderDiscriminatedCoding(union, property: property, into: &body)
             } else {
                 renderTrialDecoding(union, into: &body)
-                renderReadThroughDecoder(into: &body)
                 body.line("")
                 body.block("\(access)func encode(to encoder: any Encoder) throws") { encode in
                     encode.switchBlock("self") { cases in
@@ -577,6 +589,8 @@ struct DeclarationRenderer {
                         let name = SwiftNaming.escaped(item.swiftName)
                         if isValidatable(item.type) {
                             cases.line("case .\(name)(let value): value.collectViolations(into: &validator)")
+                        } else if isSupplied(item.type) {
+                            cases.line("case .\(name)(let value): validator.collectViolations(ofSupplied: value)")
                         } else if case .array(let element) = item.type, isValidatable(element) {
                             cases.line("case .\(name)(let value): for (index, item) in value.enumerated() { validator.validate(item, at: .index(index)) }")
                         } else {
@@ -700,8 +714,7 @@ struct DeclarationRenderer {
                 body.switchBlock("discriminator") { cases in
                     for item in union.cases {
                         let values = item.discriminatorValues.map(SwiftLiteral.string).joined(separator: ", ")
-                        let read = isDateTime(item.type) ? "\(item.type)(dateTimeReader: &reader)" : "\(item.type)(jsonReader: &reader)"
-                        cases.line("case \(values): self = .\(SwiftNaming.escaped(item.swiftName))(try \(read))")
+                        cases.line("case \(values): self = .\(SwiftNaming.escaped(item.swiftName))(try \(readExpression(item.type)))")
                     }
                     cases.line("default: self = .undocumented(try JSONValue(jsonReader: &reader))")
                 }
@@ -755,18 +768,38 @@ struct DeclarationRenderer {
     }
 
     /// `oneOf` without a discriminator: every variant is tried, and exactly one may match.
+    /// With `jsonReaders`, the reader tries them from the same mark instead of going through
+    /// `JSONDecoder`; both word a mismatch through `UnionMismatch`.
     private func renderTrialDecoding(_ union: OneOfDeclaration, into writer: inout CodeWriter) {
         writer.block("\(access)init(from decoder: any Decoder) throws") { body in
-            body.line("var matches: [Self] = []")
-            body.line("var failures: [String] = []")
+            body.line("var match: Self?")
+            body.line("var matchCount = 0")
+            body.line("var failures: [(variant: String, error: any Error)] = []")
             for item in union.cases {
-                body.line("do { matches.append(.\(SwiftNaming.escaped(item.swiftName))(try \(decodeExpression(item.type)))) } catch { failures.append(\"\\(error)\") }")
+                body.line("do { match = .\(SwiftNaming.escaped(item.swiftName))(try \(decodeExpression(item.type))); matchCount += 1 } catch { failures.append((\(SwiftLiteral.string("\(item.type)")), error)) }")
             }
-            body.block("guard matches.count == 1 else") { failure in
-                failure.line("let reason = matches.isEmpty ? \"matches none of its variants: \\(failures)\" : \"is ambiguous: it matches \\(matches.count) variants\"")
-                failure.line("throw DecodingError.dataCorrupted(DecodingError.Context(codingPath: decoder.codingPath, debugDescription: \"\(union.name) \\(reason)\"))")
+            body.block("guard let match, matchCount == 1 else") { failure in
+                failure.line("throw UnionMismatch.error(\(SwiftLiteral.string(union.name)), matchCount: matchCount, failures: failures, codingPath: decoder.codingPath)")
             }
-            body.line("self = matches[0]")
+            body.line("self = match")
+        }
+        guard jsonReaders else { return }
+        writer.line("")
+        writer.block("\(access)init(jsonReader reader: inout JSONReader) throws") { body in
+            body.line("let start = reader.mark()")
+            body.line("var end = start")
+            body.line("var match: Self?")
+            body.line("var matchCount = 0")
+            body.line("var failures: [(variant: String, error: any Error)] = []")
+            for item in union.cases {
+                body.line("do { match = .\(SwiftNaming.escaped(item.swiftName))(try \(readExpression(item.type))); matchCount += 1; end = reader.mark() } catch { failures.append((\(SwiftLiteral.string("\(item.type)")), error)) }")
+                body.line("reader.reset(to: start)")
+            }
+            body.block("guard let match, matchCount == 1 else") { failure in
+                failure.line("throw reader.unionMismatch(\(SwiftLiteral.string(union.name)), matchCount: matchCount, failures: failures)")
+            }
+            body.line("reader.reset(to: end)")
+            body.line("self = match")
         }
     }
 }

@@ -58,6 +58,9 @@ public indirect enum ValueCheck: Hashable, Sendable {
     case unique
     /// The value is a generated type that validates itself.
     case nested
+    /// The value is of a type the application supplies (`typeOverrides`): it validates
+    /// itself if it is `Validatable`.
+    case supplied
     /// Apply these checks to every element (array) or value (map).
     case each([ValueCheck])
 }

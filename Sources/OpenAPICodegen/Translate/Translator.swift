@@ -147,7 +147,8 @@ public struct Translator: Sendable {
         let translator = SchemaTranslator(document: document, options: options, diagnostics: diagnostics)
         options.filter.unknownEntries(in: document, diagnostics: diagnostics)
         let operations = document.operations.filter(options.filter.includes)
-        let schemas = translator.translateSchemas(reachable: options.pruneUnusedSchemas ? SchemaReachability.keys(reachedBy: operations, in: document) : nil)
+        let schemas = translator.translateSchemas(reachable: SchemaReachability.keys(
+            for: operations, pruning: options.pruneUnusedSchemas, replaced: translator.replacedSchemas, in: document))
         var translatedOperations = translator.translateOperations(operations)
         let groups: [DeclarationLinking.Group] = [(nil, schemas)]
             + translatedOperations.map { (TypeName(["Operations", $0.namespace]), $0.nestedTypes) }

@@ -6,8 +6,9 @@ extension SchemaTranslator {
         guard depth < 32 else { return [] }
         switch schema {
         case .reference(let key, _):
-            // The application's own type checks itself, if it wants to.
-            guard let named = schemasByKey[key], !replacedSchemas.contains(key) else { return [] }
+            // The application's own type checks itself, if it is Validatable.
+            if replacedSchemas.contains(key) { return [.supplied] }
+            guard let named = schemasByKey[key] else { return [] }
             // A named struct, enum or union validates itself; an alias carries its target's checks.
             if let object = inlineObject(named.schema), isDeclarable(object) { return [.nested] }
             return checks(for: named.schema, depth: depth + 1)

@@ -168,6 +168,36 @@ public struct JSONReader {
         hint = object.enclosingHint
     }
 
+    /// Where the reader stands, to come back to with ``reset(to:)``.
+    public struct Mark {
+        fileprivate let position: Int
+        fileprivate let depth: Int
+        fileprivate let pathCount: Int
+        fileprivate let memberCount: Int
+        fileprivate let hint: Int
+    }
+
+    /// Where the reader stands now: a `oneOf` without a discriminator reads the same value
+    /// once per variant, each time from here.
+    public func mark() -> Mark {
+        Mark(position: position, depth: depth, pathCount: path.count, memberCount: members.count, hint: hint)
+    }
+
+    /// Back to `mark`, whatever a failed read left behind (open objects, path steps).
+    public mutating func reset(to mark: Mark) {
+        position = mark.position
+        depth = mark.depth
+        path.removeSubrange(mark.pathCount...)
+        members.removeSubrange(mark.memberCount...)
+        hint = mark.hint
+    }
+
+    /// The error of a `oneOf` that did not match exactly one variant, at the reader's path,
+    /// worded as its `init(from:)` words it (see ``UnionMismatch``).
+    public func unionMismatch(_ typeName: String, matchCount: Int, failures: [(variant: String, error: any Error)]) -> DecodingError {
+        UnionMismatch.error(typeName, matchCount: matchCount, failures: failures, codingPath: codingPath())
+    }
+
     // The member readers are inlinable so that each is specialised for its value type where
     // generated code calls it: unspecialised, looking up generic metadata took a tenth of
     // all reading time.

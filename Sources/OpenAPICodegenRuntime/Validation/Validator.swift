@@ -108,6 +108,27 @@ public struct Validator: Sendable {
         nested(component) { value.collectViolations(into: &$0) }
     }
 
+    /// Validates a value of a type the application supplies in place of a generated one
+    /// (`typeOverrides`) that knows its own constraints.
+    @inlinable
+    public mutating func validateSupplied(_ value: some Validatable, at component: PathComponent) {
+        validate(value, at: component)
+    }
+
+    /// A supplied type that is not ``Validatable`` has no constraints to check.
+    @inlinable
+    public mutating func validateSupplied<Value>(_ value: Value, at component: PathComponent) {}
+
+    /// The violations of a supplied value that is a `oneOf` variant, at the union's own path.
+    @inlinable
+    public mutating func collectViolations(ofSupplied value: some Validatable) {
+        value.collectViolations(into: &self)
+    }
+
+    /// A supplied variant that is not ``Validatable`` has no constraints to check.
+    @inlinable
+    public mutating func collectViolations<Value>(ofSupplied value: Value) {}
+
     /// Validates each element of an array of nested values.
     public mutating func validateEach(_ values: [some Validatable], at component: PathComponent) {
         nested(component) { validator in
