@@ -31,20 +31,35 @@ public enum AuditEventData: Codable, Hashable, Sendable, Validatable, JSONWritab
     }
 
     public init(jsonReader reader: inout JSONReader) throws {
+        // Variants missing a member they need cannot match and are not tried; when then not exactly
+        // one matches, every variant is tried, so that the error is the one `init(from:)` gives.
+        let fits = reader.objectHasMembers([["service", "operation", "status", "payload"], ["event_type"]])
+        do {
+            self = try Self.readVariant(&reader, trying: fits)
+        } catch where fits.contains(false) {
+            self = try Self.readVariant(&reader, trying: nil)
+        }
+    }
+
+    private static func readVariant(_ reader: inout JSONReader, trying fits: [Bool]?) throws -> Self {
         let start = reader.mark()
         var end = start
         var match: Self?
         var matchCount = 0
         var failures: [(variant: String, error: any Error)] = []
-        do { match = .commonEnvelope(try CommonEnvelope(jsonReader: &reader)); matchCount += 1; end = reader.mark() } catch { failures.append(("CommonEnvelope", error)) }
-        reader.reset(to: start)
-        do { match = .kubernautEventData(try KubernautEventData(jsonReader: &reader)); matchCount += 1; end = reader.mark() } catch { failures.append(("KubernautEventData", error)) }
-        reader.reset(to: start)
+        if fits?[0] != false {
+            do { match = .commonEnvelope(try CommonEnvelope(jsonReader: &reader)); matchCount += 1; end = reader.mark() } catch { failures.append(("CommonEnvelope", error)) }
+            reader.reset(to: start)
+        }
+        if fits?[1] != false {
+            do { match = .kubernautEventData(try KubernautEventData(jsonReader: &reader)); matchCount += 1; end = reader.mark() } catch { failures.append(("KubernautEventData", error)) }
+            reader.reset(to: start)
+        }
         guard let match, matchCount == 1 else {
             throw reader.unionMismatch("AuditEventData", matchCount: matchCount, failures: failures)
         }
         reader.reset(to: end)
-        self = match
+        return match
     }
 
     public func encode(to encoder: any Encoder) throws {

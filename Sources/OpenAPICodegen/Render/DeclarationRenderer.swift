@@ -13,6 +13,8 @@ struct DeclarationRenderer {
     let generatedTypes: [TypeName: GeneratedKind]
     /// Generated structs by qualified name.
     let structures: [TypeName: StructDeclaration]
+    /// The discriminator property of every generated discriminated union.
+    let discriminators: [TypeName: String]
     /// Type aliases by qualified name.
     let aliases: [TypeName: TypeUsage]
     /// Whether structs and unions get `writeJSON(to:)`.
@@ -27,18 +29,22 @@ struct DeclarationRenderer {
         var kinds: [TypeName: GeneratedKind] = [:]
         var objects: [TypeName: StructDeclaration] = [:]
         var aliases: [TypeName: TypeUsage] = [:]
-        Self.collectTypes(module.schemas, prefix: nil, into: &kinds, objects: &objects, aliases: &aliases)
+        var discriminators: [TypeName: String] = [:]
+        Self.collectTypes(module.schemas, prefix: nil, into: &kinds, objects: &objects, aliases: &aliases, discriminators: &discriminators)
         for operation in module.operations {
-            Self.collectTypes(operation.nestedTypes, prefix: TypeName(["Operations", operation.namespace]), into: &kinds, objects: &objects, aliases: &aliases)
+            Self.collectTypes(
+                operation.nestedTypes, prefix: TypeName(["Operations", operation.namespace]), into: &kinds, objects: &objects, aliases: &aliases,
+                discriminators: &discriminators)
         }
         generatedTypes = kinds
         structures = objects
+        self.discriminators = discriminators
         self.aliases = aliases
     }
 
     private static func collectTypes(
         _ declarations: [Declaration], prefix: TypeName?, into kinds: inout [TypeName: GeneratedKind],
-        objects: inout [TypeName: StructDeclaration], aliases: inout [TypeName: TypeUsage]
+        objects: inout [TypeName: StructDeclaration], aliases: inout [TypeName: TypeUsage], discriminators: inout [TypeName: String]
     ) {
         for declaration in declarations {
             let qualified = prefix?.nested(declaration.name) ?? TypeName(declaration.name)
@@ -47,10 +53,12 @@ struct DeclarationRenderer {
             case .structure(let structure):
                 kinds[qualified] = .writable
                 objects[qualified] = structure
-            case .oneOf: kinds[qualified] = .writable
+            case .oneOf(let union):
+                kinds[qualified] = .writable
+                discriminators[qualified] = union.discriminatorProperty
             case .openEnum(let enumeration): kinds[qualified] = .openEnum(rawType: enumeration.rawType)
             }
-            collectTypes(declaration.nestedTypes, prefix: qualified, into: &kinds, objects: &objects, aliases: &aliases)
+            collectTypes(declaration.nestedTypes, prefix: qualified, into: &kinds, objects: &objects, aliases: &aliases, discriminators: &discriminators)
         }
     }
 
@@ -785,21 +793,61 @@ struct DeclarationRenderer {
         }
         guard jsonReaders else { return }
         writer.line("")
+        let needs = union.cases.map(membersNeeded)
+        guard needs.contains(where: { !$0.isEmpty }) else {
+            writer.block("\(access)init(jsonReader reader: inout JSONReader) throws") { body in
+                body.line("self = try Self.readVariant(&reader, trying: nil)")
+            }
+            renderReadVariant(union, into: &writer)
+            return
+        }
         writer.block("\(access)init(jsonReader reader: inout JSONReader) throws") { body in
+            // Trying a variant that cannot match costs an error; the check costs one look at the keys.
+            body.line("// Variants missing a member they need cannot match and are not tried; when then not exactly")
+            body.line("// one matches, every variant is tried, so that the error is the one `init(from:)` gives.")
+            let lists = needs.map { "[" + $0.map(SwiftLiteral.string).joined(separator: ", ") + "]" }.joined(separator: ", ")
+            body.line("let fits = reader.objectHasMembers([\(lists)])")
+            body.line("do {")
+            body.indented { $0.line("self = try Self.readVariant(&reader, trying: fits)") }
+            body.line("} catch where fits.contains(false) {")
+            body.indented { $0.line("self = try Self.readVariant(&reader, trying: nil)") }
+            body.line("}")
+        }
+        renderReadVariant(union, into: &writer)
+    }
+
+    /// The variants of a `oneOf` read one after the other from the same mark (those `fits`
+    /// allows, or all): the one that matches, or the union's mismatch error.
+    private func renderReadVariant(_ union: OneOfDeclaration, into writer: inout CodeWriter) {
+        writer.line("")
+        writer.block("private static func readVariant(_ reader: inout JSONReader, trying fits: [Bool]?) throws -> Self") { body in
             body.line("let start = reader.mark()")
             body.line("var end = start")
             body.line("var match: Self?")
             body.line("var matchCount = 0")
             body.line("var failures: [(variant: String, error: any Error)] = []")
-            for item in union.cases {
-                body.line("do { match = .\(SwiftNaming.escaped(item.swiftName))(try \(readExpression(item.type))); matchCount += 1; end = reader.mark() } catch { failures.append((\(SwiftLiteral.string("\(item.type)")), error)) }")
-                body.line("reader.reset(to: start)")
+            for (index, item) in union.cases.enumerated() {
+                body.block("if fits?[\(index)] != false") { attempt in
+                    attempt.line("do { match = .\(SwiftNaming.escaped(item.swiftName))(try \(readExpression(item.type))); matchCount += 1; end = reader.mark() } catch { failures.append((\(SwiftLiteral.string("\(item.type)")), error)) }")
+                    attempt.line("reader.reset(to: start)")
+                }
             }
             body.block("guard let match, matchCount == 1 else") { failure in
                 failure.line("throw reader.unionMismatch(\(SwiftLiteral.string(union.name)), matchCount: matchCount, failures: failures)")
             }
             body.line("reader.reset(to: end)")
-            body.line("self = match")
+            body.line("return match")
         }
+    }
+
+    /// The members a variant's JSON must have for its type to decode: a struct's members read
+    /// without a fallback, a union's discriminator. Empty when any JSON might do.
+    private func membersNeeded(_ item: OneOfDeclaration.Case) -> [String] {
+        guard case .named(let name) = resolved(item.type) else { return [] }
+        if let structure = structures[name] {
+            return structure.properties.filter { !$0.isOptional && $0.defaultValue == nil }.map(\.wireName)
+        }
+        if let property = discriminators[name] { return [property] }
+        return generatedTypes[name] == nil ? item.suppliedTypeNeeds : []
     }
 }

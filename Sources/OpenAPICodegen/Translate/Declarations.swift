@@ -124,6 +124,9 @@ public struct OneOfDeclaration: Hashable, Sendable {
         public var discriminatorValues: [String]
         /// How to read the discriminator back from the payload; nil when the payload lacks it.
         public var discriminatorAccess: DiscriminatorAccess?
+        /// For a type the application supplies: the members its JSON must have, as the schema
+        /// behind it says (a union's discriminator). Generated types say it themselves.
+        public var suppliedTypeNeeds: [String] = []
     }
 
     public enum DiscriminatorAccess: Hashable, Sendable {

@@ -302,8 +302,15 @@ final class SchemaTranslator {
         } else {
             for (index, member) in members.enumerated() {
                 let type = typeUsage(for: member, suggestedName: "Variant\(index + 1)", scope: &scope).type
+                var suppliedTypeNeeds: [String] = []
+                // A supplied type is taken to decode as its schema says: a union needs its discriminator.
+                if case .reference(let key, _) = member, replacedSchemas.contains(key), let target = inlineObject(member),
+                   let property = target.discriminator?.propertyName, !target.oneOf.isEmpty || !target.anyOf.isEmpty {
+                    suppliedTypeNeeds = [property]
+                }
                 cases.append(OneOfDeclaration.Case(
-                    swiftName: caseNames.allocate(Self.caseName(for: type)), type: type, discriminatorValues: [], discriminatorAccess: nil))
+                    swiftName: caseNames.allocate(Self.caseName(for: type)), type: type, discriminatorValues: [], discriminatorAccess: nil,
+                    suppliedTypeNeeds: suppliedTypeNeeds))
             }
             // anyOf keeps every variant that matches, so only oneOf has anything to be ambiguous about.
             if !object.oneOf.isEmpty { reportAmbiguousVariants(members) }

@@ -192,6 +192,19 @@ public struct JSONReader {
         hint = mark.hint
     }
 
+    /// For each list of member names, whether the value at the reader's position is an object
+    /// with every one of them (an empty list: always true). The reader does not move. A `oneOf`
+    /// reader passes over variants that lack a member they need instead of trying them, which
+    /// would cost an error each.
+    public mutating func objectHasMembers(_ lists: [[StaticString]]) -> [Bool] {
+        let start = mark()
+        defer { reset(to: start) }
+        guard position < bytes.count, byte == UInt8(ascii: "{"), let object = try? beginObject() else {
+            return lists.map(\.isEmpty)
+        }
+        return lists.map { names in names.allSatisfy { find($0, in: object) != nil } }
+    }
+
     /// The error of a `oneOf` that did not match exactly one variant, at the reader's path,
     /// worded as its `init(from:)` words it (see ``UnionMismatch``).
     public func unionMismatch(_ typeName: String, matchCount: Int, failures: [(variant: String, error: any Error)]) -> DecodingError {
