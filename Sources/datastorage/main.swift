@@ -43,6 +43,18 @@ struct DataStorageCommand: AsyncParsableCommand {
 
     func run() async throws {
         let logger = Logger(label: "datastorage")
+        do {
+            try await serve(logger: logger)
+        } catch {
+            // Some libraries keep the cause out of `description` (PostgresNIO's PSQLError says
+            // only "Generic description to prevent accidental leakage of sensitive data"); an
+            // operator needs it, so the failure is printed as the error reflects itself.
+            logger.critical("datastorage stopped", metadata: ["error": "\(String(reflecting: error))"])
+            throw ExitCode.failure
+        }
+    }
+
+    private func serve(logger: Logger) async throws {
         let repository: any AuditRepository
         var services: [any Service] = []
         if storage.hasPrefix("sqlite:") {

@@ -62,11 +62,27 @@ final class DataStorageProcess {
 
     let arguments: [String]
     private(set) var pid: pid_t = 0
+    /// The server's output: "" once it listens, then all of it when it exits.
+    private var outputs: AsyncStream<String>?
 
     init(arguments: [String]) { self.arguments = arguments }
 
     /// Starts the server and returns once it listens (it logs so), by reading its output.
     func start() async throws {
+        try launch()
+        try await waitUntilListening()
+    }
+
+    /// Returns once the launched server listens; throws with its output if it exits first.
+    func waitUntilListening() async throws {
+        var iterator = outputs?.makeAsyncIterator()
+        if let failure = await iterator?.next(), !failure.isEmpty {
+            throw CommandFailed(description: "datastorage exited before listening: \(failure)")
+        }
+    }
+
+    /// Starts the server without waiting for it, so that several can start at the same moment.
+    func launch() throws {
         guard FileManager.default.isExecutableFile(atPath: Self.executable) else {
             throw CommandFailed(description: "\(Self.executable) is missing: build it first (scripts/test runs swift build --build-tests)")
         }
@@ -91,10 +107,7 @@ final class DataStorageProcess {
             continuation.yield(text)
             continuation.finish()
         }
-        var iterator = lines.makeAsyncIterator()
-        if let failure = await iterator.next(), !failure.isEmpty {
-            throw CommandFailed(description: "datastorage exited before listening: \(failure)")
-        }
+        outputs = lines
     }
 
     /// SIGKILL: no graceful shutdown, requests in flight are cut.
@@ -219,6 +232,51 @@ struct FaultTests {
                 #expect(try await metricsText(url).contains("datastorage_dlq_depth 0"))
             }
         }
+    }
+
+    @Test("replicas started at the same moment on a fresh PostgreSQL database all start: migrations and partitions take turns")
+    func replicasStartTogether() async throws {
+        let base = try #require(postgresURL, "run scripts/test, which starts PostgreSQL")
+        // Without the lock around partition creation, one of two failed in 3 of 3 tries.
+        for _ in 0..<3 {
+            let database = "replicas_\(UUID().uuidString.prefix(8).lowercased())"
+            try await adminQuery(base, "CREATE DATABASE \(database)")
+            let directory = FileManager.default.temporaryDirectory.appending(path: "replicas-\(UUID().uuidString)").path
+            defer { try? FileManager.default.removeItem(atPath: directory) }
+            let replicas = try (0..<3).map { index in
+                DataStorageProcess(arguments: [
+                    "--port", String(try freePort()), "--storage", base.replacingOccurrences(of: "/audit_test", with: "/\(database)"),
+                    "--dlq-dir", "\(directory)/\(index)", "--drain-seconds", "0",
+                ])
+            }
+            for replica in replicas { try replica.launch() }
+            for replica in replicas { try await replica.waitUntilListening() }
+            for replica in replicas { #expect(await replica.terminate() == 0) }
+            try await adminQuery(base, "DROP DATABASE \(database) WITH (FORCE)")
+        }
+    }
+
+    @Test("a start-up failure prints its real cause, not a library's generic line")
+    func startupFailureNamesItsCause() async throws {
+        let base = try #require(postgresURL, "run scripts/test, which starts PostgreSQL")
+        // A table of the same name that is not partitioned: the migration's first partition fails.
+        let database = "unmigratable_\(UUID().uuidString.prefix(8).lowercased())"
+        try await adminQuery(base, "CREATE DATABASE \(database)")
+        try await adminQuery(base, "CREATE TABLE audit_events (event_id UUID)", database: database)
+        let directory = FileManager.default.temporaryDirectory.appending(path: "unmigratable-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let server = DataStorageProcess(arguments: [
+            "--port", String(try freePort()), "--storage", base.replacingOccurrences(of: "/audit_test", with: "/\(database)"),
+            "--dlq-dir", directory, "--drain-seconds", "0",
+        ])
+        try server.launch()
+        await #expect {
+            try await server.waitUntilListening()
+        } throws: { error in
+            // PostgreSQL's own words, which PSQLError's description hides.
+            "\(error)".contains(#"message: "audit_events" is not partitioned"#)
+        }
+        try await adminQuery(base, "DROP DATABASE \(database) WITH (FORCE)")
     }
 
     @Test("SIGTERM ends datastorage on PostgreSQL gracefully: exit 0, soon")

@@ -51,10 +51,11 @@ func withRepository(_ backend: Backend, _ body: (any AuditRepository) async thro
     }
 }
 
-private func adminQuery(_ url: String, _ sql: String) async throws {
+/// Runs `sql` as the cluster's administrator, in `database`.
+func adminQuery(_ url: String, _ sql: String, database: String = "postgres") async throws {
     let components = URLComponents(string: url)!
     let client = PostgresClient(
-        configuration: .init(host: components.host!, port: components.port!, username: components.user!, password: nil, database: "postgres", tls: .disable),
+        configuration: .init(host: components.host!, port: components.port!, username: components.user!, password: nil, database: database, tls: .disable),
         backgroundLogger: quiet)
     try await withThrowingTaskGroup(of: Void.self) { group in
         group.addTask { await client.run() }

@@ -63,20 +63,29 @@ public final class PostgresAuditRepository: AuditRepository, Service {
 
     /// Creates the schema and partitions; safe to run at every start, by several replicas at once.
     public func migrate() async throws {
+        try await withSchemaLock { connection in
+            for statement in Self.schema {
+                try await connection.query(PostgresQuery(unsafeSQL: statement), logger: self.logger)
+            }
+            try await self.createPartitions(on: connection)
+        }
+    }
+
+    /// Runs `body` on one connection holding the schema's advisory lock. Replicas that start,
+    /// or keep partitions, at the same moment take turns: `CREATE … IF NOT EXISTS` is not safe
+    /// against a concurrent create of the same table, and one of them would fail with
+    /// `relation "audit_events_…" already exists`.
+    private func withSchemaLock(_ body: @Sendable @escaping (PostgresConnection) async throws -> Void) async throws {
         try await client.withConnection { connection in
-            // An advisory lock serialises replicas starting together.
-            try await connection.query("SELECT pg_advisory_lock(7340341)", logger: logger)
+            try await connection.query("SELECT pg_advisory_lock(7340341)", logger: self.logger)
             do {
-                for statement in Self.schema {
-                    try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
-                }
-                try await connection.query("SELECT pg_advisory_unlock(7340341)", logger: logger)
+                try await body(connection)
+                try await connection.query("SELECT pg_advisory_unlock(7340341)", logger: self.logger)
             } catch {
-                _ = try? await connection.query("SELECT pg_advisory_unlock(7340341)", logger: logger)
+                _ = try? await connection.query("SELECT pg_advisory_unlock(7340341)", logger: self.logger)
                 throw error
             }
         }
-        try await createPartitions()
     }
 
     static let schema = [
@@ -96,8 +105,12 @@ public final class PostgresAuditRepository: AuditRepository, Service {
     /// Monthly partitions from last month to three months ahead (events may be up to 7 days
     /// old, so last month must exist).
     public func createPartitions() async throws {
+        try await withSchemaLock { connection in try await self.createPartitions(on: connection) }
+    }
+
+    private func createPartitions(on connection: PostgresConnection) async throws {
         for (name, from, to) in Self.monthlyPartitions(around: now()) {
-            try await client.query(PostgresQuery(unsafeSQL:
+            try await connection.query(PostgresQuery(unsafeSQL:
                 "CREATE TABLE IF NOT EXISTS \(name) PARTITION OF audit_events FOR VALUES FROM ('\(from)') TO ('\(to)')"), logger: logger)
         }
     }
