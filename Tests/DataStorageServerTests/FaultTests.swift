@@ -1,9 +1,12 @@
 @testable import Audit
 @testable import DataStorageServer
 import Foundation
+import AsyncHTTPClient
 import Logging
+import NIOPosix
 import OpenAPICodegenAsyncHTTPClient
 import ServiceLifecycle
+import Synchronization
 import TestSupport
 import Testing
 
@@ -254,6 +257,78 @@ struct FaultTests {
             for replica in replicas { #expect(await replica.terminate() == 0) }
             try await adminQuery(base, "DROP DATABASE \(database) WITH (FORCE)")
         }
+    }
+
+    @Test("two replicas on one PostgreSQL, batches spread over both, one SIGKILLed with a batch in flight: every event stored exactly once")
+    func replicaKilledMidStream() async throws {
+        let base = try #require(postgresURL, "run scripts/test, which starts PostgreSQL")
+        let database = "spread_\(UUID().uuidString.prefix(8).lowercased())"
+        try await adminQuery(base, "CREATE DATABASE \(database)")
+        let storage = base.replacingOccurrences(of: "/audit_test", with: "/\(database)")
+        let directory = FileManager.default.temporaryDirectory.appending(path: "spread-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let ports = [try freePort(), try freePort()]
+        let replicas = ports.enumerated().map { index, port in
+            DataStorageProcess(arguments: ["--port", String(port), "--storage", storage, "--dlq-dir", "\(directory)/\(index)", "--drain-seconds", "0"])
+        }
+        for replica in replicas { try replica.launch() }
+        for replica in replicas { try await replica.waitUntilListening() }
+
+        // A load balancer's part: batches go to the replicas in turn, and one a replica fails
+        // to answer goes to the other, which then gets them all. The twentieth request to the
+        // first replica is sent and, while it is in flight, that replica is killed: it may have
+        // committed the batch or not.
+        let urls = ports.map { URL(string: "http://127.0.0.1:\($0)")! }
+        let victim = replicas[0].pid
+        let requests = Atomic<Int>(0)
+        let down = Mutex<Set<URL>>([])
+        let httpClient = HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup.singleton, configuration: AsyncHTTPClientTransport.failFastConfiguration())
+        let http = AsyncHTTPClientTransport(client: httpClient)
+        let spread = InMemoryTransport { request, _ in
+            let number = requests.add(1, ordering: .relaxed).newValue
+            var lastError: (any Error)?
+            for offset in 0..<urls.count {
+                let url = urls[(number + offset) % urls.count]
+                if down.withLock({ $0.contains(url) }) { continue }
+                do {
+                    if number == 40, url == urls[0] {
+                        async let answer = http.send(request, serverURL: url, operationID: "spread")
+                        _ = Glibc.kill(victim, SIGKILL)
+                        return try await answer
+                    }
+                    return try await http.send(request, serverURL: url, operationID: "spread")
+                } catch {
+                    down.withLock { _ = $0.insert(url) }
+                    lastError = error
+                }
+            }
+            throw lastError ?? CommandFailed(description: "no replica")
+        }
+        let config = AuditConfig(batchSize: 50, flushInterval: .milliseconds(20), maxRetries: 8, retryBaseDelay: .milliseconds(100), attemptTimeout: .seconds(5))
+        let store = try BufferedStore(client: Client(serverURL: urls[0], transport: spread), config: config, service: "gateway", logger: quiet)
+        let sent = (0..<4000).map { event($0, correlationID: "rr-\($0 % 40)") }
+        try await withThrowingTaskGroup(of: Void.self) { writer in
+            writer.addTask { try await store.run() }
+            for event in sent { try store.store(event) }
+            try await store.flush()
+            try await store.close()
+            try await writer.waitForAll()
+        }
+        try await httpClient.shutdown()
+        #expect(waitForExit(victim) & 0x7f == SIGKILL, "the first replica was killed mid-stream")
+        #expect(down.withLock { $0 } == [urls[0]])
+        #expect(requests.load(ordering: .relaxed) >= 40)
+
+        let repository = try PostgresAuditRepository(url: storage, logger: quiet)
+        try await withThrowingTaskGroup(of: Void.self) { pool in
+            pool.addTask { try await repository.run() }
+            let stored = try await allEvents(repository)
+            #expect(stored.count == sent.count, "each event once")
+            #expect(Set(stored.map(\.eventID)) == Set(sent.compactMap(\.eventID)))
+            pool.cancelAll()
+        }
+        #expect(await replicas[1].terminate() == 0)
+        try await adminQuery(base, "DROP DATABASE \(database) WITH (FORCE)")
     }
 
     @Test("a start-up failure prints its real cause, not a library's generic line")
