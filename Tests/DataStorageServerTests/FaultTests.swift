@@ -253,7 +253,12 @@ struct FaultTests {
                 ])
             }
             for replica in replicas { try replica.launch() }
-            for replica in replicas { try await replica.waitUntilListening() }
+            do {
+                for replica in replicas { try await replica.waitUntilListening() }
+            } catch {
+                for replica in replicas { replica.kill() }  // none is left running when one failed
+                throw error
+            }
             for replica in replicas { #expect(await replica.terminate() == 0) }
             try await adminQuery(base, "DROP DATABASE \(database) WITH (FORCE)")
         }
@@ -307,12 +312,18 @@ struct FaultTests {
         let config = AuditConfig(batchSize: 50, flushInterval: .milliseconds(20), maxRetries: 8, retryBaseDelay: .milliseconds(100), attemptTimeout: .seconds(5))
         let store = try BufferedStore(client: Client(serverURL: urls[0], transport: spread), config: config, service: "gateway", logger: quiet)
         let sent = (0..<4000).map { event($0, correlationID: "rr-\($0 % 40)") }
-        try await withThrowingTaskGroup(of: Void.self) { writer in
-            writer.addTask { try await store.run() }
-            for event in sent { try store.store(event) }
-            try await store.flush()
-            try await store.close()
-            try await writer.waitForAll()
+        do {
+            try await withThrowingTaskGroup(of: Void.self) { writer in
+                writer.addTask { try await store.run() }
+                for event in sent { try store.store(event) }
+                try await store.flush()
+                try await store.close()
+                try await writer.waitForAll()
+            }
+        } catch {
+            for replica in replicas { replica.kill() }  // none is left running when the test fails
+            try? await httpClient.shutdown()
+            throw error
         }
         try await httpClient.shutdown()
         #expect(waitForExit(victim) & 0x7f == SIGKILL, "the first replica was killed mid-stream")
@@ -345,11 +356,14 @@ struct FaultTests {
             "--dlq-dir", directory, "--drain-seconds", "0",
         ])
         try server.launch()
-        await #expect {
+        do {
             try await server.waitUntilListening()
-        } throws: { error in
+            server.kill()
+            Issue.record("datastorage started on a database it cannot migrate")
+        } catch {
             // PostgreSQL's own words, which PSQLError's description hides.
-            "\(error)".contains(#"message: "audit_events" is not partitioned"#)
+            #expect("\(error)".contains(#"message: "audit_events" is not partitioned"#), "\(error)")
+            server.kill()  // it has exited; this reaps it
         }
         try await adminQuery(base, "DROP DATABASE \(database) WITH (FORCE)")
     }
