@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "KubernautDataStorageClient", targets: ["KubernautDataStorageClient"]),
         .library(name: "Audit", targets: ["Audit"]),
         .library(name: "AuditTesting", targets: ["AuditTesting"]),
+        .library(name: "AuditIntegrity", targets: ["AuditIntegrity"]),
         .library(name: "DataStorageServer", targets: ["DataStorageServer"]),
         .executable(name: "datastorage", targets: ["datastorage"]),
         .executable(name: "audit-demo", targets: ["audit-demo"]),
@@ -33,6 +34,7 @@ let package = Package(
         .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.2"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
     ],
     targets: [
         // MARK: Generator: YAML nodes -> OpenAPI document -> Swift declarations -> text files
@@ -100,12 +102,20 @@ let package = Package(
             ]
         ),
 
+        // MARK: Tamper evidence: canonical JSON -> hash chains -> Merkle root -> signed checkpoint
+        .target(
+            name: "AuditIntegrity",
+            dependencies: ["DataStorageClient", "OpenAPICodegenRuntime", .product(name: "Crypto", package: "swift-crypto")]
+        ),
+
         // MARK: DataStorage reference server: routes -> repository
         .target(
             name: "DataStorageServer",
             dependencies: [
                 "DataStorageClient",
+                "AuditIntegrity",
                 "OpenAPICodegenHummingbird",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -122,6 +132,10 @@ let package = Package(
             name: "datastorage",
             dependencies: [
                 "DataStorageServer",
+                "AuditIntegrity",
+                "OpenAPICodegenAsyncHTTPClient",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
@@ -190,8 +204,10 @@ let package = Package(
         .testTarget(
             name: "DataStorageServerTests",
             dependencies: [
-                "DataStorageServer", "Audit", "AuditTesting", "OpenAPICodegenAsyncHTTPClient", "TestSupport",
+                "DataStorageServer", "AuditIntegrity", "Audit", "AuditTesting", "OpenAPICodegenAsyncHTTPClient", "TestSupport",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "SQLiteNIO", package: "sqlite-nio"),
             ],
             exclude: ["Fixtures"]
         ),

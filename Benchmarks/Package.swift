@@ -36,6 +36,7 @@ let package = Package(
             name: "bench-e2e",
             dependencies: [
                 .product(name: "Audit", package: "swift-audit"),
+                .product(name: "AuditIntegrity", package: "swift-audit"),
                 .product(name: "DataStorageServer", package: "swift-audit"),
                 .product(name: "OpenAPICodegenAsyncHTTPClient", package: "swift-audit"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),

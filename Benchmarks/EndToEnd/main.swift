@@ -7,6 +7,7 @@
 
 import AsyncHTTPClient
 import Audit
+import AuditIntegrity
 @_spi(Benchmarks) import DataStorageServer
 import Foundation
 import Logging
@@ -81,6 +82,47 @@ func copy(_ rows: [StoredAuditEvent], into url: String) async throws -> Double {
         }
         return Double(rows.count) / seconds(elapsed)
     }
+}
+
+/// The rows in batches of `batchSize`, one after another: through raw COPY (one statement
+/// each), or through the repository, which hashes each event into its chain, locks the
+/// batch's chains, COPYs and moves the chains' ends in one transaction. Returns rows per second.
+func writeInBatches(_ rows: [StoredAuditEvent], into url: String, batchSize: Int = 1000, chained: Bool) async throws -> Double {
+    let batches = stride(from: 0, to: rows.count, by: batchSize).map { Array(rows[$0..<min($0 + batchSize, rows.count)]) }
+    let clock = ContinuousClock()
+    if !chained {
+        let texts = batches.map(PostgresAuditRepository.copyText)
+        return try await withPostgres(url) { client in
+            let elapsed = try await clock.measure {
+                for text in texts {
+                    try await client.withConnection { connection in
+                        try await connection.copyFrom(table: "audit_events", columns: PostgresAuditRepository.columns, logger: quiet) { try await $0.write(text) }
+                    }
+                }
+            }
+            return Double(rows.count) / seconds(elapsed)
+        }
+    }
+    let repository = try PostgresAuditRepository(url: url, logger: quiet)
+    return try await withThrowingTaskGroup(of: Void.self) { group in
+        group.addTask { try await repository.run() }
+        defer { group.cancelAll() }
+        let elapsed = try await clock.measure {
+            for batch in batches { try await repository.insert(batch) }
+        }
+        return Double(rows.count) / seconds(elapsed)
+    }
+}
+
+/// The hashing alone, on one core: each event's canonical JSON, its SHA-256, and the link.
+func hashingRate(_ rows: [StoredAuditEvent]) throws -> Double {
+    let clock = ContinuousClock()
+    var previous: [UInt8]?
+    let elapsed = try clock.measure {
+        for row in rows { previous = AuditChainHash.link(previous: previous, content: try AuditChainHash.contentDigest(of: row)) }
+    }
+    precondition(previous != nil)
+    return Double(rows.count) / seconds(elapsed)
 }
 
 func count(_ url: String) async throws -> Int {
@@ -197,6 +239,20 @@ func measure(base: String, events eventCount: Int, soakSeconds: Int, queryRows: 
     report("raw COPY, same rows (rows/s)", String(format: "%.0f", copyRate), target: "—", met: true)
     // Issue G's target; 68 % was the share before the generated JSON readers.
     report("ingest / COPY", String(format: "%.0f %%", 100 * ingestRate / copyRate), target: "≥ 85 %", met: ingestRate >= 0.85 * copyRate)
+
+    // What the hash chains cost (issue I): the same rows in batches of 1000 through the
+    // repository against raw COPY of the same batches, and the hashing alone.
+    let rows = events.map(StoredAuditEvent.init(accepting:))
+    try await migrate(base + "/batchcopy")
+    let batchCopyRate = try await writeInBatches(rows, into: base + "/batchcopy", chained: false)
+    try await migrate(base + "/chained")
+    let chainedRate = try await writeInBatches(rows, into: base + "/chained", chained: true)
+    let hashRate = try hashingRate(rows)
+    report("raw COPY, batches of 1000 (rows/s)", String(format: "%.0f", batchCopyRate), target: "—", met: true)
+    report("hash-chained insert, batches of 1000 (rows/s)", String(format: "%.0f", chainedRate), target: "—", met: try await count(base + "/chained") == eventCount)
+    report("hash-chained insert / raw COPY", String(format: "%.0f %%", 100 * chainedRate / batchCopyRate), target: "≥ 70 %", met: chainedRate >= 0.7 * batchCopyRate)
+    report("hashing alone, one core (events/s)", String(format: "%.0f", hashRate), target: "—", met: true)
+    report("hashing time / raw COPY time", String(format: "%.0f %%", 100 * batchCopyRate / hashRate), target: "—", met: true)
 
     // 2. Queries over HTTP on a table of `queryRows` rows.
     try await measureQueries(url: base + "/query", rows: queryRows, http: http)
@@ -443,6 +499,15 @@ struct DownRepository: AuditRepository {
     func query(_ query: AuditQuery) async throws -> (events: [StoredAuditEvent], total: Int) { throw Down() }
     func ping() async throws { throw Down() }
     func migrate() async throws {}
+    func chain(correlationID: String, afterIndex: Int64, limit: Int) async throws -> [StoredAuditEvent] { throw Down() }
+    func event(id: UUID) async throws -> StoredAuditEvent? { throw Down() }
+    func recordCheckpoint(_ sign: @escaping @Sendable (Checkpoint?, [ChainHead]) throws -> Checkpoint?) async throws -> Checkpoint? { throw Down() }
+    func checkpoints(afterSequence: Int64, limit: Int) async throws -> [Checkpoint] { throw Down() }
+    func latestCheckpoint() async throws -> Checkpoint? { throw Down() }
+    func checkpointChains(sequence: Int64, afterCorrelationID: String?, limit: Int) async throws -> [ChainHead]? { throw Down() }
+    func placeLegalHold(_ hold: LegalHold, auditedBy event: StoredAuditEvent) async throws { throw Down() }
+    func releaseLegalHold(correlationID: String, release: @escaping @Sendable (LegalHold) -> LegalHold, auditedBy event: StoredAuditEvent) async throws -> LegalHold? { throw Down() }
+    func legalHolds(afterCorrelationID: String?, limit: Int) async throws -> [LegalHold] { throw Down() }
 }
 
 func serve(url: String?, port: Int, groupCommit: Bool = true) async throws {

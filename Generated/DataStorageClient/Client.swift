@@ -80,6 +80,138 @@ public struct Client: Sendable {
         return try Operations.CreateAuditEventsBatch.Output(response, core: core)
     }
 
+    /// The events of one hash chain, in chain order
+    ///
+    /// The events of a correlation_id in chain_index order, from `after_index` + 1: what a
+    /// verifier walks to recompute every link.
+    ///
+    ///
+    /// `GET /api/v1/audit/chains/{correlation_id}`
+    public func getAuditChain(correlationID: String, afterIndex: Int64? = nil, limit: Int? = nil) async throws(ClientError) -> Operations.GetAuditChain.Output {
+        let operationID = Operations.GetAuditChain.id
+        var query = QueryBuilder()
+        query.append("after_index", afterIndex)
+        query.append("limit", limit)
+        var request = HTTPRequest(method: .get, path: "/api/v1/audit/chains/" + PathParameter.encode("correlation_id", correlationID) + query.queryString, security: [["bearerAuth"]])
+        request.headers["Accept"] = "application/json, application/problem+json"
+        let response = try await core.send(request, operationID: operationID)
+        return try Operations.GetAuditChain.Output(response, core: core)
+    }
+
+    /// Signed checkpoints, oldest first
+    ///
+    /// Each checkpoint signs the Merkle root over the heads of all hash chains at one moment,
+    /// and the root of the checkpoint before it. Verifying needs only the server's Ed25519
+    /// public key.
+    ///
+    ///
+    /// `GET /api/v1/audit/checkpoints`
+    public func listAuditCheckpoints(afterSequence: Int64? = nil, limit: Int? = nil) async throws(ClientError) -> Operations.ListAuditCheckpoints.Output {
+        let operationID = Operations.ListAuditCheckpoints.id
+        var query = QueryBuilder()
+        query.append("after_sequence", afterSequence)
+        query.append("limit", limit)
+        var request = HTTPRequest(method: .get, path: "/api/v1/audit/checkpoints" + query.queryString, security: [["bearerAuth"]])
+        request.headers["Accept"] = "application/json, application/problem+json"
+        let response = try await core.send(request, operationID: operationID)
+        return try Operations.ListAuditCheckpoints.Output(response, core: core)
+    }
+
+    /// The newest signed checkpoint
+    ///
+    /// `GET /api/v1/audit/checkpoints/latest`
+    public func getLatestAuditCheckpoint() async throws(ClientError) -> Operations.GetLatestAuditCheckpoint.Output {
+        let operationID = Operations.GetLatestAuditCheckpoint.id
+        var request = HTTPRequest(method: .get, path: "/api/v1/audit/checkpoints/latest", security: [["bearerAuth"]])
+        request.headers["Accept"] = "application/json, application/problem+json"
+        let response = try await core.send(request, operationID: operationID)
+        return try Operations.GetLatestAuditCheckpoint.Output(response, core: core)
+    }
+
+    /// The chain heads a checkpoint covers, by correlation_id
+    ///
+    /// The leaves of the checkpoint's Merkle tree, in its order (correlation_id by byte
+    /// order), from after `after_correlation_id`.
+    ///
+    ///
+    /// `GET /api/v1/audit/checkpoints/{sequence}/chains`
+    public func listCheckpointChains(sequence: Int64, afterCorrelationID: String? = nil, limit: Int? = nil) async throws(ClientError) -> Operations.ListCheckpointChains.Output {
+        let operationID = Operations.ListCheckpointChains.id
+        var query = QueryBuilder()
+        query.append("after_correlation_id", afterCorrelationID)
+        query.append("limit", limit)
+        var request = HTTPRequest(method: .get, path: "/api/v1/audit/checkpoints/" + PathParameter.encode("sequence", sequence) + "/chains" + query.queryString, security: [["bearerAuth"]])
+        request.headers["Accept"] = "application/json, application/problem+json"
+        let response = try await core.send(request, operationID: operationID)
+        return try Operations.ListCheckpointChains.Output(response, core: core)
+    }
+
+    /// Proof that the newest checkpoint covers an event
+    ///
+    /// The event, the content digests of the events after it in its chain up to the head the
+    /// checkpoint signed, and the Merkle audit path (RFC 6962) from that head to the
+    /// checkpoint's root. 404 when the event is unknown or no checkpoint covers it yet.
+    ///
+    ///
+    /// `GET /api/v1/audit/events/{event_id}/proof`
+    public func getAuditEventProof(eventID: UUID) async throws(ClientError) -> Operations.GetAuditEventProof.Output {
+        let operationID = Operations.GetAuditEventProof.id
+        var request = HTTPRequest(method: .get, path: "/api/v1/audit/events/" + PathParameter.encode("event_id", eventID) + "/proof", security: [["bearerAuth"]])
+        request.headers["Accept"] = "application/json, application/problem+json"
+        let response = try await core.send(request, operationID: operationID)
+        return try Operations.GetAuditEventProof.Output(response, core: core)
+    }
+
+    /// The legal holds in force, by correlation_id
+    ///
+    /// `GET /api/v1/audit/legal-holds`
+    public func listLegalHolds(afterCorrelationID: String? = nil, limit: Int? = nil) async throws(ClientError) -> Operations.ListLegalHolds.Output {
+        let operationID = Operations.ListLegalHolds.id
+        var query = QueryBuilder()
+        query.append("after_correlation_id", afterCorrelationID)
+        query.append("limit", limit)
+        var request = HTTPRequest(method: .get, path: "/api/v1/audit/legal-holds" + query.queryString, security: [["bearerAuth"]])
+        request.headers["Accept"] = "application/json, application/problem+json"
+        let response = try await core.send(request, operationID: operationID)
+        return try Operations.ListLegalHolds.Output(response, core: core)
+    }
+
+    /// Place a legal hold on a correlation_id
+    ///
+    /// Its events are kept whatever their retention_days until the hold is released. The
+    /// hold records who placed it (the bearer token's name) and why, and is itself audited:
+    /// an event of type `datastorage.legal_hold.placed` joins the correlation_id's chain, in
+    /// the same transaction. 409 when a hold on it is already in force.
+    ///
+    ///
+    /// `POST /api/v1/audit/legal-holds`
+    public func placeLegalHold(body: LegalHoldRequest) async throws(ClientError) -> Operations.PlaceLegalHold.Output {
+        let operationID = Operations.PlaceLegalHold.id
+        var request = HTTPRequest(method: .post, path: "/api/v1/audit/legal-holds", security: [["bearerAuth"]])
+        request.headers["Accept"] = "application/json, application/problem+json"
+        request.headers["Content-Type"] = "application/json"
+        request.body = try core.encodeJSON(body, operationID: operationID)
+        let response = try await core.send(request, operationID: operationID)
+        return try Operations.PlaceLegalHold.Output(response, core: core)
+    }
+
+    /// Release the legal hold on a correlation_id
+    ///
+    /// Records who released it and why; audited as `datastorage.legal_hold.released` in the
+    /// correlation_id's chain, in the same transaction. 404 when no hold is in force.
+    ///
+    ///
+    /// `POST /api/v1/audit/legal-holds/{correlation_id}/release`
+    public func releaseLegalHold(correlationID: String, body: LegalHoldRelease) async throws(ClientError) -> Operations.ReleaseLegalHold.Output {
+        let operationID = Operations.ReleaseLegalHold.id
+        var request = HTTPRequest(method: .post, path: "/api/v1/audit/legal-holds/" + PathParameter.encode("correlation_id", correlationID) + "/release", security: [["bearerAuth"]])
+        request.headers["Accept"] = "application/json, application/problem+json"
+        request.headers["Content-Type"] = "application/json"
+        request.body = try core.encodeJSON(body, operationID: operationID)
+        let response = try await core.send(request, operationID: operationID)
+        return try Operations.ReleaseLegalHold.Output(response, core: core)
+    }
+
     /// Liveness
     ///
     /// `GET /healthz`

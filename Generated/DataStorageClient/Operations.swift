@@ -156,6 +156,334 @@ extension Operations {
 }
 
 extension Operations {
+    /// The events of one hash chain, in chain order
+    public enum GetAuditChain {
+        public static let id = "getAuditChain"
+
+        /// Every documented response of `getAuditChain`, by status code.
+        public enum Output: Sendable, Hashable {
+            /// One page of the chain; fewer than `limit` events when it ends.
+            case ok(AuditChainPage)
+            /// An RFC 7807 problem document.
+            case badRequest(RFC7807Problem)
+            /// An RFC 7807 problem document.
+            case unauthorized(RFC7807Problem)
+            /// An RFC 7807 problem document.
+            case `default`(statusCode: Int, RFC7807Problem)
+
+            /// The HTTP status code of the response.
+            public var statusCode: Int {
+                switch self {
+                case .ok: 200
+                case .badRequest: 400
+                case .unauthorized: 401
+                case .`default`(let statusCode, _): statusCode
+                }
+            }
+
+            init(_ response: HTTPResponse, core: ClientCore) throws(ClientError) {
+                let operationID = Operations.GetAuditChain.id
+                switch response.statusCode {
+                case 200: self = .ok(try core.decodeJSON(AuditChainPage.self, from: response, operationID: operationID))
+                case 400: self = .badRequest(try core.decodeJSON(RFC7807Problem.self, from: response, operationID: operationID))
+                case 401: self = .unauthorized(try core.decodeJSON(RFC7807Problem.self, from: response, operationID: operationID))
+                default: self = .`default`(statusCode: response.statusCode, try core.decodeJSON(RFC7807Problem.self, from: response, operationID: operationID))
+                }
+            }
+        }
+    }
+}
+
+extension Operations {
+    /// Signed checkpoints, oldest first
+    public enum ListAuditCheckpoints {
+        public static let id = "listAuditCheckpoints"
+
+        /// Every documented response of `listAuditCheckpoints`, by status code.
+        public enum Output: Sendable, Hashable {
+            /// One page of checkpoints, by sequence.
+            case ok(CheckpointPage)
+            /// An RFC 7807 problem document.
+            case badRequest(RFC7807Problem)
+            /// An RFC 7807 problem document.
+            case unauthorized(RFC7807Problem)
+            /// An RFC 7807 problem document.
+            case `default`(statusCode: Int, RFC7807Problem)
+
+            /// The HTTP status code of the response.
+            public var statusCode: Int {
+                switch self {
+                case .ok: 200
+                case .badRequest: 400
+                case .unauthorized: 401
+                case .`default`(let statusCode, _): statusCode
+                }
+            }
+
+            init(_ response: HTTPResponse, core: ClientCore) throws(ClientError) {
+                let operationID = Operations.ListAuditCheckpoints.id
+                switch response.statusCode {
+                case 200: self = .ok(try core.decodeJSON(CheckpointPage.self, from: response, operationID: operationID))
+                case 400: self = .badRequest(try core.decodeJSON(RFC7807Problem.self, from: response, operationID: operationID))
+                case 401: self = .unauthorized(try core.decodeJSON(RFC7807Problem.self, from: response, operationID: operationID))
+                default: self = .`default`(statusCode: response.statusCode, try core.decodeJSON(RFC7807Problem.self, from: response, operationID: operationID))
+                }
+            }
+        }
+    }
+}
+
+extension Operations {
+    /// The newest signed checkpoint
+    public enum GetLatestAuditCheckpoint {
+        public static let id = "getLatestAuditCheckpoint"
+
+        /// Every documented response of `getLatestAuditCheckpoint`, by status code.
+        public enum Output: Sendable, Hashable {
+            /// The newest checkpoint.
+            case ok(Checkpoint)
+            /// An RFC 7807 problem document.
+            case unauthorized(RFC7807Problem)
+            /// An RFC 7807 problem document.
+            case notFound(RFC7807Problem)
+            /// An RFC 7807 problem document.
+            case `default`(statusCode: Int, RFC7807Problem)
+
+            /// The HTTP status code of the response.
+            public var statusCode: Int {
+                switch self {
+                case .ok: 200
+                case .unauthorized: 401
+                case .notFound: 404
+                case .`default`(let statusCode, _): statusCode
+                }
+            }
+
+            init(_ response: HTTPResponse, core: ClientCore) throws(ClientError) {
+                let operationID = Operations.GetLatestAuditCheckpoint.id
+                switch response.statusCode {
+                case 200: self = .ok(try core.decodeJSON(Checkpoint.self, from: response, operationID: operationID))
+                case 401: self = .unauthorized(try core.decodeJSON(RFC7807Problem.self, from: response, operationID: operationID))
+                case 404: self = .notFound(try core.decodeJSON(RFC7807Problem.self, from: response, operationID: operationID))
+                default: self = .`default`(statusCode: response.statusCode, try core.decodeJSON(RFC7807Problem.self, from: response, operationID: operationID))
+                }
+            }
+        }
+    }
+}
+
+extension Operations {
+    /// The chain heads a checkpoint covers, by correlation_id
+    public enum ListCheckpointChains {
+        public static let id = "listCheckpointChains"
+
+        /// Every documented response of `listCheckpointChains`, by status code.
+        public enum Output: Sendable, Hashable {
+            /// One page of chain heads.
+            case ok(ChainHeadPage)
+            /// An RFC 7807 problem document.
+            case badRequest(RFC7807Problem)
+            /// An RFC 7807 problem document.
+            case unauthorized(RFC7807Problem)
+            /// An RFC 7807 problem document.
+            case notFound(RFC7807Problem)
+            /// An RFC 7807 problem document.
+            case `default`(statusCode: Int, RFC7807Problem)
+
+            /// The HTTP status code of the response.
+            public var statusCode: Int {
+                switch self {
+                case .ok: 200
+                case .badRequest: 400
+                case .unauthorized: 401
+                case .notFound: 404
+                case .`default`(let statusCode, _): statusCode
+                }
+            }
+
+            init(_ response: HTTPResponse, core: ClientCore) throws(ClientError) {
+                let operationID = Operations.ListCheckpointChains.id
+                switch response.statusCode {
+                case 200: self = .ok(try core.decodeJSON(ChainHeadPage.self, from: response, operationID: operationID))
+                case 400: self = .badRequest(try core.decodeJSON(RFC7807Problem.self, from: response, operationID: operationID))
+                case 401: self = .unauthorized(try core.decodeJSON(RFC7807Problem.self, from: response, operationID: operationID))
+                case 404: self = .notFound(try core.decodeJSON(RFC7807Problem.self, from: response, operationID: operationID))
+                default: self = .`default`(statusCode: response.statusCode, try core.decodeJSON(RFC7807Problem.self, from: response, operationID: operationID))
+                }
+            }
+        }
+    }
+}
+
+extension Operations {
+    /// Proof that the newest checkpoint covers an event
+    public enum GetAuditEventProof {
+        public static let id = "getAuditEventProof"
+
+        /// Every documented response of `getAuditEventProof`, by status code.
+        public enum Output: Sendable, Hashable {
+            /// The proof.
+            case ok(InclusionProof)
+            /// An RFC 7807 problem document.
+            case badRequest(RFC7807Problem)
+            /// An RFC 7807 problem document.
+            case unauthorized(RFC7807Problem)
+            /// An RFC 7807 problem document.
+            case notFound(RFC7807Problem)
+            /// An RFC 7807 problem document.
+            case `default`(statusCode: Int, RFC7807Problem)
+
+            /// The HTTP status code of the response.
+            public var statusCode: Int {
+                switch self {
+                case .ok: 200
+                case .badRequest: 400
+                case .unauthorized: 401
+                case .notFound: 404
+                case .`default`(let statusCode, _): statusCode
+                }
+            }
+
+            init(_ response: HTTPResponse, core: ClientCore) throws(ClientError) {
+                let operationID = Operations.GetAuditEventProof.id
+                switch response.statusCode {
+                case 200: self = .ok(try core.decodeJSON(InclusionProof.self, from: response, operationID: operationID))
+                case 400: self = .badRequest(try core.decodeJSON(RFC7807Problem.self, from: response, operationID: operationID))
+                case 401: self = .unauthorized(try core.decodeJSON(RFC7807Problem.self, from: response, operationID: operationID))
+                case 404: self = .notFound(try core.decodeJSON(RFC7807Problem.self, from: response, operationID: operationID))
+                default: self = .`default`(statusCode: response.statusCode, try core.decodeJSON(RFC7807Problem.self, from: response, operationID: operationID))
+                }
+            }
+        }
+    }
+}
+
+extension Operations {
+    /// The legal holds in force, by correlation_id
+    public enum ListLegalHolds {
+        public static let id = "listLegalHolds"
+
+        /// Every documented response of `listLegalHolds`, by status code.
+        public enum Output: Sendable, Hashable {
+            /// One page of the holds in force.
+            case ok(LegalHoldPage)
+            /// An RFC 7807 problem document.
+            case badRequest(RFC7807Problem)
+            /// An RFC 7807 problem document.
+            case unauthorized(RFC7807Problem)
+            /// An RFC 7807 problem document.
+            case `default`(statusCode: Int, RFC7807Problem)
+
+            /// The HTTP status code of the response.
+            public var statusCode: Int {
+                switch self {
+                case .ok: 200
+                case .badRequest: 400
+                case .unauthorized: 401
+                case .`default`(let statusCode, _): statusCode
+                }
+            }
+
+            init(_ response: HTTPResponse, core: ClientCore) throws(ClientError) {
+                let operationID = Operations.ListLegalHolds.id
+                switch response.statusCode {
+                case 200: self = .ok(try core.decodeJSON(LegalHoldPage.self, from: response, operationID: operationID))
+                case 400: self = .badRequest(try core.decodeJSON(RFC7807Problem.self, from: response, operationID: operationID))
+                case 401: self = .unauthorized(try core.decodeJSON(RFC7807Problem.self, from: response, operationID: operationID))
+                default: self = .`default`(statusCode: response.statusCode, try core.decodeJSON(RFC7807Problem.self, from: response, operationID: operationID))
+                }
+            }
+        }
+    }
+}
+
+extension Operations {
+    /// Place a legal hold on a correlation_id
+    public enum PlaceLegalHold {
+        public static let id = "placeLegalHold"
+
+        /// Every documented response of `placeLegalHold`, by status code.
+        public enum Output: Sendable, Hashable {
+            /// The hold is in force.
+            case created(LegalHold)
+            /// An RFC 7807 problem document.
+            case badRequest(RFC7807Problem)
+            /// An RFC 7807 problem document.
+            case unauthorized(RFC7807Problem)
+            /// An RFC 7807 problem document.
+            case conflict(RFC7807Problem)
+            /// An RFC 7807 problem document.
+            case `default`(statusCode: Int, RFC7807Problem)
+
+            /// The HTTP status code of the response.
+            public var statusCode: Int {
+                switch self {
+                case .created: 201
+                case .badRequest: 400
+                case .unauthorized: 401
+                case .conflict: 409
+                case .`default`(let statusCode, _): statusCode
+                }
+            }
+
+            init(_ response: HTTPResponse, core: ClientCore) throws(ClientError) {
+                let operationID = Operations.PlaceLegalHold.id
+                switch response.statusCode {
+                case 201: self = .created(try core.decodeJSON(LegalHold.self, from: response, operationID: operationID))
+                case 400: self = .badRequest(try core.decodeJSON(RFC7807Problem.self, from: response, operationID: operationID))
+                case 401: self = .unauthorized(try core.decodeJSON(RFC7807Problem.self, from: response, operationID: operationID))
+                case 409: self = .conflict(try core.decodeJSON(RFC7807Problem.self, from: response, operationID: operationID))
+                default: self = .`default`(statusCode: response.statusCode, try core.decodeJSON(RFC7807Problem.self, from: response, operationID: operationID))
+                }
+            }
+        }
+    }
+}
+
+extension Operations {
+    /// Release the legal hold on a correlation_id
+    public enum ReleaseLegalHold {
+        public static let id = "releaseLegalHold"
+
+        /// Every documented response of `releaseLegalHold`, by status code.
+        public enum Output: Sendable, Hashable {
+            /// The hold, released.
+            case ok(LegalHold)
+            /// An RFC 7807 problem document.
+            case badRequest(RFC7807Problem)
+            /// An RFC 7807 problem document.
+            case unauthorized(RFC7807Problem)
+            /// An RFC 7807 problem document.
+            case notFound(RFC7807Problem)
+            /// An RFC 7807 problem document.
+            case `default`(statusCode: Int, RFC7807Problem)
+
+            /// The HTTP status code of the response.
+            public var statusCode: Int {
+                switch self {
+                case .ok: 200
+                case .badRequest: 400
+                case .unauthorized: 401
+                case .notFound: 404
+                case .`default`(let statusCode, _): statusCode
+                }
+            }
+
+            init(_ response: HTTPResponse, core: ClientCore) throws(ClientError) {
+                let operationID = Operations.ReleaseLegalHold.id
+                switch response.statusCode {
+                case 200: self = .ok(try core.decodeJSON(LegalHold.self, from: response, operationID: operationID))
+                case 400: self = .badRequest(try core.decodeJSON(RFC7807Problem.self, from: response, operationID: operationID))
+                case 401: self = .unauthorized(try core.decodeJSON(RFC7807Problem.self, from: response, operationID: operationID))
+                case 404: self = .notFound(try core.decodeJSON(RFC7807Problem.self, from: response, operationID: operationID))
+                default: self = .`default`(statusCode: response.statusCode, try core.decodeJSON(RFC7807Problem.self, from: response, operationID: operationID))
+                }
+            }
+        }
+    }
+}
+
+extension Operations {
     /// Liveness
     public enum CheckHealth {
         public static let id = "checkHealth"

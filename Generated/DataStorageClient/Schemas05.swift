@@ -6,3 +6,66 @@ import Foundation
 #endif
 import OpenAPICodegenRuntime
 
+/// The business domain an event belongs to.
+public enum EventCategory: OpenEnum, JSONReadable {
+    case gateway
+    case notification
+    case analysis
+    case aiagent
+    case signalprocessing
+    case workflow
+    case workflowexecution
+    case orchestration
+    case approval
+    case effectiveness
+    case actiontype
+    case apifrontend
+    case security
+    case agentsession
+    /// A value this version of the spec does not list.
+    case unknown(String)
+
+    public init(rawValue: String) {
+        switch rawValue {
+        case "gateway": self = .gateway
+        case "notification": self = .notification
+        case "analysis": self = .analysis
+        case "aiagent": self = .aiagent
+        case "signalprocessing": self = .signalprocessing
+        case "workflow": self = .workflow
+        case "workflowexecution": self = .workflowexecution
+        case "orchestration": self = .orchestration
+        case "approval": self = .approval
+        case "effectiveness": self = .effectiveness
+        case "actiontype": self = .actiontype
+        case "apifrontend": self = .apifrontend
+        case "security": self = .security
+        case "agentsession": self = .agentsession
+        default: self = .unknown(rawValue)
+        }
+    }
+
+    public var rawValue: String {
+        switch self {
+        case .gateway: "gateway"
+        case .notification: "notification"
+        case .analysis: "analysis"
+        case .aiagent: "aiagent"
+        case .signalprocessing: "signalprocessing"
+        case .workflow: "workflow"
+        case .workflowexecution: "workflowexecution"
+        case .orchestration: "orchestration"
+        case .approval: "approval"
+        case .effectiveness: "effectiveness"
+        case .actiontype: "actiontype"
+        case .apifrontend: "apifrontend"
+        case .security: "security"
+        case .agentsession: "agentsession"
+        case .unknown(let rawValue): rawValue
+        }
+    }
+
+    public var isKnown: Bool {
+        if case .unknown = self { false } else { true }
+    }
+}

@@ -6,3 +6,112 @@ import Foundation
 #endif
 import OpenAPICodegenRuntime
 
+public enum EventOutcome: OpenEnum, JSONReadable {
+    case success
+    case failure
+    case pending
+    /// A value this version of the spec does not list.
+    case unknown(String)
+
+    public init(rawValue: String) {
+        switch rawValue {
+        case "success": self = .success
+        case "failure": self = .failure
+        case "pending": self = .pending
+        default: self = .unknown(rawValue)
+        }
+    }
+
+    public var rawValue: String {
+        switch self {
+        case .success: "success"
+        case .failure: "failure"
+        case .pending: "pending"
+        case .unknown(let rawValue): rawValue
+        }
+    }
+
+    public var isKnown: Bool {
+        if case .unknown = self { false } else { true }
+    }
+}
+
+/// What the event records, in one of two shapes, told apart by their required members:
+/// - this contract's envelope (`CommonEnvelope`): `version`, `service`, `operation`,
+///   `status` and `payload`, and no `event_type`;
+/// - one of kubernaut's typed payloads (`KubernautEventData`): `event_type` names the
+///   payload schema through kubernaut's discriminator mapping, and must equal the event's
+///   own `event_type`; the payload is validated against that schema.
+/// A value that fits neither shape, or both, is refused with 400. Either is stored and
+/// returned as written.
+public enum AuditEventData: Codable, Hashable, Sendable, Validatable, JSONWritable, JSONReadable {
+    case commonEnvelope(CommonEnvelope)
+    case kubernautEventData(KubernautEventData)
+
+    public init(from decoder: any Decoder) throws {
+        var match: Self?
+        var matchCount = 0
+        var failures: [(variant: String, error: any Error)] = []
+        do { match = .commonEnvelope(try CommonEnvelope(from: decoder)); matchCount += 1 } catch { failures.append(("CommonEnvelope", error)) }
+        do { match = .kubernautEventData(try KubernautEventData(from: decoder)); matchCount += 1 } catch { failures.append(("KubernautEventData", error)) }
+        guard let match, matchCount == 1 else {
+            throw UnionMismatch.error("AuditEventData", matchCount: matchCount, failures: failures, codingPath: decoder.codingPath)
+        }
+        self = match
+    }
+
+    public init(jsonReader reader: inout JSONReader) throws {
+        // Variants missing a member they need cannot match and are not tried; when then not exactly
+        // one matches, every variant is tried, so that the error is the one `init(from:)` gives.
+        let fits = reader.objectHasMembers([["service", "operation", "status", "payload"], ["event_type"]])
+        do {
+            self = try Self.readVariant(&reader, trying: fits)
+        } catch where fits.contains(false) {
+            self = try Self.readVariant(&reader, trying: nil)
+        }
+    }
+
+    private static func readVariant(_ reader: inout JSONReader, trying fits: [Bool]?) throws -> Self {
+        let start = reader.mark()
+        var end = start
+        var match: Self?
+        var matchCount = 0
+        var failures: [(variant: String, error: any Error)] = []
+        if fits?[0] != false {
+            do { match = .commonEnvelope(try CommonEnvelope(jsonReader: &reader)); matchCount += 1; end = reader.mark() } catch { failures.append(("CommonEnvelope", error)) }
+            reader.reset(to: start)
+        }
+        if fits?[1] != false {
+            do { match = .kubernautEventData(try KubernautEventData(jsonReader: &reader)); matchCount += 1; end = reader.mark() } catch { failures.append(("KubernautEventData", error)) }
+            reader.reset(to: start)
+        }
+        guard let match, matchCount == 1 else {
+            throw reader.unionMismatch("AuditEventData", matchCount: matchCount, failures: failures)
+        }
+        reader.reset(to: end)
+        return match
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        switch self {
+        case .commonEnvelope(let value): try value.encode(to: encoder)
+        case .kubernautEventData(let value): try value.encode(to: encoder)
+        }
+    }
+
+    public func collectViolations(into validator: inout Validator) {
+        switch self {
+        case .commonEnvelope(let value): value.collectViolations(into: &validator)
+        case .kubernautEventData(let value): validator.collectViolations(ofSupplied: value)
+        }
+    }
+
+    public func writeJSON(to output: JSONOutput) throws {
+        switch self {
+        case .commonEnvelope(let value):
+            try value.writeJSON(to: output)
+        case .kubernautEventData(let value):
+            try output.writeEncodable(value)
+        }
+    }
+}

@@ -6,3 +6,92 @@ import Foundation
 #endif
 import OpenAPICodegenRuntime
 
+/// The common shape of event_data: which service did what, how it went, and the
+/// service's own details in `payload`.
+public struct CommonEnvelope: Codable, Hashable, Sendable, Validatable, JSONWritable, JSONReadable {
+    public var version: String
+    public var service: String
+    public var operation: String
+    public var status: String
+    /// The service's own details, any JSON value.
+    public var payload: JSONValue
+    /// The input the event is about (for example the raw alert), any JSON value.
+    public var sourcePayload: JSONValue?
+
+    /// Creates a value from its members.
+    public init(version: String = "1.0", service: String, operation: String, status: String, payload: JSONValue, sourcePayload: JSONValue? = nil) {
+        self.version = version
+        self.service = service
+        self.operation = operation
+        self.status = status
+        self.payload = payload
+        self.sourcePayload = sourcePayload
+    }
+
+    public static func == (lhs: Self, rhs: Self) -> Bool {
+        guard OpenAPICodegenRuntime.membersEqual(lhs.version, rhs.version) else { return false }
+        guard OpenAPICodegenRuntime.membersEqual(lhs.service, rhs.service) else { return false }
+        guard OpenAPICodegenRuntime.membersEqual(lhs.operation, rhs.operation) else { return false }
+        guard OpenAPICodegenRuntime.membersEqual(lhs.status, rhs.status) else { return false }
+        guard OpenAPICodegenRuntime.membersEqual(lhs.payload, rhs.payload) else { return false }
+        guard OpenAPICodegenRuntime.membersEqual(lhs.sourcePayload, rhs.sourcePayload) else { return false }
+        return true
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: DynamicCodingKey.self)
+        self.version = try container.decodeValueIfPresent(forKey: "version") ?? "1.0"
+        self.service = try container.decodeValue(forKey: "service")
+        self.operation = try container.decodeValue(forKey: "operation")
+        self.status = try container.decodeValue(forKey: "status")
+        self.payload = try container.decodeValue(forKey: "payload")
+        self.sourcePayload = try container.decodeValueIfPresent(forKey: "source_payload")
+    }
+
+    public init(jsonReader reader: inout JSONReader) throws {
+        let object = try reader.beginObject()
+        self.version = try reader.decodeValueIfPresent(object, "version") ?? "1.0"
+        self.service = try reader.decodeValue(object, "service")
+        self.operation = try reader.decodeValue(object, "operation")
+        self.status = try reader.decodeValue(object, "status")
+        self.payload = try reader.decodeValue(object, "payload")
+        self.sourcePayload = try reader.decodeValueIfPresent(object, "source_payload")
+        reader.end(object)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: DynamicCodingKey.self)
+        try container.encodeValue(self.version, forKey: "version")
+        try container.encodeValue(self.service, forKey: "service")
+        try container.encodeValue(self.operation, forKey: "operation")
+        try container.encodeValue(self.status, forKey: "status")
+        try container.encodeValue(self.payload, forKey: "payload")
+        try container.encodeValueIfPresent(self.sourcePayload, forKey: "source_payload")
+    }
+
+    public func collectViolations(into validator: inout Validator) {
+        validator.checkLength(self.version, min: 1, max: 10, at: "version")
+        validator.checkLength(self.service, min: 1, max: 100, at: "service")
+        validator.checkLength(self.operation, min: 1, max: 100, at: "operation")
+        validator.checkLength(self.status, min: 1, max: 50, at: "status")
+    }
+
+    public func writeJSON(to output: JSONOutput) throws {
+        output.beginObject()
+        output.key("version")
+        output.writeString(self.version)
+        output.key("service")
+        output.writeString(self.service)
+        output.key("operation")
+        output.writeString(self.operation)
+        output.key("status")
+        output.writeString(self.status)
+        output.key("payload")
+        try output.writeJSON(self.payload)
+        if let value = self.sourcePayload {
+            output.key("source_payload")
+            try output.writeJSON(value)
+        }
+        output.end()
+    }
+}

@@ -6,66 +6,58 @@ import Foundation
 #endif
 import OpenAPICodegenRuntime
 
-/// The business domain an event belongs to.
-public enum EventCategory: OpenEnum, JSONReadable {
-    case gateway
-    case notification
-    case analysis
-    case aiagent
-    case signalprocessing
-    case workflow
-    case workflowexecution
-    case orchestration
-    case approval
-    case effectiveness
-    case actiontype
-    case apifrontend
-    case security
-    case agentsession
-    /// A value this version of the spec does not list.
-    case unknown(String)
+public struct AuditEventResponse: Codable, Hashable, Sendable, Validatable, JSONWritable, JSONReadable {
+    public var eventID: UUID
+    public var eventTimestamp: Date
+    public var message: String
 
-    public init(rawValue: String) {
-        switch rawValue {
-        case "gateway": self = .gateway
-        case "notification": self = .notification
-        case "analysis": self = .analysis
-        case "aiagent": self = .aiagent
-        case "signalprocessing": self = .signalprocessing
-        case "workflow": self = .workflow
-        case "workflowexecution": self = .workflowexecution
-        case "orchestration": self = .orchestration
-        case "approval": self = .approval
-        case "effectiveness": self = .effectiveness
-        case "actiontype": self = .actiontype
-        case "apifrontend": self = .apifrontend
-        case "security": self = .security
-        case "agentsession": self = .agentsession
-        default: self = .unknown(rawValue)
-        }
+    /// Creates a value from its members.
+    public init(eventID: UUID, eventTimestamp: Date, message: String) {
+        self.eventID = eventID
+        self.eventTimestamp = eventTimestamp
+        self.message = message
     }
 
-    public var rawValue: String {
-        switch self {
-        case .gateway: "gateway"
-        case .notification: "notification"
-        case .analysis: "analysis"
-        case .aiagent: "aiagent"
-        case .signalprocessing: "signalprocessing"
-        case .workflow: "workflow"
-        case .workflowexecution: "workflowexecution"
-        case .orchestration: "orchestration"
-        case .approval: "approval"
-        case .effectiveness: "effectiveness"
-        case .actiontype: "actiontype"
-        case .apifrontend: "apifrontend"
-        case .security: "security"
-        case .agentsession: "agentsession"
-        case .unknown(let rawValue): rawValue
-        }
+    public static func == (lhs: Self, rhs: Self) -> Bool {
+        guard OpenAPICodegenRuntime.membersEqual(lhs.eventID, rhs.eventID) else { return false }
+        guard OpenAPICodegenRuntime.membersEqual(lhs.eventTimestamp, rhs.eventTimestamp) else { return false }
+        guard OpenAPICodegenRuntime.membersEqual(lhs.message, rhs.message) else { return false }
+        return true
     }
 
-    public var isKnown: Bool {
-        if case .unknown = self { false } else { true }
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: DynamicCodingKey.self)
+        self.eventID = try container.decodeValue(forKey: "event_id")
+        self.eventTimestamp = try container.decodeDateTime(forKey: "event_timestamp")
+        self.message = try container.decodeValue(forKey: "message")
+    }
+
+    public init(jsonReader reader: inout JSONReader) throws {
+        let object = try reader.beginObject()
+        self.eventID = try reader.decodeValue(object, "event_id")
+        self.eventTimestamp = try reader.decodeDateTime(object, "event_timestamp")
+        self.message = try reader.decodeValue(object, "message")
+        reader.end(object)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: DynamicCodingKey.self)
+        try container.encodeValue(self.eventID, forKey: "event_id")
+        try container.encodeDateTime(self.eventTimestamp, forKey: "event_timestamp")
+        try container.encodeValue(self.message, forKey: "message")
+    }
+
+    public func collectViolations(into validator: inout Validator) {
+    }
+
+    public func writeJSON(to output: JSONOutput) throws {
+        output.beginObject()
+        output.key("event_id")
+        output.writeUUID(self.eventID)
+        output.key("event_timestamp")
+        output.writeDateTime(self.eventTimestamp)
+        output.key("message")
+        output.writeString(self.message)
+        output.end()
     }
 }

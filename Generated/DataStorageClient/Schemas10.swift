@@ -6,82 +6,121 @@ import Foundation
 #endif
 import OpenAPICodegenRuntime
 
-/// What the event records, in one of two shapes, told apart by their required members:
-/// - this contract's envelope (`CommonEnvelope`): `version`, `service`, `operation`,
-///   `status` and `payload`, and no `event_type`;
-/// - one of kubernaut's typed payloads (`KubernautEventData`): `event_type` names the
-///   payload schema through kubernaut's discriminator mapping, and must equal the event's
-///   own `event_type`; the payload is validated against that schema.
-/// A value that fits neither shape, or both, is refused with 400. Either is stored and
-/// returned as written.
-public enum AuditEventData: Codable, Hashable, Sendable, Validatable, JSONWritable, JSONReadable {
-    case commonEnvelope(CommonEnvelope)
-    case kubernautEventData(KubernautEventData)
+public struct AuditEventsQueryResponse: Codable, Hashable, Sendable, Validatable, JSONWritable, JSONReadable {
+    public var data: [StoredAuditEvent]
+    public var pagination: AuditEventsQueryResponse.Pagination
+
+    /// Creates a value from its members.
+    public init(data: [StoredAuditEvent], pagination: AuditEventsQueryResponse.Pagination) {
+        self.data = data
+        self.pagination = pagination
+    }
+
+    public static func == (lhs: Self, rhs: Self) -> Bool {
+        guard OpenAPICodegenRuntime.membersEqual(lhs.data, rhs.data) else { return false }
+        guard OpenAPICodegenRuntime.membersEqual(lhs.pagination, rhs.pagination) else { return false }
+        return true
+    }
 
     public init(from decoder: any Decoder) throws {
-        var match: Self?
-        var matchCount = 0
-        var failures: [(variant: String, error: any Error)] = []
-        do { match = .commonEnvelope(try CommonEnvelope(from: decoder)); matchCount += 1 } catch { failures.append(("CommonEnvelope", error)) }
-        do { match = .kubernautEventData(try KubernautEventData(from: decoder)); matchCount += 1 } catch { failures.append(("KubernautEventData", error)) }
-        guard let match, matchCount == 1 else {
-            throw UnionMismatch.error("AuditEventData", matchCount: matchCount, failures: failures, codingPath: decoder.codingPath)
-        }
-        self = match
+        let container = try decoder.container(keyedBy: DynamicCodingKey.self)
+        self.data = try container.decodeValue(forKey: "data")
+        self.pagination = try container.decodeValue(forKey: "pagination")
     }
 
     public init(jsonReader reader: inout JSONReader) throws {
-        // Variants missing a member they need cannot match and are not tried; when then not exactly
-        // one matches, every variant is tried, so that the error is the one `init(from:)` gives.
-        let fits = reader.objectHasMembers([["service", "operation", "status", "payload"], ["event_type"]])
-        do {
-            self = try Self.readVariant(&reader, trying: fits)
-        } catch where fits.contains(false) {
-            self = try Self.readVariant(&reader, trying: nil)
-        }
-    }
-
-    private static func readVariant(_ reader: inout JSONReader, trying fits: [Bool]?) throws -> Self {
-        let start = reader.mark()
-        var end = start
-        var match: Self?
-        var matchCount = 0
-        var failures: [(variant: String, error: any Error)] = []
-        if fits?[0] != false {
-            do { match = .commonEnvelope(try CommonEnvelope(jsonReader: &reader)); matchCount += 1; end = reader.mark() } catch { failures.append(("CommonEnvelope", error)) }
-            reader.reset(to: start)
-        }
-        if fits?[1] != false {
-            do { match = .kubernautEventData(try KubernautEventData(jsonReader: &reader)); matchCount += 1; end = reader.mark() } catch { failures.append(("KubernautEventData", error)) }
-            reader.reset(to: start)
-        }
-        guard let match, matchCount == 1 else {
-            throw reader.unionMismatch("AuditEventData", matchCount: matchCount, failures: failures)
-        }
-        reader.reset(to: end)
-        return match
+        let object = try reader.beginObject()
+        self.data = try reader.decodeValue(object, "data")
+        self.pagination = try reader.decodeValue(object, "pagination")
+        reader.end(object)
     }
 
     public func encode(to encoder: any Encoder) throws {
-        switch self {
-        case .commonEnvelope(let value): try value.encode(to: encoder)
-        case .kubernautEventData(let value): try value.encode(to: encoder)
-        }
+        var container = encoder.container(keyedBy: DynamicCodingKey.self)
+        try container.encodeValue(self.data, forKey: "data")
+        try container.encodeValue(self.pagination, forKey: "pagination")
     }
 
     public func collectViolations(into validator: inout Validator) {
-        switch self {
-        case .commonEnvelope(let value): value.collectViolations(into: &validator)
-        case .kubernautEventData(let value): validator.collectViolations(ofSupplied: value)
-        }
+        validator.validateEach(self.data, at: "data")
+        validator.validate(self.pagination, at: "pagination")
     }
 
     public func writeJSON(to output: JSONOutput) throws {
-        switch self {
-        case .commonEnvelope(let value):
-            try value.writeJSON(to: output)
-        case .kubernautEventData(let value):
-            try output.writeEncodable(value)
+        output.beginObject()
+        output.key("data")
+        output.beginArray()
+        for item0 in self.data {
+            output.element()
+            try item0.writeJSON(to: output)
+        }
+        output.end()
+        output.key("pagination")
+        try self.pagination.writeJSON(to: output)
+        output.end()
+    }
+
+    public struct Pagination: Codable, Hashable, Sendable, Validatable, JSONWritable, JSONReadable {
+        public var limit: Int
+        public var offset: Int
+        public var total: Int
+        public var hasMore: Bool
+
+        /// Creates a value from its members.
+        public init(limit: Int, offset: Int, total: Int, hasMore: Bool) {
+            self.limit = limit
+            self.offset = offset
+            self.total = total
+            self.hasMore = hasMore
+        }
+
+        public static func == (lhs: Self, rhs: Self) -> Bool {
+            guard OpenAPICodegenRuntime.membersEqual(lhs.limit, rhs.limit) else { return false }
+            guard OpenAPICodegenRuntime.membersEqual(lhs.offset, rhs.offset) else { return false }
+            guard OpenAPICodegenRuntime.membersEqual(lhs.total, rhs.total) else { return false }
+            guard OpenAPICodegenRuntime.membersEqual(lhs.hasMore, rhs.hasMore) else { return false }
+            return true
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: DynamicCodingKey.self)
+            self.limit = try container.decodeValue(forKey: "limit")
+            self.offset = try container.decodeValue(forKey: "offset")
+            self.total = try container.decodeValue(forKey: "total")
+            self.hasMore = try container.decodeValue(forKey: "has_more")
+        }
+
+        public init(jsonReader reader: inout JSONReader) throws {
+            let object = try reader.beginObject()
+            self.limit = try reader.decodeValue(object, "limit")
+            self.offset = try reader.decodeValue(object, "offset")
+            self.total = try reader.decodeValue(object, "total")
+            self.hasMore = try reader.decodeValue(object, "has_more")
+            reader.end(object)
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: DynamicCodingKey.self)
+            try container.encodeValue(self.limit, forKey: "limit")
+            try container.encodeValue(self.offset, forKey: "offset")
+            try container.encodeValue(self.total, forKey: "total")
+            try container.encodeValue(self.hasMore, forKey: "has_more")
+        }
+
+        public func collectViolations(into validator: inout Validator) {
+        }
+
+        public func writeJSON(to output: JSONOutput) throws {
+            output.beginObject()
+            output.key("limit")
+            output.writeInteger(self.limit)
+            output.key("offset")
+            output.writeInteger(self.offset)
+            output.key("total")
+            output.writeInteger(self.total)
+            output.key("has_more")
+            output.writeBool(self.hasMore)
+            output.end()
         }
     }
 }

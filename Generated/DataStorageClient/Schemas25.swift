@@ -6,3 +6,53 @@ import Foundation
 #endif
 import OpenAPICodegenRuntime
 
+public struct LegalHoldRequest: Codable, Hashable, Sendable, Validatable, JSONWritable, JSONReadable {
+    public var correlationID: String
+    /// Why, e.g. the matter or case it is kept for.
+    public var reason: String
+
+    /// Creates a value from its members.
+    public init(correlationID: String, reason: String) {
+        self.correlationID = correlationID
+        self.reason = reason
+    }
+
+    public static func == (lhs: Self, rhs: Self) -> Bool {
+        guard OpenAPICodegenRuntime.membersEqual(lhs.correlationID, rhs.correlationID) else { return false }
+        guard OpenAPICodegenRuntime.membersEqual(lhs.reason, rhs.reason) else { return false }
+        return true
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: DynamicCodingKey.self)
+        self.correlationID = try container.decodeValue(forKey: "correlation_id")
+        self.reason = try container.decodeValue(forKey: "reason")
+    }
+
+    public init(jsonReader reader: inout JSONReader) throws {
+        let object = try reader.beginObject()
+        self.correlationID = try reader.decodeValue(object, "correlation_id")
+        self.reason = try reader.decodeValue(object, "reason")
+        reader.end(object)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: DynamicCodingKey.self)
+        try container.encodeValue(self.correlationID, forKey: "correlation_id")
+        try container.encodeValue(self.reason, forKey: "reason")
+    }
+
+    public func collectViolations(into validator: inout Validator) {
+        validator.checkLength(self.correlationID, min: 1, max: 255, at: "correlation_id")
+        validator.checkLength(self.reason, min: 1, max: 1000, at: "reason")
+    }
+
+    public func writeJSON(to output: JSONOutput) throws {
+        output.beginObject()
+        output.key("correlation_id")
+        output.writeString(self.correlationID)
+        output.key("reason")
+        output.writeString(self.reason)
+        output.end()
+    }
+}

@@ -34,6 +34,74 @@ public protocol APIProtocol: Sendable {
     /// `POST /api/v1/audit/events/batch`
     func createAuditEventsBatch(_ input: Operations.CreateAuditEventsBatch.Input) async throws -> Operations.CreateAuditEventsBatch.Output
 
+    /// The events of one hash chain, in chain order
+    ///
+    /// The events of a correlation_id in chain_index order, from `after_index` + 1: what a
+    /// verifier walks to recompute every link.
+    ///
+    ///
+    /// `GET /api/v1/audit/chains/{correlation_id}`
+    func getAuditChain(_ input: Operations.GetAuditChain.Input) async throws -> Operations.GetAuditChain.Output
+
+    /// Signed checkpoints, oldest first
+    ///
+    /// Each checkpoint signs the Merkle root over the heads of all hash chains at one moment,
+    /// and the root of the checkpoint before it. Verifying needs only the server's Ed25519
+    /// public key.
+    ///
+    ///
+    /// `GET /api/v1/audit/checkpoints`
+    func listAuditCheckpoints(_ input: Operations.ListAuditCheckpoints.Input) async throws -> Operations.ListAuditCheckpoints.Output
+
+    /// The newest signed checkpoint
+    ///
+    /// `GET /api/v1/audit/checkpoints/latest`
+    func getLatestAuditCheckpoint(_ input: Operations.GetLatestAuditCheckpoint.Input) async throws -> Operations.GetLatestAuditCheckpoint.Output
+
+    /// The chain heads a checkpoint covers, by correlation_id
+    ///
+    /// The leaves of the checkpoint's Merkle tree, in its order (correlation_id by byte
+    /// order), from after `after_correlation_id`.
+    ///
+    ///
+    /// `GET /api/v1/audit/checkpoints/{sequence}/chains`
+    func listCheckpointChains(_ input: Operations.ListCheckpointChains.Input) async throws -> Operations.ListCheckpointChains.Output
+
+    /// Proof that the newest checkpoint covers an event
+    ///
+    /// The event, the content digests of the events after it in its chain up to the head the
+    /// checkpoint signed, and the Merkle audit path (RFC 6962) from that head to the
+    /// checkpoint's root. 404 when the event is unknown or no checkpoint covers it yet.
+    ///
+    ///
+    /// `GET /api/v1/audit/events/{event_id}/proof`
+    func getAuditEventProof(_ input: Operations.GetAuditEventProof.Input) async throws -> Operations.GetAuditEventProof.Output
+
+    /// The legal holds in force, by correlation_id
+    ///
+    /// `GET /api/v1/audit/legal-holds`
+    func listLegalHolds(_ input: Operations.ListLegalHolds.Input) async throws -> Operations.ListLegalHolds.Output
+
+    /// Place a legal hold on a correlation_id
+    ///
+    /// Its events are kept whatever their retention_days until the hold is released. The
+    /// hold records who placed it (the bearer token's name) and why, and is itself audited:
+    /// an event of type `datastorage.legal_hold.placed` joins the correlation_id's chain, in
+    /// the same transaction. 409 when a hold on it is already in force.
+    ///
+    ///
+    /// `POST /api/v1/audit/legal-holds`
+    func placeLegalHold(_ input: Operations.PlaceLegalHold.Input) async throws -> Operations.PlaceLegalHold.Output
+
+    /// Release the legal hold on a correlation_id
+    ///
+    /// Records who released it and why; audited as `datastorage.legal_hold.released` in the
+    /// correlation_id's chain, in the same transaction. 404 when no hold is in force.
+    ///
+    ///
+    /// `POST /api/v1/audit/legal-holds/{correlation_id}/release`
+    func releaseLegalHold(_ input: Operations.ReleaseLegalHold.Input) async throws -> Operations.ReleaseLegalHold.Output
+
     /// Liveness
     ///
     /// `GET /healthz`
@@ -75,6 +143,46 @@ extension APIProtocol {
                 try await self.createAuditEventsBatch(Operations.CreateAuditEventsBatch.Input(request, core: core)).response(core: core)
             }
         }
+        try transport.register(Operations.GetAuditChain.operation) { request in
+            await core.respond(to: request, for: Operations.GetAuditChain.operation) { request in
+                try await self.getAuditChain(Operations.GetAuditChain.Input(request, core: core)).response(core: core)
+            }
+        }
+        try transport.register(Operations.ListAuditCheckpoints.operation) { request in
+            await core.respond(to: request, for: Operations.ListAuditCheckpoints.operation) { request in
+                try await self.listAuditCheckpoints(Operations.ListAuditCheckpoints.Input(request, core: core)).response(core: core)
+            }
+        }
+        try transport.register(Operations.GetLatestAuditCheckpoint.operation) { request in
+            await core.respond(to: request, for: Operations.GetLatestAuditCheckpoint.operation) { request in
+                try await self.getLatestAuditCheckpoint(Operations.GetLatestAuditCheckpoint.Input(request, core: core)).response(core: core)
+            }
+        }
+        try transport.register(Operations.ListCheckpointChains.operation) { request in
+            await core.respond(to: request, for: Operations.ListCheckpointChains.operation) { request in
+                try await self.listCheckpointChains(Operations.ListCheckpointChains.Input(request, core: core)).response(core: core)
+            }
+        }
+        try transport.register(Operations.GetAuditEventProof.operation) { request in
+            await core.respond(to: request, for: Operations.GetAuditEventProof.operation) { request in
+                try await self.getAuditEventProof(Operations.GetAuditEventProof.Input(request, core: core)).response(core: core)
+            }
+        }
+        try transport.register(Operations.ListLegalHolds.operation) { request in
+            await core.respond(to: request, for: Operations.ListLegalHolds.operation) { request in
+                try await self.listLegalHolds(Operations.ListLegalHolds.Input(request, core: core)).response(core: core)
+            }
+        }
+        try transport.register(Operations.PlaceLegalHold.operation) { request in
+            await core.respond(to: request, for: Operations.PlaceLegalHold.operation) { request in
+                try await self.placeLegalHold(Operations.PlaceLegalHold.Input(request, core: core)).response(core: core)
+            }
+        }
+        try transport.register(Operations.ReleaseLegalHold.operation) { request in
+            await core.respond(to: request, for: Operations.ReleaseLegalHold.operation) { request in
+                try await self.releaseLegalHold(Operations.ReleaseLegalHold.Input(request, core: core)).response(core: core)
+            }
+        }
         try transport.register(Operations.CheckHealth.operation) { request in
             await core.respond(to: request, for: Operations.CheckHealth.operation) { request in
                 try await self.checkHealth(Operations.CheckHealth.Input(request, core: core)).response(core: core)
@@ -92,6 +200,13 @@ extension APIProtocol {
         }
         try transport.registerMethodNotAllowed(path: "/api/v1/audit/events", allowed: [.get, .post])
         try transport.registerMethodNotAllowed(path: "/api/v1/audit/events/batch", allowed: [.post])
+        try transport.registerMethodNotAllowed(path: "/api/v1/audit/chains/{correlation_id}", allowed: [.get])
+        try transport.registerMethodNotAllowed(path: "/api/v1/audit/checkpoints", allowed: [.get])
+        try transport.registerMethodNotAllowed(path: "/api/v1/audit/checkpoints/latest", allowed: [.get])
+        try transport.registerMethodNotAllowed(path: "/api/v1/audit/checkpoints/{sequence}/chains", allowed: [.get])
+        try transport.registerMethodNotAllowed(path: "/api/v1/audit/events/{event_id}/proof", allowed: [.get])
+        try transport.registerMethodNotAllowed(path: "/api/v1/audit/legal-holds", allowed: [.get, .post])
+        try transport.registerMethodNotAllowed(path: "/api/v1/audit/legal-holds/{correlation_id}/release", allowed: [.post])
         try transport.registerMethodNotAllowed(path: "/healthz", allowed: [.get])
         try transport.registerMethodNotAllowed(path: "/readyz", allowed: [.get])
         try transport.registerMethodNotAllowed(path: "/metrics", allowed: [.get])
@@ -304,6 +419,397 @@ extension Operations.CreateAuditEventsBatch.Output {
             return try core.jsonResponse(413, body, contentType: "application/problem+json")
         case .internalServerError(let body):
             return try core.jsonResponse(500, body, contentType: "application/problem+json")
+        case .`default`(let statusCode, let body):
+            return try core.jsonResponse(statusCode, body, contentType: "application/problem+json")
+        }
+    }
+}
+
+extension Operations.GetAuditChain {
+    /// `GET /api/v1/audit/chains/{correlation_id}`, as a server transport routes it.
+    public static let operation = ServerOperation(id: id, method: .get, path: "/api/v1/audit/chains/{correlation_id}", security: [["bearerAuth"]])
+
+    /// The request of `getAuditChain`, decoded and checked against the spec.
+    public struct Input: Sendable {
+        /// The path parameter `correlation_id`.
+        public var correlationID: String
+        /// The chain_index the page starts after.
+        public var afterIndex: Int64
+        /// The query parameter `limit`.
+        public var limit: Int
+
+        /// Creates an input, as a test of a handler would.
+        public init(correlationID: String, afterIndex: Int64 = 0, limit: Int = 500) {
+            self.correlationID = correlationID
+            self.afterIndex = afterIndex
+            self.limit = limit
+        }
+
+        /// Reads `request` as the spec describes it; what breaks the spec throws the ``RequestError`` naming it.
+        init(_ request: ServerRequest, core: ServerCore) async throws(RequestError) {
+            let query = QueryParameters(request.query)
+            let path = try PathParameters(request.path, template: "/api/v1/audit/chains/{correlation_id}")
+            let correlationID: String = try path.value("correlation_id")
+            let afterIndex: Int64 = try query.value("after_index") ?? 0
+            let limit: Int = try query.value("limit") ?? 500
+            var validator = Validator()
+            validator.checkLength(correlationID, min: 1, max: 255, at: "correlation_id")
+            validator.checkRange(afterIndex, minimum: 0, at: "after_index")
+            validator.checkRange(limit, minimum: 1, maximum: 1000, at: "limit")
+            if !validator.violations.isEmpty { throw .parameterViolations(validator.violations) }
+            self.correlationID = correlationID
+            self.afterIndex = afterIndex
+            self.limit = limit
+        }
+    }
+}
+
+extension Operations.GetAuditChain.Output {
+    /// The response this output is sent as: its status, headers and body as the spec documents them.
+    func response(core: ServerCore) throws(ResponseError) -> HTTPResponse {
+        switch self {
+        case .ok(let body):
+            return try core.jsonResponse(200, body, contentType: "application/json")
+        case .badRequest(let body):
+            return try core.jsonResponse(400, body, contentType: "application/problem+json")
+        case .unauthorized(let body):
+            return try core.jsonResponse(401, body, contentType: "application/problem+json")
+        case .`default`(let statusCode, let body):
+            return try core.jsonResponse(statusCode, body, contentType: "application/problem+json")
+        }
+    }
+}
+
+extension Operations.ListAuditCheckpoints {
+    /// `GET /api/v1/audit/checkpoints`, as a server transport routes it.
+    public static let operation = ServerOperation(id: id, method: .get, path: "/api/v1/audit/checkpoints", security: [["bearerAuth"]])
+
+    /// The request of `listAuditCheckpoints`, decoded and checked against the spec.
+    public struct Input: Sendable {
+        /// The query parameter `after_sequence`.
+        public var afterSequence: Int64
+        /// The query parameter `limit`.
+        public var limit: Int
+
+        /// Creates an input, as a test of a handler would.
+        public init(afterSequence: Int64 = 0, limit: Int = 100) {
+            self.afterSequence = afterSequence
+            self.limit = limit
+        }
+
+        /// Reads `request` as the spec describes it; what breaks the spec throws the ``RequestError`` naming it.
+        init(_ request: ServerRequest, core: ServerCore) async throws(RequestError) {
+            let query = QueryParameters(request.query)
+            let afterSequence: Int64 = try query.value("after_sequence") ?? 0
+            let limit: Int = try query.value("limit") ?? 100
+            var validator = Validator()
+            validator.checkRange(afterSequence, minimum: 0, at: "after_sequence")
+            validator.checkRange(limit, minimum: 1, maximum: 1000, at: "limit")
+            if !validator.violations.isEmpty { throw .parameterViolations(validator.violations) }
+            self.afterSequence = afterSequence
+            self.limit = limit
+        }
+    }
+}
+
+extension Operations.ListAuditCheckpoints.Output {
+    /// The response this output is sent as: its status, headers and body as the spec documents them.
+    func response(core: ServerCore) throws(ResponseError) -> HTTPResponse {
+        switch self {
+        case .ok(let body):
+            return try core.jsonResponse(200, body, contentType: "application/json")
+        case .badRequest(let body):
+            return try core.jsonResponse(400, body, contentType: "application/problem+json")
+        case .unauthorized(let body):
+            return try core.jsonResponse(401, body, contentType: "application/problem+json")
+        case .`default`(let statusCode, let body):
+            return try core.jsonResponse(statusCode, body, contentType: "application/problem+json")
+        }
+    }
+}
+
+extension Operations.GetLatestAuditCheckpoint {
+    /// `GET /api/v1/audit/checkpoints/latest`, as a server transport routes it.
+    public static let operation = ServerOperation(id: id, method: .get, path: "/api/v1/audit/checkpoints/latest", security: [["bearerAuth"]])
+
+    /// The request of `getLatestAuditCheckpoint`, decoded and checked against the spec.
+    public struct Input: Sendable {
+
+        /// Creates an input, as a test of a handler would.
+        public init() {
+        }
+
+        /// Reads `request` as the spec describes it; what breaks the spec throws the ``RequestError`` naming it.
+        init(_ request: ServerRequest, core: ServerCore) async throws(RequestError) {
+        }
+    }
+}
+
+extension Operations.GetLatestAuditCheckpoint.Output {
+    /// The response this output is sent as: its status, headers and body as the spec documents them.
+    func response(core: ServerCore) throws(ResponseError) -> HTTPResponse {
+        switch self {
+        case .ok(let body):
+            return try core.jsonResponse(200, body, contentType: "application/json")
+        case .unauthorized(let body):
+            return try core.jsonResponse(401, body, contentType: "application/problem+json")
+        case .notFound(let body):
+            return try core.jsonResponse(404, body, contentType: "application/problem+json")
+        case .`default`(let statusCode, let body):
+            return try core.jsonResponse(statusCode, body, contentType: "application/problem+json")
+        }
+    }
+}
+
+extension Operations.ListCheckpointChains {
+    /// `GET /api/v1/audit/checkpoints/{sequence}/chains`, as a server transport routes it.
+    public static let operation = ServerOperation(id: id, method: .get, path: "/api/v1/audit/checkpoints/{sequence}/chains", security: [["bearerAuth"]])
+
+    /// The request of `listCheckpointChains`, decoded and checked against the spec.
+    public struct Input: Sendable {
+        /// The path parameter `sequence`.
+        public var sequence: Int64
+        /// The query parameter `after_correlation_id`.
+        public var afterCorrelationID: String?
+        /// The query parameter `limit`.
+        public var limit: Int
+
+        /// Creates an input, as a test of a handler would.
+        public init(sequence: Int64, afterCorrelationID: String? = nil, limit: Int = 1000) {
+            self.sequence = sequence
+            self.afterCorrelationID = afterCorrelationID
+            self.limit = limit
+        }
+
+        /// Reads `request` as the spec describes it; what breaks the spec throws the ``RequestError`` naming it.
+        init(_ request: ServerRequest, core: ServerCore) async throws(RequestError) {
+            let query = QueryParameters(request.query)
+            let path = try PathParameters(request.path, template: "/api/v1/audit/checkpoints/{sequence}/chains")
+            let sequence: Int64 = try path.value("sequence")
+            let afterCorrelationID: String? = try query.value("after_correlation_id")
+            let limit: Int = try query.value("limit") ?? 1000
+            var validator = Validator()
+            validator.checkRange(sequence, minimum: 1, at: "sequence")
+            if let value = afterCorrelationID {
+                validator.checkLength(value, min: nil, max: 255, at: "after_correlation_id")
+            }
+            validator.checkRange(limit, minimum: 1, maximum: 10000, at: "limit")
+            if !validator.violations.isEmpty { throw .parameterViolations(validator.violations) }
+            self.sequence = sequence
+            self.afterCorrelationID = afterCorrelationID
+            self.limit = limit
+        }
+    }
+}
+
+extension Operations.ListCheckpointChains.Output {
+    /// The response this output is sent as: its status, headers and body as the spec documents them.
+    func response(core: ServerCore) throws(ResponseError) -> HTTPResponse {
+        switch self {
+        case .ok(let body):
+            return try core.jsonResponse(200, body, contentType: "application/json")
+        case .badRequest(let body):
+            return try core.jsonResponse(400, body, contentType: "application/problem+json")
+        case .unauthorized(let body):
+            return try core.jsonResponse(401, body, contentType: "application/problem+json")
+        case .notFound(let body):
+            return try core.jsonResponse(404, body, contentType: "application/problem+json")
+        case .`default`(let statusCode, let body):
+            return try core.jsonResponse(statusCode, body, contentType: "application/problem+json")
+        }
+    }
+}
+
+extension Operations.GetAuditEventProof {
+    /// `GET /api/v1/audit/events/{event_id}/proof`, as a server transport routes it.
+    public static let operation = ServerOperation(id: id, method: .get, path: "/api/v1/audit/events/{event_id}/proof", security: [["bearerAuth"]])
+
+    /// The request of `getAuditEventProof`, decoded and checked against the spec.
+    public struct Input: Sendable {
+        /// The path parameter `event_id`.
+        public var eventID: UUID
+
+        /// Creates an input, as a test of a handler would.
+        public init(eventID: UUID) {
+            self.eventID = eventID
+        }
+
+        /// Reads `request` as the spec describes it; what breaks the spec throws the ``RequestError`` naming it.
+        init(_ request: ServerRequest, core: ServerCore) async throws(RequestError) {
+            let path = try PathParameters(request.path, template: "/api/v1/audit/events/{event_id}/proof")
+            let eventID: UUID = try path.value("event_id")
+            self.eventID = eventID
+        }
+    }
+}
+
+extension Operations.GetAuditEventProof.Output {
+    /// The response this output is sent as: its status, headers and body as the spec documents them.
+    func response(core: ServerCore) throws(ResponseError) -> HTTPResponse {
+        switch self {
+        case .ok(let body):
+            return try core.jsonResponse(200, body, contentType: "application/json")
+        case .badRequest(let body):
+            return try core.jsonResponse(400, body, contentType: "application/problem+json")
+        case .unauthorized(let body):
+            return try core.jsonResponse(401, body, contentType: "application/problem+json")
+        case .notFound(let body):
+            return try core.jsonResponse(404, body, contentType: "application/problem+json")
+        case .`default`(let statusCode, let body):
+            return try core.jsonResponse(statusCode, body, contentType: "application/problem+json")
+        }
+    }
+}
+
+extension Operations.ListLegalHolds {
+    /// `GET /api/v1/audit/legal-holds`, as a server transport routes it.
+    public static let operation = ServerOperation(id: id, method: .get, path: "/api/v1/audit/legal-holds", security: [["bearerAuth"]])
+
+    /// The request of `listLegalHolds`, decoded and checked against the spec.
+    public struct Input: Sendable {
+        /// The query parameter `after_correlation_id`.
+        public var afterCorrelationID: String?
+        /// The query parameter `limit`.
+        public var limit: Int
+
+        /// Creates an input, as a test of a handler would.
+        public init(afterCorrelationID: String? = nil, limit: Int = 100) {
+            self.afterCorrelationID = afterCorrelationID
+            self.limit = limit
+        }
+
+        /// Reads `request` as the spec describes it; what breaks the spec throws the ``RequestError`` naming it.
+        init(_ request: ServerRequest, core: ServerCore) async throws(RequestError) {
+            let query = QueryParameters(request.query)
+            let afterCorrelationID: String? = try query.value("after_correlation_id")
+            let limit: Int = try query.value("limit") ?? 100
+            var validator = Validator()
+            if let value = afterCorrelationID {
+                validator.checkLength(value, min: nil, max: 255, at: "after_correlation_id")
+            }
+            validator.checkRange(limit, minimum: 1, maximum: 1000, at: "limit")
+            if !validator.violations.isEmpty { throw .parameterViolations(validator.violations) }
+            self.afterCorrelationID = afterCorrelationID
+            self.limit = limit
+        }
+    }
+}
+
+extension Operations.ListLegalHolds.Output {
+    /// The response this output is sent as: its status, headers and body as the spec documents them.
+    func response(core: ServerCore) throws(ResponseError) -> HTTPResponse {
+        switch self {
+        case .ok(let body):
+            return try core.jsonResponse(200, body, contentType: "application/json")
+        case .badRequest(let body):
+            return try core.jsonResponse(400, body, contentType: "application/problem+json")
+        case .unauthorized(let body):
+            return try core.jsonResponse(401, body, contentType: "application/problem+json")
+        case .`default`(let statusCode, let body):
+            return try core.jsonResponse(statusCode, body, contentType: "application/problem+json")
+        }
+    }
+}
+
+extension Operations.PlaceLegalHold {
+    /// `POST /api/v1/audit/legal-holds`, as a server transport routes it.
+    public static let operation = ServerOperation(id: id, method: .post, path: "/api/v1/audit/legal-holds", security: [["bearerAuth"]])
+
+    /// The request of `placeLegalHold`, decoded and checked against the spec.
+    public struct Input: Sendable {
+        /// The request body (`application/json`).
+        public var body: LegalHoldRequest
+
+        /// Creates an input, as a test of a handler would.
+        public init(body: LegalHoldRequest) {
+            self.body = body
+        }
+
+        /// Reads `request` as the spec describes it; what breaks the spec throws the ``RequestError`` naming it.
+        init(_ request: ServerRequest, core: ServerCore) async throws(RequestError) {
+            self.body = try await Self.body(of: request, core: core)
+        }
+
+        private static func body(of request: ServerRequest, core: ServerCore) async throws(RequestError) -> LegalHoldRequest {
+            guard let data = try await core.bodyData(of: request, contentType: "application/json") else { throw .missingBody }
+            let value = try core.decodeJSON(LegalHoldRequest.self, from: data)
+            var validator = Validator()
+            validator.validate(value, at: "body")
+            if let error = RequestError.bodyViolations(of: validator, body: value) { throw error }
+            return value
+        }
+    }
+}
+
+extension Operations.PlaceLegalHold.Output {
+    /// The response this output is sent as: its status, headers and body as the spec documents them.
+    func response(core: ServerCore) throws(ResponseError) -> HTTPResponse {
+        switch self {
+        case .created(let body):
+            return try core.jsonResponse(201, body, contentType: "application/json")
+        case .badRequest(let body):
+            return try core.jsonResponse(400, body, contentType: "application/problem+json")
+        case .unauthorized(let body):
+            return try core.jsonResponse(401, body, contentType: "application/problem+json")
+        case .conflict(let body):
+            return try core.jsonResponse(409, body, contentType: "application/problem+json")
+        case .`default`(let statusCode, let body):
+            return try core.jsonResponse(statusCode, body, contentType: "application/problem+json")
+        }
+    }
+}
+
+extension Operations.ReleaseLegalHold {
+    /// `POST /api/v1/audit/legal-holds/{correlation_id}/release`, as a server transport routes it.
+    public static let operation = ServerOperation(id: id, method: .post, path: "/api/v1/audit/legal-holds/{correlation_id}/release", security: [["bearerAuth"]])
+
+    /// The request of `releaseLegalHold`, decoded and checked against the spec.
+    public struct Input: Sendable {
+        /// The path parameter `correlation_id`.
+        public var correlationID: String
+        /// The request body (`application/json`).
+        public var body: LegalHoldRelease
+
+        /// Creates an input, as a test of a handler would.
+        public init(correlationID: String, body: LegalHoldRelease) {
+            self.correlationID = correlationID
+            self.body = body
+        }
+
+        /// Reads `request` as the spec describes it; what breaks the spec throws the ``RequestError`` naming it.
+        init(_ request: ServerRequest, core: ServerCore) async throws(RequestError) {
+            let path = try PathParameters(request.path, template: "/api/v1/audit/legal-holds/{correlation_id}/release")
+            let correlationID: String = try path.value("correlation_id")
+            var validator = Validator()
+            validator.checkLength(correlationID, min: 1, max: 255, at: "correlation_id")
+            if !validator.violations.isEmpty { throw .parameterViolations(validator.violations) }
+            self.correlationID = correlationID
+            self.body = try await Self.body(of: request, core: core)
+        }
+
+        private static func body(of request: ServerRequest, core: ServerCore) async throws(RequestError) -> LegalHoldRelease {
+            guard let data = try await core.bodyData(of: request, contentType: "application/json") else { throw .missingBody }
+            let value = try core.decodeJSON(LegalHoldRelease.self, from: data)
+            var validator = Validator()
+            validator.validate(value, at: "body")
+            if let error = RequestError.bodyViolations(of: validator, body: value) { throw error }
+            return value
+        }
+    }
+}
+
+extension Operations.ReleaseLegalHold.Output {
+    /// The response this output is sent as: its status, headers and body as the spec documents them.
+    func response(core: ServerCore) throws(ResponseError) -> HTTPResponse {
+        switch self {
+        case .ok(let body):
+            return try core.jsonResponse(200, body, contentType: "application/json")
+        case .badRequest(let body):
+            return try core.jsonResponse(400, body, contentType: "application/problem+json")
+        case .unauthorized(let body):
+            return try core.jsonResponse(401, body, contentType: "application/problem+json")
+        case .notFound(let body):
+            return try core.jsonResponse(404, body, contentType: "application/problem+json")
         case .`default`(let statusCode, let body):
             return try core.jsonResponse(statusCode, body, contentType: "application/problem+json")
         }

@@ -56,6 +56,13 @@ public struct DataStorageService: Service {
                 queue: deadLetters, repository: repository, interval: configuration.deadLetterReplayInterval,
                 shutdownTimeout: configuration.shutdownReplayTimeout, clock: clock, logger: logger))
         }
+        if let signer = configuration.checkpointSigner {
+            services.append(CheckpointPublisher(
+                repository: repository, signer: signer, interval: configuration.checkpointInterval, serverClock: clock, now: configuration.now,
+                logger: logger))
+        } else {
+            logger.warning("no checkpoint signing key: events are hash-chained, but no signed checkpoint seals the chains' heads")
+        }
         services.append(try makeApplication(state: state))
         services.append(ReadinessGate(state: state, drainDelay: configuration.shutdownDrainDelay, clock: clock, logger: logger))
         let group = ServiceGroup(services: services, gracefulShutdownSignals: [], cancellationSignals: [], logger: logger)

@@ -1,3 +1,4 @@
+import AuditIntegrity
 import Foundation
 
 /// How the DataStorage server listens and what it accepts.
@@ -26,6 +27,11 @@ public struct ServerConfiguration: Sendable {
     /// How long `/readyz` answers 503 before the server stops accepting connections, so that
     /// load balancers notice first.
     public var shutdownDrainDelay: Duration
+    /// Signs the checkpoints over the hash chains' heads. Without one, events are still
+    /// chained but no checkpoint seals the heads, and the server warns at start.
+    public var checkpointSigner: CheckpointSigner?
+    /// How often a checkpoint is published (when a chain has moved).
+    public var checkpointInterval: Duration = .seconds(300)
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, maxBodyBytes: Int = 5 * 1024 * 1024, maxBatch: Int = 1000,

@@ -53,12 +53,12 @@ struct InProcessServer: Sendable {
 }
 
 /// A repository that can be made to fail like a database that went away.
-final class OutageRepository: AuditRepository {
+final class OutageRepository: AuditRepositoryDecorator {
     struct StorageDown: Error, CustomStringConvertible {
         var description: String { "storage taken away by --chaos" }
     }
 
-    private let base: any AuditRepository
+    let base: any AuditRepository
     private let down = Atomic(false)
 
     init(_ base: any AuditRepository) { self.base = base }
@@ -73,14 +73,8 @@ final class OutageRepository: AuditRepository {
         try await base.insert(events)
     }
 
-    func query(_ query: AuditQuery) async throws -> (events: [StoredAuditEvent], total: Int) {
-        try await base.query(query)
-    }
-
     func ping() async throws {
         guard !isDown else { throw StorageDown() }
         try await base.ping()
     }
-
-    func migrate() async throws { try await base.migrate() }
 }

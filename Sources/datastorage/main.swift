@@ -1,14 +1,27 @@
 import ArgumentParser
+import AsyncHTTPClient
+import AuditIntegrity
+import Crypto
+import DataStorageClient
 import DataStorageServer
 import Foundation
 import Logging
+import OpenAPICodegenAsyncHTTPClient
+import OpenAPICodegenRuntime
 import ServiceLifecycle
 
-/// `datastorage`: the DataStorage reference server.
+/// `datastorage`: the DataStorage reference server, and the tools around its audit trail.
 @main
 struct DataStorageCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "datastorage", abstract: "Serves the audit API of openapi/datastorage.yaml over SQLite or PostgreSQL.")
+        commandName: "datastorage", abstract: "The DataStorage reference server and its trail verifier.",
+        subcommands: [Serve.self, Verify.self, KeyGen.self], defaultSubcommand: Serve.self)
+}
+
+/// `datastorage [serve]`: serves the audit API.
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Serves the audit API of openapi/datastorage.yaml over SQLite or PostgreSQL.")
 
     @Option(help: "Address to listen on (env DATASTORAGE_HOST).")
     var host = ProcessInfo.processInfo.environment["DATASTORAGE_HOST"] ?? "127.0.0.1"
@@ -34,11 +47,18 @@ struct DataStorageCommand: AsyncParsableCommand {
     @Option(help: "A file of accepted bearer tokens, one per line; the operations the contract secures (the audit endpoints) then need one (env DATASTORAGE_AUTH_TOKEN_FILE).")
     var authTokenFile: String?
 
+    @Option(help: "The Ed25519 private key (PEM, PKCS #8) that signs checkpoints; without it nothing seals the hash chains (env DATASTORAGE_CHECKPOINT_KEY).")
+    var checkpointKey: String?
+
+    @Option(help: "Seconds between checkpoints (env DATASTORAGE_CHECKPOINT_INTERVAL).")
+    var checkpointInterval = Double(ProcessInfo.processInfo.environment["DATASTORAGE_CHECKPOINT_INTERVAL"] ?? "") ?? 300
+
     func validate() throws {
         guard storage.hasPrefix("sqlite:") || storage.hasPrefix("postgres://") || storage.hasPrefix("postgresql://") else {
             throw ValidationError("--storage must be sqlite:PATH or postgres://user@host:port/database")
         }
         guard drainSeconds.isFinite, drainSeconds >= 0 else { throw ValidationError("--drain-seconds must be 0 or more") }
+        guard checkpointInterval.isFinite, checkpointInterval > 0 else { throw ValidationError("--checkpoint-interval must be more than 0") }
     }
 
     func run() async throws {
@@ -55,6 +75,10 @@ struct DataStorageCommand: AsyncParsableCommand {
     }
 
     private func serve(logger: Logger) async throws {
+        // The key first: a configured key that cannot be read stops the start, never an unsigned trail.
+        let signer = try (checkpointKey ?? ProcessInfo.processInfo.environment["DATASTORAGE_CHECKPOINT_KEY"]).map { path throws(KeyFileError) in
+            try CheckpointSigner(privateKeyFile: path)
+        }
         let repository: any AuditRepository
         var services: [any Service] = []
         if storage.hasPrefix("sqlite:") {
@@ -64,10 +88,12 @@ struct DataStorageCommand: AsyncParsableCommand {
             services.append(postgres)
             repository = postgres
         }
-        let configuration = ServerConfiguration(
+        var configuration = ServerConfiguration(
             host: host, port: port, maxBodyBytes: maxBodyBytes, maxBatch: maxBatch,
             authTokenFile: authTokenFile ?? ProcessInfo.processInfo.environment["DATASTORAGE_AUTH_TOKEN_FILE"],
             deadLetterDirectory: dlqDir, shutdownDrainDelay: .milliseconds(Int64(drainSeconds * 1000)))
+        configuration.checkpointSigner = signer
+        configuration.checkpointInterval = .milliseconds(Int64(checkpointInterval * 1000))
         let server = try await DataStorageService(configuration: configuration, repository: repository, logger: logger) { port in
             logger.info("datastorage listening", metadata: ["port": "\(port)"])
         }
@@ -77,5 +103,64 @@ struct DataStorageCommand: AsyncParsableCommand {
                                  gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
         try await (repository as? SQLiteAuditRepository)?.close()
+    }
+}
+
+/// `datastorage verify`: checks a server's trail with its public key alone.
+struct Verify: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Verifies a DataStorage server's audit trail: checkpoint signatures, chain heads, every chained event.",
+        discussion: "Exits 0 when the trail is intact, 1 with each finding when it is not.")
+
+    @Option(help: "The server's Ed25519 public key (PEM, as `openssl pkey -pubout` writes it).")
+    var publicKey: String
+
+    @Option(help: "The server's base URL, e.g. http://127.0.0.1:8080.")
+    var url: String
+
+    @Option(help: "A bearer token, when the server asks for one.")
+    var token: String?
+
+    func run() async throws {
+        let key = try KeyFile.publicKey(at: publicKey)
+        guard let serverURL = URL(string: url), serverURL.scheme != nil else { throw ValidationError("--url must be a URL such as http://127.0.0.1:8080") }
+        let http = HTTPClient(eventLoopGroupProvider: .singleton)
+        let middlewares: [any ClientMiddleware] = token.map { [BearerTokenMiddleware(token: $0)] } ?? []
+        let verifier = TrailVerifier(client: Client(serverURL: serverURL, transport: AsyncHTTPClientTransport(client: http), middlewares: middlewares), publicKey: key)
+        let report: TrailReport
+        do {
+            report = try await verifier.verify()
+            try await http.shutdown()
+        } catch {
+            try? await http.shutdown()
+            throw error
+        }
+        for finding in report.findings { print("FAIL \(finding)") }
+        print("\(report.checkpointsVerified) checkpoints, \(report.chainsVerified) chains, \(report.eventsVerified) events verified; \(report.findings.count) findings")
+        if !report.findings.isEmpty { throw ExitCode.failure }
+    }
+}
+
+/// `datastorage keygen`: writes an Ed25519 key pair for checkpoints.
+struct KeyGen: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "keygen", abstract: "Writes a new Ed25519 key pair in PEM: the private key for --checkpoint-key, the public one for verifiers.")
+
+    @Option(help: "Where to write the private key (created with mode 0600; an existing file is not replaced).")
+    var privateKey: String
+
+    @Option(help: "Where to write the public key.")
+    var publicKey: String
+
+    func run() async throws {
+        let key = Curve25519.Signing.PrivateKey()
+        for path in [privateKey, publicKey] where FileManager.default.fileExists(atPath: path) {
+            throw ValidationError("\(path) exists; it is not replaced")
+        }
+        guard FileManager.default.createFile(atPath: privateKey, contents: Data(KeyFile.pem(key).utf8), attributes: [.posixPermissions: 0o600]) else {
+            throw ValidationError("cannot write \(privateKey)")
+        }
+        try Data(KeyFile.pem(key.publicKey).utf8).write(to: URL(fileURLWithPath: publicKey))
+        print("key_id \(CheckpointSigner.keyID(of: key.publicKey))")
     }
 }

@@ -10,7 +10,7 @@ import Testing
 
 /// A repository over a real one that can be switched to fail like a database that is down,
 /// or to hold inserts until released (a request in flight).
-final class SwitchableRepository: AuditRepository {
+final class SwitchableRepository: AuditRepositoryDecorator {
     struct Unavailable: Error {}
 
     private struct State {
@@ -76,16 +76,10 @@ final class SwitchableRepository: AuditRepository {
         try await base.insert(events)
     }
 
-    func query(_ query: AuditQuery) async throws -> (events: [StoredAuditEvent], total: Int) {
-        try await base.query(query)
-    }
-
     func ping() async throws {
         guard !isDown else { throw Unavailable() }
         try await base.ping()
     }
-
-    func migrate() async throws { try await base.migrate() }
 }
 
 private let quiet = Logger(label: "dead-letter-test") { _ in SwiftLogNoOpLogHandler() }

@@ -264,7 +264,7 @@ struct FaultTests {
         }
     }
 
-    @Test("two replicas on one PostgreSQL, batches spread over both, one SIGKILLed with a batch in flight: every event stored exactly once")
+    @Test("two replicas on one PostgreSQL, batches spread over both, one SIGKILLed with a batch in flight: every event stored exactly once, in one unbroken hash chain per correlation_id")
     func replicaKilledMidStream() async throws {
         let base = try #require(postgresURL, "run scripts/test, which starts PostgreSQL")
         let database = "spread_\(UUID().uuidString.prefix(8).lowercased())"
@@ -336,6 +336,9 @@ struct FaultTests {
             let stored = try await allEvents(repository)
             #expect(stored.count == sent.count, "each event once")
             #expect(Set(stored.map(\.eventID)) == Set(sent.compactMap(\.eventID)))
+            // Both replicas linked into the same chains: each one whole, each event in it once.
+            let (chained, findings) = try await chainFindings(repository, Set(stored.map(\.correlationID)))
+            #expect(chained == sent.count && findings.isEmpty, "\(findings)")
             pool.cancelAll()
         }
         #expect(await replicas[1].terminate() == 0)

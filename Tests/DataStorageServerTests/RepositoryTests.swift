@@ -1,8 +1,10 @@
 @testable import Audit
+import AuditIntegrity
 @testable import DataStorageServer
 import Foundation
 import Logging
 import PostgresNIO
+import SQLiteNIO
 import ServiceLifecycle
 import Testing
 
@@ -20,12 +22,25 @@ private let quiet = Logger(label: "repository-test") { _ in SwiftLogNoOpLogHandl
 /// A fresh, migrated repository of the given kind for one test: a new SQLite file, or a
 /// new PostgreSQL database.
 func withRepository(_ backend: Backend, _ body: (any AuditRepository) async throws -> Void) async throws {
+    try await withRepository(backend) { repository, _ in try await body(repository) }
+}
+
+/// A fresh repository, and a way to run SQL on its database behind its back, as someone
+/// with access to the database (not to the server) would.
+func withRepository(_ backend: Backend, _ body: (any AuditRepository, _ sql: @escaping @Sendable (String) async throws -> Void) async throws -> Void) async throws {
     switch backend {
     case .sqlite:
         let file = FileManager.default.temporaryDirectory.appending(path: "audit-\(UUID().uuidString).sqlite")
         defer { try? FileManager.default.removeItem(at: file) }
         let repository = try await SQLiteAuditRepository.open(path: file.path, logger: quiet)
-        try await body(repository)
+        try await body(repository) { sql in
+            let connection = try await SQLiteConnection.open(storage: .file(path: file.path), logger: quiet)
+            do { _ = try await connection.query(sql, []) } catch {
+                try await connection.close()
+                throw error
+            }
+            try await connection.close()
+        }
         try await repository.close()
     case .postgres:
         guard let base = postgresURL else {
@@ -40,7 +55,7 @@ func withRepository(_ backend: Backend, _ body: (any AuditRepository) async thro
             group.addTask { try await repository.run() }
             try await repository.migrate()
             do {
-                try await body(repository)
+                try await body(repository) { sql in try await adminQuery(base, sql, database: database) }
             } catch {
                 group.cancelAll()
                 throw error
@@ -87,7 +102,9 @@ func everyMemberSet() -> StoredAuditEvent {
         eventData: .commonEnvelope(CommonEnvelope(
             version: "1.0", service: "gateway", operation: "receive", status: "failed",
             payload: ["task_id": "t-7", "n": 7, "nested": ["list": [1, "two", .null]]], sourcePayload: ["raw": "alert"])),
-        eventDate: StoredTime.utcDate(timestamp))
+        eventDate: StoredTime.utcDate(timestamp),
+        // The repository derives legal_hold when read, and replaces the chain members with the event's place in its chain.
+        legalHold: true, chainIndex: 99, previousEventHash: String(repeating: "a", count: 64), eventHash: String(repeating: "b", count: 64))
 }
 
 /// The members of `value` that are nil, by name.
@@ -105,21 +122,33 @@ struct RepositoryTests {
         let event = everyMemberSet()
         #expect(nilMembers(of: event).isEmpty, "the fixture must set every member the contract has")
         try await withRepository(backend) { repository in
-            try await repository.insert([event, stored(1)])
+            let first = stored(1, correlationID: event.correlationID)
+            try await repository.insert([first, event])
             let (read, total) = try await repository.query(AuditQuery())
             #expect(total == 2)
             var back = try #require(read.first { $0.eventID == event.eventID })
             // Stored to the microsecond; the Double read back may differ in its last bits.
             #expect(abs(back.eventTimestamp.timeIntervalSince(event.eventTimestamp)) < 0.000_001)
             back.eventTimestamp = event.eventTimestamp
-            #expect(back == event, "\(backend)")
+            // The chain members are the server's: second in its chain, after the first event.
+            let before = try #require(read.first { $0.eventID == first.eventID })
+            #expect(before.chainIndex == 1 && before.previousEventHash == nil)
+            #expect(back.chainIndex == 2 && back.previousEventHash == before.eventHash)
+            let content = try AuditChainHash.contentDigest(of: back)
+            #expect(back.eventHash == Hex.encode(AuditChainHash.link(previous: before.eventHash.flatMap(Hex.decode), content: content)))
+            #expect(back.legalHold == false, "no hold is in force")
+            var expected = event
+            (expected.legalHold, expected.chainIndex, expected.previousEventHash, expected.eventHash) =
+                (back.legalHold, back.chainIndex, back.previousEventHash, back.eventHash)
+            #expect(back == expected, "\(backend)")
         }
     }
 
     @Test("every column of audit_events is a member of the contract's stored event, and every member has a column")
     func columnsMatchContract() throws {
         let members = Set(try #require(try JSONValue(encoding: everyMemberSet()).objectValue).keys)
-        #expect(Set(AuditColumn.all.map(\.member)) == members)
+        // legal_hold is not stored with the event: it is read from the holds in force.
+        #expect(Set(AuditColumn.all.map(\.member)) == members.subtracting(["legal_hold"]))
         #expect(AuditColumn.equalityFilters.count == 5, "each filter names a real column")
     }
 

@@ -1,10 +1,6 @@
+import AuditIntegrity
 import DataStorageClient
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Logging
 import OpenAPICodegenRuntime
 
@@ -127,7 +123,7 @@ struct AuditAPI: APIProtocol {
             validator.report("must not be more than 7 days in the past", at: "event_timestamp")
         }
         // The contract's pattern admits the common address forms; PostgreSQL's inet is the judge.
-        if let ip = event.actorIP, ip.count <= 45, !isIPAddress(ip) {
+        if let ip = event.actorIP, ip.count <= 45, IPAddress.canonical(ip) == nil {
             validator.report("must be an IPv4 or IPv6 address, got '\(ip)'", at: "actor_ip")
         }
         // A kubernaut payload names its own type; the contract cannot say it must be the event's.
@@ -195,12 +191,6 @@ struct AuditAPI: APIProtocol {
         }
     }
 
-    static func isIPAddress(_ text: String) -> Bool {
-        var ipv4 = in_addr()
-        var ipv6 = in6_addr()
-        return inet_pton(AF_INET, text, &ipv4) == 1 || inet_pton(AF_INET6, text, &ipv6) == 1
-    }
-
     // MARK: Query
 
     func queryAuditEvents(_ input: Operations.QueryAuditEvents.Input) async throws -> Operations.QueryAuditEvents.Output {
@@ -211,6 +201,114 @@ struct AuditAPI: APIProtocol {
                 data: events,
                 pagination: .init(limit: query.limit, offset: query.offset, total: total, hasMore: query.offset + events.count < total)))
         }
+    }
+
+    // MARK: Chains and checkpoints
+
+    func getAuditChain(_ input: Operations.GetAuditChain.Input) async throws -> Operations.GetAuditChain.Output {
+        try await answeringProblems {
+            try Self.refuseNULCharacters(input.correlationID, in: "correlation_id")
+            return .ok(AuditChainPage(data: try await repository.chain(correlationID: input.correlationID, afterIndex: input.afterIndex, limit: input.limit)))
+        }
+    }
+
+    func listAuditCheckpoints(_ input: Operations.ListAuditCheckpoints.Input) async throws -> Operations.ListAuditCheckpoints.Output {
+        .ok(CheckpointPage(data: try await repository.checkpoints(afterSequence: input.afterSequence, limit: input.limit)))
+    }
+
+    func getLatestAuditCheckpoint(_ input: Operations.GetLatestAuditCheckpoint.Input) async throws -> Operations.GetLatestAuditCheckpoint.Output {
+        try await answeringProblems {
+            guard let checkpoint = try await repository.latestCheckpoint() else { throw Problem.notFound("no checkpoint has been published yet") }
+            return .ok(checkpoint)
+        }
+    }
+
+    func listCheckpointChains(_ input: Operations.ListCheckpointChains.Input) async throws -> Operations.ListCheckpointChains.Output {
+        try await answeringProblems {
+            try Self.refuseNULCharacters(input.afterCorrelationID, in: "after_correlation_id")
+            guard let heads = try await repository.checkpointChains(sequence: input.sequence, afterCorrelationID: input.afterCorrelationID, limit: input.limit)
+            else { throw Problem.notFound("there is no checkpoint \(input.sequence)") }
+            return .ok(ChainHeadPage(data: heads))
+        }
+    }
+
+    func getAuditEventProof(_ input: Operations.GetAuditEventProof.Input) async throws -> Operations.GetAuditEventProof.Output {
+        try await answeringProblems {
+            guard let event = try await repository.event(id: input.eventID) else { throw Problem.notFound("there is no event \(input.eventID)") }
+            // The newest checkpoint's tree: every head it signed, in its order.
+            guard let index = event.chainIndex, let checkpoint = try await repository.latestCheckpoint(),
+                let heads = try await repository.checkpointChains(sequence: checkpoint.sequence, afterCorrelationID: nil, limit: .max),
+                let leafIndex = heads.firstIndex(where: { $0.correlationID == event.correlationID }), heads[leafIndex].chainLength >= index
+            else { throw Problem.notFound("no checkpoint covers event \(input.eventID) yet") }
+            let head = heads[leafIndex]
+            let later = try await repository.chain(correlationID: event.correlationID, afterIndex: index, limit: Int(head.chainLength - index))
+            let path = MerkleTree.auditPath(leafIndex: leafIndex, leafHashes: try heads.map { try $0.leafHash })
+            return .ok(InclusionProof(
+                event: event, laterContentDigests: try later.map { Hex.encode(try AuditChainHash.contentDigest(of: $0)) }, chainHead: head,
+                leafIndex: Int64(leafIndex), auditPath: path.map(Hex.encode), checkpoint: checkpoint))
+        }
+    }
+
+    // MARK: Legal holds
+
+    func placeLegalHold(_ input: Operations.PlaceLegalHold.Input) async throws -> Operations.PlaceLegalHold.Output {
+        try await answeringProblems {
+            let request = input.body
+            try Self.refuseNULCharacters(request.correlationID, in: "correlation_id")
+            try Self.refuseNULCharacters(request.reason, in: "reason")
+            let now = configuration.now()
+            let hold = LegalHold(correlationID: request.correlationID, reason: request.reason, placedBy: AuthenticatedCaller.current, placedAt: now)
+            do {
+                try await repository.placeLegalHold(hold, auditedBy: legalHoldEvent(placed: true, hold.correlationID, reason: hold.reason, at: now))
+            } catch let conflict as LegalHoldInForce {
+                throw Problem(status: .conflict, type: "legal-hold-in-force", title: "Conflict", detail: "\(conflict)")
+            }
+            return .created(hold)
+        }
+    }
+
+    func releaseLegalHold(_ input: Operations.ReleaseLegalHold.Input) async throws -> Operations.ReleaseLegalHold.Output {
+        try await answeringProblems {
+            try Self.refuseNULCharacters(input.correlationID, in: "correlation_id")
+            try Self.refuseNULCharacters(input.body.reason, in: "reason")
+            let now = configuration.now()
+            let (caller, reason) = (AuthenticatedCaller.current, input.body.reason)
+            let event = legalHoldEvent(placed: false, input.correlationID, reason: reason, at: now)
+            guard let released = try await repository.releaseLegalHold(correlationID: input.correlationID, release: { hold in
+                var hold = hold
+                (hold.releasedBy, hold.releasedAt, hold.releaseReason) = (caller, now, reason)
+                return hold
+            }, auditedBy: event) else {
+                throw Problem.notFound("no legal hold on correlation_id '\(input.correlationID)' is in force")
+            }
+            return .ok(released)
+        }
+    }
+
+    func listLegalHolds(_ input: Operations.ListLegalHolds.Input) async throws -> Operations.ListLegalHolds.Output {
+        try await answeringProblems {
+            try Self.refuseNULCharacters(input.afterCorrelationID, in: "after_correlation_id")
+            return .ok(LegalHoldPage(data: try await repository.legalHolds(afterCorrelationID: input.afterCorrelationID, limit: input.limit)))
+        }
+    }
+
+    /// The audit record of placing or releasing a hold: it joins the held correlation_id's
+    /// chain, with the caller as its actor and the reason in its payload.
+    private func legalHoldEvent(placed: Bool, _ correlationID: String, reason: String, at now: Date) -> StoredAuditEvent {
+        let verb = placed ? "placed" : "released"
+        return StoredAuditEvent(accepting: AuditEventRequest(
+            version: "1.0", eventType: "datastorage.legal_hold.\(verb)", eventTimestamp: now, eventCategory: .security,
+            eventAction: "legal_hold_\(verb)", eventOutcome: .success, actorType: "user", actorID: AuthenticatedCaller.current,
+            resourceType: "legal_hold", resourceID: correlationID, correlationID: correlationID,
+            eventData: .commonEnvelope(CommonEnvelope(
+                service: "datastorage", operation: placed ? "place_legal_hold" : "release_legal_hold", status: verb, payload: ["reason": .string(reason)]))))
+    }
+
+    /// No stored text holds a NUL character (writes refuse them), and PostgreSQL cannot
+    /// compare or store text holding one: a 400 rather than a database error.
+    private static func refuseNULCharacters(_ parameter: String?, in name: String) throws {
+        guard let parameter, parameter.utf8.contains(0) else { return }
+        throw Problem.validation([Violation(path: [.key(name)], message: "must not contain NUL characters")])
     }
 
     // MARK: Health and metrics
@@ -253,3 +351,10 @@ protocol ProblemOutput {
 extension Operations.CreateAuditEvent.Output: ProblemOutput {}
 extension Operations.CreateAuditEventsBatch.Output: ProblemOutput {}
 extension Operations.QueryAuditEvents.Output: ProblemOutput {}
+extension Operations.GetAuditChain.Output: ProblemOutput {}
+extension Operations.PlaceLegalHold.Output: ProblemOutput {}
+extension Operations.ReleaseLegalHold.Output: ProblemOutput {}
+extension Operations.ListLegalHolds.Output: ProblemOutput {}
+extension Operations.GetLatestAuditCheckpoint.Output: ProblemOutput {}
+extension Operations.ListCheckpointChains.Output: ProblemOutput {}
+extension Operations.GetAuditEventProof.Output: ProblemOutput {}

@@ -27,6 +27,10 @@ struct Problem: Error {
         Problem(status: .badRequest, type: type, title: "Bad Request", detail: detail)
     }
 
+    static func notFound(_ detail: String) -> Problem {
+        Problem(status: .notFound, type: "not-found", title: "Not Found", detail: detail)
+    }
+
     /// 500: the events are not stored anywhere, and the client should retry.
     static func storageUnavailable(_ detail: String) -> Problem {
         Problem(status: .internalServerError, type: "storage-unavailable", title: "Internal Server Error", detail: detail)

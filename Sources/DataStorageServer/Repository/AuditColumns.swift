@@ -76,6 +76,10 @@ struct AuditColumn: Sendable {
             $0.retentionDays.map(String.init)
         },
         AuditColumn("is_sensitive", "BOOLEAN", array: "boolean", "NOT NULL DEFAULT FALSE") { $0.isSensitive.map { $0 ? "true" : "false" } },
+        // The hash chain (kubernaut's column names for the hashes); NULL in rows written before it.
+        AuditColumn("chain_index", "BIGINT", array: "bigint") { $0.chainIndex.map(String.init) },
+        AuditColumn("previous_event_hash", "VARCHAR(64)") { $0.previousEventHash },
+        AuditColumn("event_hash", "VARCHAR(64)") { $0.eventHash },
     ]
 
     /// The columns of text the event's strings go into as they are (no dates, numbers or JSON):

@@ -1,3 +1,4 @@
+import AuditIntegrity
 import DataStorageClient
 import Foundation
 import Logging
@@ -76,13 +77,19 @@ public final class PostgresAuditRepository: AuditRepository, Service {
     /// against a concurrent create of the same table, and one of them would fail with
     /// `relation "audit_events_…" already exists`.
     private func withSchemaLock(_ body: @Sendable @escaping (PostgresConnection) async throws -> Void) async throws {
+        try await withSessionLock(7_340_341, body)
+    }
+
+    /// Runs `body` on one connection holding the session advisory lock `key`.
+    private func withSessionLock<T: Sendable>(_ key: Int64, _ body: @Sendable @escaping (PostgresConnection) async throws -> T) async throws -> T {
         try await client.withConnection { connection in
-            try await connection.query("SELECT pg_advisory_lock(7340341)", logger: self.logger)
+            try await connection.query("SELECT pg_advisory_lock(\(key))", logger: self.logger)
             do {
-                try await body(connection)
-                try await connection.query("SELECT pg_advisory_unlock(7340341)", logger: self.logger)
+                let result = try await body(connection)
+                try await connection.query("SELECT pg_advisory_unlock(\(key))", logger: self.logger)
+                return result
             } catch {
-                _ = try? await connection.query("SELECT pg_advisory_unlock(7340341)", logger: self.logger)
+                _ = try? await connection.query("SELECT pg_advisory_unlock(\(key))", logger: self.logger)
                 throw error
             }
         }
@@ -100,7 +107,20 @@ public final class PostgresAuditRepository: AuditRepository, Service {
         "CREATE INDEX IF NOT EXISTS audit_events_actor_idx ON audit_events (actor_type, actor_id, event_timestamp)",
         "CREATE INDEX IF NOT EXISTS audit_events_outcome_idx ON audit_events (event_outcome, event_timestamp)",
         "CREATE INDEX IF NOT EXISTS audit_events_data_idx ON audit_events USING GIN (event_data)",
-    ]
+        "CREATE INDEX IF NOT EXISTS audit_events_chain_idx ON audit_events (correlation_id, chain_index)",
+        // Where each chain ends; a batch's writers lock its correlation IDs, then move their ends.
+        // Byte order ("C"), the order checkpoints sort chains in.
+        "CREATE TABLE IF NOT EXISTS audit_chain_heads (correlation_id VARCHAR(255) COLLATE \"C\" PRIMARY KEY, chain_length BIGINT NOT NULL, head VARCHAR(64) NOT NULL)",
+        "CREATE TABLE IF NOT EXISTS audit_checkpoints (sequence BIGINT PRIMARY KEY, document TEXT NOT NULL)",
+        // A chain's head as a checkpoint first signed it; checkpoint N covers, per chain, the longest row of sequence <= N.
+        // Legal holds, in force and released; at most one in force per correlation_id.
+        "CREATE TABLE IF NOT EXISTS audit_legal_holds (id BIGSERIAL PRIMARY KEY, correlation_id VARCHAR(255) COLLATE \"C\" NOT NULL, in_force BOOLEAN NOT NULL, document TEXT NOT NULL)",
+        "CREATE UNIQUE INDEX IF NOT EXISTS audit_legal_holds_in_force_idx ON audit_legal_holds (correlation_id) WHERE in_force",
+        "CREATE TABLE IF NOT EXISTS audit_checkpoint_chains (correlation_id VARCHAR(255) COLLATE \"C\", chain_length BIGINT, head VARCHAR(64) NOT NULL, checkpoint_sequence BIGINT NOT NULL, PRIMARY KEY (correlation_id, chain_length))",
+    ] + AuditColumn.all.filter(\.isNullable).map {
+        // Columns added since the table was first created; nullable, so old rows need no value.
+        "ALTER TABLE audit_events ADD COLUMN IF NOT EXISTS \($0.name) \($0.type)"
+    }
 
     /// Monthly partitions from last month to three months ahead (events may be up to 7 days
     /// old, so last month must exist).
@@ -151,20 +171,72 @@ public final class PostgresAuditRepository: AuditRepository, Service {
         }
     }
 
-    /// Through COPY, PostgreSQL's fastest way in (an INSERT of the same rows kept ingest at
-    /// 73 % of COPY's rate). COPY has no ON CONFLICT, so a batch holding an event ID that is
-    /// already stored (a client retrying after a lost response) fails as a whole and goes
-    /// again as an INSERT that skips the stored ones. Either way one statement: all or nothing.
+    /// In one transaction: the batch's chains are locked (an advisory lock per correlation_id,
+    /// taken in sorted order, so writers of other chains never wait), their ends read, the
+    /// events linked and written, the ends moved. Rows go through COPY, PostgreSQL's fastest
+    /// way in (an INSERT of the same rows kept ingest at 73 % of COPY's rate). COPY has no
+    /// ON CONFLICT, so a batch holding an event ID that is already stored (a client retrying
+    /// after a lost response) fails as a whole and goes again without the stored ones.
     private func writeRows(_ events: [StoredAuditEvent]) async throws {
-        let rows = Self.copyText(events)
+        let batch = try ChainingBatch(events)
         do {
-            try await client.withConnection { connection in
-                try await connection.copyFrom(table: "audit_events", columns: Self.columns, logger: self.logger) { writer in
-                    try await writer.write(rows)
-                }
-            }
+            try await writeChained(batch, skippingStored: false) { _ in }
         } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23505" {  // unique_violation
-            try await insertRows(events)
+            try await writeChained(batch, skippingStored: true) { _ in }
+        }
+    }
+
+    /// Runs `first` and writes the batch into its chains, in one transaction: what `first`
+    /// throws rolls both back.
+    private func writeChained<T: Sendable>(
+        _ batch: ChainingBatch, skippingStored: Bool, after first: @escaping @Sendable (PostgresConnection) async throws -> T
+    ) async throws -> T {
+        try await client.withConnection { connection in
+            try await connection.query("BEGIN", logger: self.logger)
+            do {
+                let result = try await first(connection)
+                var batch = batch
+                let correlationIDs = batch.correlationIDs
+                try await connection.query(
+                    "SELECT pg_advisory_xact_lock(key) FROM (SELECT DISTINCT hashtextextended(id, 0) AS key FROM unnest(\(correlationIDs)::text[]) AS id ORDER BY 1) AS keys",
+                    logger: self.logger)
+                if skippingStored {
+                    var stored = Set<UUID>()
+                    let ids = batch.events.map(\.eventID)
+                    for try await id in try await connection.query("SELECT event_id FROM audit_events WHERE event_id = ANY(\(ids))", logger: self.logger).decode(UUID.self) {
+                        stored.insert(id)
+                    }
+                    batch.removeEvents(storedAs: stored)
+                }
+                var ends: [String: ChainEnd] = [:]
+                for try await (id, length, head) in try await connection.query(
+                    "SELECT correlation_id, chain_length, head FROM audit_chain_heads WHERE correlation_id = ANY(\(correlationIDs))", logger: self.logger
+                ).decode((String, Int64, String).self) {
+                    ends[id] = ChainEnd(length: length, head: Hex.decode(head) ?? [])
+                }
+                let moved = batch.link(after: ends).filter { ends[$0.key] != $0.value }
+                if skippingStored {
+                    try await self.insertRows(batch.events, on: connection)
+                } else {
+                    let rows = Self.copyText(batch.events)
+                    try await connection.copyFrom(table: "audit_events", columns: Self.columns, logger: self.logger) { writer in
+                        try await writer.write(rows)
+                    }
+                }
+                let chains = Array(moved.keys)
+                let lengths = chains.map { moved[$0]!.length }
+                let heads = chains.map { Hex.encode(moved[$0]!.head) }
+                try await connection.query(
+                    """
+                    INSERT INTO audit_chain_heads (correlation_id, chain_length, head) SELECT * FROM unnest(\(chains)::text[], \(lengths)::bigint[], \(heads)::text[])
+                    ON CONFLICT (correlation_id) DO UPDATE SET chain_length = EXCLUDED.chain_length, head = EXCLUDED.head
+                    """, logger: self.logger)
+                try await connection.query("COMMIT", logger: self.logger)
+                return result
+            } catch {
+                _ = try? await connection.query("ROLLBACK", logger: self.logger)
+                throw error
+            }
         }
     }
 
@@ -199,7 +271,8 @@ public final class PostgresAuditRepository: AuditRepository, Service {
     /// One statement for the whole batch: each column goes as one array parameter, and
     /// `unnest` turns the arrays back into rows. A multi-row VALUES list of 25,000 parameters
     /// took Postgres about seven times as long to parse and plan as the rows took to write.
-    private func insertRows(_ events: [StoredAuditEvent]) async throws {
+    private func insertRows(_ events: [StoredAuditEvent], on connection: PostgresConnection) async throws {
+        guard !events.isEmpty else { return }
         var columns = Array(repeating: [String?](), count: AuditColumn.all.count)
         for event in events {
             for (index, value) in Self.textValues(event).enumerated() { columns[index].append(value) }
@@ -208,8 +281,7 @@ public final class PostgresAuditRepository: AuditRepository, Service {
         for column in columns { bindings.append(Self.arrayLiteral(column)) }
         let arrays = AuditColumn.all.enumerated().map { "$\($0.offset + 1)::\($0.element.arrayType)[]" }.joined(separator: ", ")
         let sql = "INSERT INTO audit_events (\(Self.columns.joined(separator: ", "))) SELECT * FROM unnest(\(arrays)) ON CONFLICT (event_id, event_date) DO NOTHING"
-        // One statement is atomic on its own: all rows or none.
-        try await client.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: logger)
+        try await connection.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: logger)
     }
 
     /// A PostgreSQL array literal of text values: each quoted and escaped, NULL bare. Built as
@@ -250,7 +322,8 @@ public final class PostgresAuditRepository: AuditRepository, Service {
         let members = AuditColumn.all.filter { $0.name != AuditColumn.serviceJSON }.map { "'\($0.member)', \($0.readBack)" }
         let serviceJSON = AuditColumn.named(AuditColumn.serviceJSON)
         return "SELECT (jsonb_strip_nulls(jsonb_build_object(" + members.joined(separator: ", ")
-            + ")) || jsonb_build_object('\(serviceJSON.member)', \(serviceJSON.readBack)))::text FROM audit_events"
+            + ")) || jsonb_build_object('\(serviceJSON.member)', \(serviceJSON.readBack), 'legal_hold', EXISTS (SELECT 1 FROM audit_legal_holds h "
+            + "WHERE h.correlation_id = audit_events.correlation_id AND h.in_force)))::text FROM audit_events"
     }()
 
     public func query(_ query: AuditQuery) async throws -> (events: [StoredAuditEvent], total: Int) {
@@ -308,6 +381,147 @@ public final class PostgresAuditRepository: AuditRepository, Service {
 
     public func ping() async throws {
         try await withinTimeout("ping") { _ = try await self.client.query("SELECT 1", logger: self.logger) }
+    }
+
+    // MARK: Chains and checkpoints
+
+    public func chain(correlationID: String, afterIndex: Int64, limit: Int) async throws -> [StoredAuditEvent] {
+        try await withinTimeout("chain") {
+            try await self.documents(
+                Self.selectDocument + " WHERE correlation_id = $1 AND chain_index > $2 ORDER BY chain_index LIMIT $3", [correlationID, afterIndex, limit]
+            ).map { try JSONReader.decode(StoredAuditEvent.self, from: $0) }
+        }
+    }
+
+    public func event(id: UUID) async throws -> StoredAuditEvent? {
+        try await withinTimeout("event") {
+            try await self.documents(Self.selectDocument + " WHERE event_id = $1", [id]).first.map { try JSONReader.decode(StoredAuditEvent.self, from: $0) }
+        }
+    }
+
+    public func recordCheckpoint(_ sign: @escaping @Sendable (Checkpoint?, [ChainHead]) throws -> Checkpoint?) async throws -> Checkpoint? {
+        // A session lock taken before the transaction: its snapshot then sees the checkpoint
+        // a replica committed just before (a lock taken inside would come after the snapshot).
+        try await withSessionLock(7_340_342) { connection in
+            try await connection.query("BEGIN ISOLATION LEVEL REPEATABLE READ", logger: self.logger)
+            do {
+                var previous: Checkpoint?
+                for try await document in try await connection.query("SELECT document FROM audit_checkpoints ORDER BY sequence DESC LIMIT 1", logger: self.logger).decode(String.self) {
+                    previous = try JSONReader.decode(Checkpoint.self, from: document)
+                }
+                var heads: [ChainHead] = []
+                for try await (id, length, head) in try await connection.query(
+                    "SELECT correlation_id, chain_length, head FROM audit_chain_heads ORDER BY correlation_id", logger: self.logger
+                ).decode((String, Int64, String).self) {
+                    heads.append(ChainHead(correlationID: id, chainLength: length, head: head))
+                }
+                guard let checkpoint = try sign(previous, heads) else {
+                    try await connection.query("COMMIT", logger: self.logger)
+                    return nil
+                }
+                let document = String(decoding: try StreamingJSONEncoder().encode(checkpoint), as: UTF8.self)
+                try await connection.query("INSERT INTO audit_checkpoints (sequence, document) VALUES (\(checkpoint.sequence), \(document))", logger: self.logger)
+                // The same snapshot as the heads just signed: only the chains that moved get a row.
+                try await connection.query(
+                    """
+                    INSERT INTO audit_checkpoint_chains (correlation_id, chain_length, head, checkpoint_sequence)
+                    SELECT correlation_id, chain_length, head, \(checkpoint.sequence) FROM audit_chain_heads ON CONFLICT DO NOTHING
+                    """, logger: self.logger)
+                try await connection.query("COMMIT", logger: self.logger)
+                return checkpoint
+            } catch {
+                _ = try? await connection.query("ROLLBACK", logger: self.logger)
+                throw error
+            }
+        }
+    }
+
+    public func checkpoints(afterSequence: Int64, limit: Int) async throws -> [Checkpoint] {
+        try await withinTimeout("checkpoints") {
+            try await self.documents("SELECT document FROM audit_checkpoints WHERE sequence > $1 ORDER BY sequence LIMIT $2", [afterSequence, limit])
+                .map { try JSONReader.decode(Checkpoint.self, from: $0) }
+        }
+    }
+
+    public func latestCheckpoint() async throws -> Checkpoint? {
+        try await withinTimeout("checkpoints") {
+            try await self.documents("SELECT document FROM audit_checkpoints ORDER BY sequence DESC LIMIT 1", [])
+                .first.map { try JSONReader.decode(Checkpoint.self, from: $0) }
+        }
+    }
+
+    public func checkpointChains(sequence: Int64, afterCorrelationID: String?, limit: Int) async throws -> [ChainHead]? {
+        try await withinTimeout("checkpoint chains") {
+            guard try await !self.documents("SELECT document FROM audit_checkpoints WHERE sequence = $1", [sequence]).isEmpty else { return nil }
+            var heads: [ChainHead] = []
+            let after = afterCorrelationID ?? ""
+            for try await (id, length, head) in try await self.client.query(
+                """
+                SELECT DISTINCT ON (correlation_id) correlation_id, chain_length, head FROM audit_checkpoint_chains
+                WHERE checkpoint_sequence <= \(sequence) AND correlation_id > \(after) ORDER BY correlation_id, chain_length DESC LIMIT \(limit)
+                """, logger: self.logger
+            ).decode((String, Int64, String).self) {
+                heads.append(ChainHead(correlationID: id, chainLength: length, head: head))
+            }
+            return heads
+        }
+    }
+
+    // MARK: Legal holds
+
+    public func placeLegalHold(_ hold: LegalHold, auditedBy event: StoredAuditEvent) async throws {
+        let document = String(decoding: try StreamingJSONEncoder().encode(hold), as: UTF8.self)
+        let correlationID = hold.correlationID
+        do {
+            try await writeChained(try ChainingBatch([event]), skippingStored: false) { connection in
+                try await connection.query(
+                    "INSERT INTO audit_legal_holds (correlation_id, in_force, document) VALUES (\(correlationID), TRUE, \(document))", logger: self.logger)
+            }
+        } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23505" {  // the unique index of holds in force
+            throw LegalHoldInForce(correlationID: correlationID)
+        }
+    }
+
+    public func releaseLegalHold(
+        correlationID: String, release: @escaping @Sendable (LegalHold) -> LegalHold, auditedBy event: StoredAuditEvent
+    ) async throws -> LegalHold? {
+        do {
+            return try await writeChained(try ChainingBatch([event]), skippingStored: false) { connection in
+                var held: LegalHold?
+                for try await document in try await connection.query(
+                    "SELECT document FROM audit_legal_holds WHERE correlation_id = \(correlationID) AND in_force FOR UPDATE", logger: self.logger
+                ).decode(String.self) {
+                    held = try JSONReader.decode(LegalHold.self, from: document)
+                }
+                guard let held else { throw NoLegalHold() }
+                let released = release(held)
+                let document = String(decoding: try StreamingJSONEncoder().encode(released), as: UTF8.self)
+                try await connection.query(
+                    "UPDATE audit_legal_holds SET in_force = FALSE, document = \(document) WHERE correlation_id = \(correlationID) AND in_force", logger: self.logger)
+                return released
+            }
+        } catch is NoLegalHold {
+            return nil
+        }
+    }
+
+    public func legalHolds(afterCorrelationID: String?, limit: Int) async throws -> [LegalHold] {
+        try await withinTimeout("legal holds") {
+            try await self.documents(
+                "SELECT document FROM audit_legal_holds WHERE in_force AND correlation_id > $1 ORDER BY correlation_id LIMIT $2", [afterCorrelationID ?? "", limit]
+            ).map { try JSONReader.decode(LegalHold.self, from: $0) }
+        }
+    }
+
+    /// The first column of each row, as text.
+    private func documents(_ sql: String, _ values: [any PostgresEncodable & Sendable]) async throws -> [String] {
+        var bindings = PostgresBindings(capacity: values.count)
+        for value in values { try bindings.append(value) }
+        var documents: [String] = []
+        for try await document in try await client.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: logger).decode(String.self) {
+            documents.append(document)
+        }
+        return documents
     }
 }
 

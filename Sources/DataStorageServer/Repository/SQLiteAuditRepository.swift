@@ -1,3 +1,4 @@
+import AuditIntegrity
 import DataStorageClient
 import Foundation
 import Logging
@@ -34,10 +35,26 @@ public actor SQLiteAuditRepository: AuditRepository {
             "CREATE TABLE IF NOT EXISTS audit_events (event_id TEXT PRIMARY KEY, event_timestamp_us INTEGER NOT NULL, "
                 + AuditColumn.equalityFilters.map { "\($0.column.name) TEXT\($0.column.isNullable ? "" : " NOT NULL"), " }.joined()
                 + "event_data TEXT NOT NULL, document TEXT NOT NULL)",
+        ] {
+            _ = try await connection.query(statement, [])
+        }
+        // Columns added since the table was first created.
+        let existing = Set(try await connection.query("PRAGMA table_info(audit_events)", []).compactMap { $0.column("name")?.string })
+        if !existing.contains("chain_index") {
+            _ = try await connection.query("ALTER TABLE audit_events ADD COLUMN chain_index INTEGER", [])
+        }
+        for statement in [
             "CREATE INDEX IF NOT EXISTS audit_events_timestamp ON audit_events (event_timestamp_us DESC, event_id DESC)",
             "CREATE INDEX IF NOT EXISTS audit_events_correlation ON audit_events (correlation_id, event_timestamp_us DESC)",
             "CREATE INDEX IF NOT EXISTS audit_events_type ON audit_events (event_type, event_timestamp_us)",
             "CREATE INDEX IF NOT EXISTS audit_events_outcome ON audit_events (event_outcome, event_timestamp_us)",
+            "CREATE INDEX IF NOT EXISTS audit_events_chain ON audit_events (correlation_id, chain_index)",
+            // The same chain and checkpoint tables as PostgreSQL's; SQLite compares text by its bytes.
+            "CREATE TABLE IF NOT EXISTS audit_chain_heads (correlation_id TEXT PRIMARY KEY, chain_length INTEGER NOT NULL, head TEXT NOT NULL)",
+            "CREATE TABLE IF NOT EXISTS audit_checkpoints (sequence INTEGER PRIMARY KEY, document TEXT NOT NULL)",
+            "CREATE TABLE IF NOT EXISTS audit_legal_holds (id INTEGER PRIMARY KEY, correlation_id TEXT NOT NULL, in_force INTEGER NOT NULL, document TEXT NOT NULL)",
+            "CREATE UNIQUE INDEX IF NOT EXISTS audit_legal_holds_in_force ON audit_legal_holds (correlation_id) WHERE in_force",
+            "CREATE TABLE IF NOT EXISTS audit_checkpoint_chains (correlation_id TEXT, chain_length INTEGER, head TEXT NOT NULL, checkpoint_sequence INTEGER NOT NULL, PRIMARY KEY (correlation_id, chain_length))",
         ] {
             _ = try await connection.query(statement, [])
         }
@@ -45,19 +62,112 @@ public actor SQLiteAuditRepository: AuditRepository {
 
     public func insert(_ events: [StoredAuditEvent]) async throws {
         guard !events.isEmpty else { return }
+        let batch = try ChainingBatch(events)
+        try await withTransaction { try await insertChained(batch) }
+    }
+
+    /// Links the batch into its chains and writes it; the caller holds a transaction.
+    private func insertChained(_ batch: ChainingBatch) async throws {
+        var batch = batch
+        var stored = Set<UUID>()
+        for chunk in Self.chunks(batch.events.map { SQLiteData.text($0.eventID.uuidString.lowercased()) }) {
+            for row in try await connection.query("SELECT event_id FROM audit_events WHERE event_id IN (\(Self.placeholders(chunk.count)))", chunk) {
+                if let id = row.column("event_id")?.string.flatMap(UUID.init(uuidString:)) { stored.insert(id) }
+            }
+        }
+        batch.removeEvents(storedAs: stored)
+        var ends: [String: ChainEnd] = [:]
+        for chunk in Self.chunks(batch.correlationIDs.map(SQLiteData.text)) {
+            for row in try await connection.query(
+                "SELECT correlation_id, chain_length, head FROM audit_chain_heads WHERE correlation_id IN (\(Self.placeholders(chunk.count)))", chunk)
+            {
+                guard let id = row.column("correlation_id")?.string, let length = row.column("chain_length")?.integer,
+                    let head = row.column("head")?.string
+                else { continue }
+                ends[id] = ChainEnd(length: Int64(length), head: Hex.decode(head) ?? [])
+            }
+        }
+        let moved = batch.link(after: ends).filter { ends[$0.key] != $0.value }
         let encoder = JSONEncoder()
-        // The key, the time, the filtered columns, event_data for detail filters, and the whole event.
+        // The key, the time, the filtered columns, event_data for detail filters, the chain place, and the whole event.
         var rows: [[SQLiteData]] = []
-        rows.reserveCapacity(events.count)
-        for event in events {
+        rows.reserveCapacity(batch.events.count)
+        for event in batch.events {
             rows.append(
                 [.text(event.eventID.uuidString.lowercased()), .integer(Int(StoredTime.microseconds(event.eventTimestamp)))]
                     + AuditColumn.equalityFilters.map { filter in filter.column.value(event).map { .text($0) } ?? .null }
                     + [
                         .text(String(decoding: try encoder.encode(event.eventData), as: UTF8.self)),
+                        .integer(Int(event.chainIndex ?? 0)),
                         .text(String(decoding: try encoder.encode(event), as: UTF8.self)),
                     ])
         }
+        try await insertRows(rows, into: "audit_events", columns: Self.insertedColumns, onConflict: "(event_id) DO NOTHING")
+        try await insertRows(
+            moved.map { [.text($0.key), .integer(Int($0.value.length)), .text(Hex.encode($0.value.head))] }, into: "audit_chain_heads",
+            columns: ["correlation_id", "chain_length", "head"],
+            onConflict: "(correlation_id) DO UPDATE SET chain_length = excluded.chain_length, head = excluded.head")
+    }
+
+    // MARK: Legal holds
+
+    public func placeLegalHold(_ hold: LegalHold, auditedBy event: StoredAuditEvent) async throws {
+        let batch = try ChainingBatch([event])
+        let document = String(decoding: try StreamingJSONEncoder().encode(hold), as: UTF8.self)
+        try await withTransaction {
+            let inForce = try await connection.query(
+                "SELECT 1 AS held FROM audit_legal_holds WHERE correlation_id = ? AND in_force", [.text(hold.correlationID)])
+            guard inForce.isEmpty else { throw LegalHoldInForce(correlationID: hold.correlationID) }
+            _ = try await connection.query(
+                "INSERT INTO audit_legal_holds (correlation_id, in_force, document) VALUES (?, 1, ?)", [.text(hold.correlationID), .text(document)])
+            try await insertChained(batch)
+        }
+    }
+
+    public func releaseLegalHold(
+        correlationID: String, release: @escaping @Sendable (LegalHold) -> LegalHold, auditedBy event: StoredAuditEvent
+    ) async throws -> LegalHold? {
+        let batch = try ChainingBatch([event])
+        return try await withTransaction {
+            guard let held = try await documents(
+                "SELECT document FROM audit_legal_holds WHERE correlation_id = ? AND in_force", [.text(correlationID)]
+            ).first.map({ try JSONReader.decode(LegalHold.self, from: $0) }) else { return nil }
+            let released = release(held)
+            _ = try await connection.query(
+                "UPDATE audit_legal_holds SET in_force = 0, document = ? WHERE correlation_id = ? AND in_force",
+                [.text(String(decoding: try StreamingJSONEncoder().encode(released), as: UTF8.self)), .text(correlationID)])
+            try await insertChained(batch)
+            return released
+        }
+    }
+
+    public func legalHolds(afterCorrelationID: String?, limit: Int) async throws -> [LegalHold] {
+        try await documents(
+            "SELECT document FROM audit_legal_holds WHERE in_force AND correlation_id > ? ORDER BY correlation_id LIMIT ?",
+            [.text(afterCorrelationID ?? ""), .integer(limit)]
+        ).map { try JSONReader.decode(LegalHold.self, from: $0) }
+    }
+
+    /// One multi-row INSERT per chunk of rows (SQLite allows 32766 bound values).
+    private func insertRows(_ rows: [[SQLiteData]], into table: String, columns: [String], onConflict: String) async throws {
+        let row = "(" + Self.placeholders(columns.count) + ")"
+        for chunk in stride(from: 0, to: rows.count, by: 1000).map({ rows[$0..<min($0 + 1000, rows.count)] }) {
+            let values = Array(repeating: row, count: chunk.count).joined(separator: ", ")
+            _ = try await connection.query(
+                "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES \(values) ON CONFLICT \(onConflict)", chunk.flatMap { $0 })
+        }
+    }
+
+    private static func placeholders(_ count: Int) -> String {
+        Array(repeating: "?", count: count).joined(separator: ", ")
+    }
+
+    private static func chunks(_ values: [SQLiteData]) -> [[SQLiteData]] {
+        stride(from: 0, to: values.count, by: 1000).map { Array(values[$0..<min($0 + 1000, values.count)]) }
+    }
+
+    /// Runs `body` in a transaction of its own, waiting for one in progress to end first.
+    private func withTransaction<T: Sendable>(_ body: () async throws -> T) async throws -> T {
         while inTransaction {
             await withCheckedContinuation { waitingForTransaction.append($0) }
         }
@@ -68,15 +178,9 @@ public actor SQLiteAuditRepository: AuditRepository {
         }
         _ = try await connection.query("BEGIN IMMEDIATE", [])
         do {
-            // One multi-row INSERT per chunk (SQLite allows 32766 bound values, about ten a row).
-            let row = "(" + Array(repeating: "?", count: Self.insertedColumns.count).joined(separator: ", ") + ")"
-            for chunk in stride(from: 0, to: rows.count, by: 1000).map({ rows[$0..<min($0 + 1000, rows.count)] }) {
-                let placeholders = Array(repeating: row, count: chunk.count).joined(separator: ", ")
-                _ = try await connection.query(
-                    "INSERT INTO audit_events (\(Self.insertedColumns.joined(separator: ", "))) VALUES \(placeholders) ON CONFLICT (event_id) DO NOTHING",
-                    chunk.flatMap { $0 })
-            }
+            let result = try await body()
             _ = try await connection.query("COMMIT", [])
+            return result
         } catch {
             _ = try? await connection.query("ROLLBACK", [])
             throw error
@@ -84,7 +188,7 @@ public actor SQLiteAuditRepository: AuditRepository {
     }
 
     /// The columns an insert writes, in the order of each row's values.
-    private static let insertedColumns = ["event_id", "event_timestamp_us"] + AuditColumn.equalityFilters.map(\.column.name) + ["event_data", "document"]
+    private static let insertedColumns = ["event_id", "event_timestamp_us"] + AuditColumn.equalityFilters.map(\.column.name) + ["event_data", "chain_index", "document"]
 
     public func query(_ query: AuditQuery) async throws -> (events: [StoredAuditEvent], total: Int) {
         var conditions: [String] = []
@@ -112,7 +216,7 @@ public actor SQLiteAuditRepository: AuditRepository {
         let total = try await connection.query("SELECT COUNT(*) AS total FROM audit_events \(filter)", binds)
             .first?.column("total")?.integer ?? 0
         let rows = try await connection.query(
-            "SELECT document FROM audit_events \(filter) ORDER BY event_timestamp_us DESC, event_id DESC LIMIT ? OFFSET ?",
+            "SELECT \(Self.document) FROM audit_events \(filter) ORDER BY event_timestamp_us DESC, event_id DESC LIMIT ? OFFSET ?",
             binds + [.integer(query.limit), .integer(query.offset)])
         let events = try rows.map { row in
             try JSONReader.decode(StoredAuditEvent.self, from: row.column("document")?.string ?? "")
@@ -122,6 +226,73 @@ public actor SQLiteAuditRepository: AuditRepository {
 
     public func ping() async throws {
         _ = try await connection.query("SELECT 1", [])
+    }
+
+    // MARK: Chains and checkpoints
+
+    public func chain(correlationID: String, afterIndex: Int64, limit: Int) async throws -> [StoredAuditEvent] {
+        try await documents(
+            "SELECT \(Self.document) FROM audit_events WHERE correlation_id = ? AND chain_index > ? ORDER BY chain_index LIMIT ?",
+            [.text(correlationID), .integer(Int(afterIndex)), .integer(limit)]
+        ).map { try JSONReader.decode(StoredAuditEvent.self, from: $0) }
+    }
+
+    public func event(id: UUID) async throws -> StoredAuditEvent? {
+        try await documents("SELECT \(Self.document) FROM audit_events WHERE event_id = ?", [.text(id.uuidString.lowercased())])
+            .first.map { try JSONReader.decode(StoredAuditEvent.self, from: $0) }
+    }
+
+    public func recordCheckpoint(_ sign: @escaping @Sendable (Checkpoint?, [ChainHead]) throws -> Checkpoint?) async throws -> Checkpoint? {
+        try await withTransaction {
+            let previous = try await documents("SELECT document FROM audit_checkpoints ORDER BY sequence DESC LIMIT 1", [])
+                .first.map { try JSONReader.decode(Checkpoint.self, from: $0) }
+            let heads = try await connection.query("SELECT correlation_id, chain_length, head FROM audit_chain_heads ORDER BY correlation_id", [])
+                .map(Self.chainHead)
+            guard let checkpoint = try sign(previous, heads) else { return nil }
+            _ = try await connection.query(
+                "INSERT INTO audit_checkpoints (sequence, document) VALUES (?, ?)",
+                [.integer(Int(checkpoint.sequence)), .text(String(decoding: try StreamingJSONEncoder().encode(checkpoint), as: UTF8.self))])
+            _ = try await connection.query(
+                "INSERT INTO audit_checkpoint_chains (correlation_id, chain_length, head, checkpoint_sequence) SELECT correlation_id, chain_length, head, ? FROM audit_chain_heads WHERE true ON CONFLICT DO NOTHING",
+                [.integer(Int(checkpoint.sequence))])
+            return checkpoint
+        }
+    }
+
+    public func checkpoints(afterSequence: Int64, limit: Int) async throws -> [Checkpoint] {
+        try await documents("SELECT document FROM audit_checkpoints WHERE sequence > ? ORDER BY sequence LIMIT ?", [.integer(Int(afterSequence)), .integer(limit)])
+            .map { try JSONReader.decode(Checkpoint.self, from: $0) }
+    }
+
+    public func latestCheckpoint() async throws -> Checkpoint? {
+        try await documents("SELECT document FROM audit_checkpoints ORDER BY sequence DESC LIMIT 1", []).first.map { try JSONReader.decode(Checkpoint.self, from: $0) }
+    }
+
+    public func checkpointChains(sequence: Int64, afterCorrelationID: String?, limit: Int) async throws -> [ChainHead]? {
+        guard try await !documents("SELECT document FROM audit_checkpoints WHERE sequence = ?", [.integer(Int(sequence))]).isEmpty else { return nil }
+        // SQLite takes the bare columns of a MAX() group from the row holding the maximum.
+        return try await connection.query(
+            """
+            SELECT correlation_id, MAX(chain_length) AS chain_length, head FROM audit_checkpoint_chains
+            WHERE checkpoint_sequence <= ? AND correlation_id > ? GROUP BY correlation_id ORDER BY correlation_id LIMIT ?
+            """, [.integer(Int(sequence)), .text(afterCorrelationID ?? ""), .integer(limit)]
+        ).map(Self.chainHead)
+    }
+
+    /// The stored event, with `legal_hold` as it is now.
+    private static let document = """
+        json_set(document, '$.legal_hold', json(CASE WHEN EXISTS (SELECT 1 FROM audit_legal_holds h \
+        WHERE h.correlation_id = audit_events.correlation_id AND h.in_force) THEN 'true' ELSE 'false' END)) AS document
+        """
+
+    private static func chainHead(_ row: SQLiteRow) -> ChainHead {
+        ChainHead(
+            correlationID: row.column("correlation_id")?.string ?? "", chainLength: Int64(row.column("chain_length")?.integer ?? 0),
+            head: row.column("head")?.string ?? "")
+    }
+
+    private func documents(_ sql: String, _ binds: [SQLiteData]) async throws -> [String] {
+        try await connection.query(sql, binds).map { $0.column("document")?.string ?? "" }
     }
 
     /// Closes the database file.

@@ -186,7 +186,7 @@ extension UUID {
                         index += 1
                         continue
                     }
-                    guard let high = Self.nibble(bytes[index]), let low = Self.nibble(bytes[index + 1]) else { return false }
+                    guard let high = Hex.value(bytes[index]), let low = Hex.value(bytes[index + 1]) else { return false }
                     octets[octet] = high << 4 | low
                     octet += 1
                     index += 2
@@ -196,14 +196,5 @@ extension UUID {
         }
         guard parsed else { return nil }
         self.init(uuid: uuid)
-    }
-
-    private static func nibble(_ digit: UInt8) -> UInt8? {
-        switch digit {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): digit - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): digit - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): digit - UInt8(ascii: "A") + 10
-        default: nil
-        }
     }
 }
