@@ -225,7 +225,9 @@ public struct Client: Sendable {
 
     /// Readiness
     ///
-    /// 200 when the database answers; 503 with a reason while it does not or while shutting down.
+    /// 200 when the database answers and the dead-letter journal can take events; 503 with the
+    /// reason while either cannot, or while shutting down.
+    ///
     ///
     /// `GET /readyz`
     public func checkReadiness() async throws(ClientError) -> Operations.CheckReadiness.Output {

@@ -9,7 +9,8 @@ import OpenAPICodegenRuntime
 public struct ReadinessResponse: Codable, Hashable, Sendable, Validatable, JSONWritable, JSONReadable {
     /// ready or not_ready.
     public var status: String
-    /// Why the server is not ready (database_unreachable, shutting_down).
+    /// Why the server is not ready: shutting_down, or one or both of database_unreachable
+    /// and dead_letter_journal_unwritable, separated by a comma.
     public var reason: String?
 
     /// Creates a value from its members.

@@ -109,7 +109,9 @@ public protocol APIProtocol: Sendable {
 
     /// Readiness
     ///
-    /// 200 when the database answers; 503 with a reason while it does not or while shutting down.
+    /// 200 when the database answers and the dead-letter journal can take events; 503 with the
+    /// reason while either cannot, or while shutting down.
+    ///
     ///
     /// `GET /readyz`
     func checkReadiness(_ input: Operations.CheckReadiness.Input) async throws -> Operations.CheckReadiness.Output

@@ -71,8 +71,10 @@ public struct TrailVerifier: Sendable {
     /// Walks a chain from its first event, page by page in chain order, recomputing every
     /// hash; returns how many events held and the first broken link, if any.
     /// - Parameters:
+    ///   - correlationID: The chain's correlation_id, for the findings.
     ///   - signedHead: The head a checkpoint signed, which the chain must reach; nil to check
     ///     only that the events link up.
+    ///   - pageSize: How many events a page holds at most; a shorter one is the last.
     ///   - page: The chain's events after a chain_index, at most `pageSize` of them.
     public static func verifyChain(
         _ correlationID: String, signedHead: ChainHead?, pageSize: Int, page: (_ afterIndex: Int64) async throws -> [StoredAuditEvent]

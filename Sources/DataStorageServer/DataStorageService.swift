@@ -40,7 +40,8 @@ public struct DataStorageService: Service {
         metrics = ServerMetrics()
         if let directory = configuration.deadLetterDirectory {
             deadLetters = try await DeadLetterQueue(
-                directory: directory, groupCommit: configuration.deadLetterGroupCommit, logger: logger, metrics: metrics)
+                directory: directory, groupCommit: configuration.deadLetterGroupCommit, reserveBytes: configuration.maxBodyBytes,
+                logger: logger, metrics: metrics)
         } else {
             deadLetters = nil
         }

@@ -288,7 +288,7 @@ struct TamperEvidenceTests {
         }
     }
 
-    @Test("datastorage verify exits 0 on an intact trail and 1 naming what changed; keygen's keys sign; a missing key file stops the start")
+    @Test("datastorage verify exits 0 on an intact trail and 1 naming what changed; keygen's keys sign; a missing key file stops the start, no key is warned of")
     func commandLine() async throws {
         try await withCheckpointedServer(.sqlite) { client, publish, sql in
             try await write(chainedEvents(), through: client)
@@ -318,6 +318,12 @@ struct TamperEvidenceTests {
         ])
         #expect(start.status != 0 && start.output.contains("key file \(missing): cannot be read"), "\(start)")
         #expect(!start.output.contains("datastorage listening"))
+        // Without a key it says so before it serves (here it then stops: the address is not this machine's).
+        let unsigned = try await runDataStorage([
+            "--host", "203.0.113.1", "--port", String(try freePort()), "--storage", "sqlite:\(directory.appending(path: "db.sqlite").path)",
+            "--dlq-dir", directory.appending(path: "dlq").path,
+        ])
+        #expect(unsigned.output.contains("no checkpoint signing key"), "\(unsigned)")
     }
 
     /// A server over a fresh repository with checkpoints signed by the fixture key; `body`

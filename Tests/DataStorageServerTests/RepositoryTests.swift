@@ -33,13 +33,18 @@ func withRepository(_ backend: Backend, _ body: (any AuditRepository, _ sql: @es
         let file = FileManager.default.temporaryDirectory.appending(path: "audit-\(UUID().uuidString).sqlite")
         defer { try? FileManager.default.removeItem(at: file) }
         let repository = try await SQLiteAuditRepository.open(path: file.path, logger: quiet)
-        try await body(repository) { sql in
-            let connection = try await SQLiteConnection.open(storage: .file(path: file.path), logger: quiet)
-            do { _ = try await connection.query(sql, []) } catch {
+        do {
+            try await body(repository) { sql in
+                let connection = try await SQLiteConnection.open(storage: .file(path: file.path), logger: quiet)
+                do { _ = try await connection.query(sql, []) } catch {
+                    try await connection.close()
+                    throw error
+                }
                 try await connection.close()
-                throw error
             }
-            try await connection.close()
+        } catch {
+            try? await repository.close()  // an open connection must not be released unclosed
+            throw error
         }
         try await repository.close()
     case .postgres:

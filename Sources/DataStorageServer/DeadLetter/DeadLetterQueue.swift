@@ -48,8 +48,9 @@ public actor DeadLetterQueue {
     private struct Segment {
         var id: UInt64
         var eventCount: Int
-        /// Records already committed by an earlier, interrupted replay of this segment.
+        /// Records already committed by an earlier, interrupted replay of this segment, and their events.
         var replayedRecords = 0
+        var replayedEvents = 0
     }
 
     private struct ActiveSegment {
@@ -84,6 +85,12 @@ public actor DeadLetterQueue {
     private let syncFile: @Sendable (Int32) -> Int32
     /// Events in the journal, not yet committed to the database.
     public private(set) var depth = 0
+    /// The free space a request needs: below it the journal reports itself unwritable.
+    private let reserveBytes: Int
+    /// Why the last append failed, until an append or a probe succeeds.
+    private var lastAppendFailure: String?
+    /// The unwritable reason last logged, so that a fault is logged once, not at every probe.
+    private var reportedReason: String?
 
     public nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
 
@@ -93,13 +100,16 @@ public actor DeadLetterQueue {
     /// - Parameters:
     ///   - segmentBytes: A segment is sealed once it grows past this size.
     ///   - groupCommit: Whether records waiting for a sync share it.
+    ///   - reserveBytes: The free space a request needs (the largest body): with less, the
+    ///     journal reports itself unwritable.
     ///   - syncFile: Makes a segment's writes durable: `fsync`, or a test's stand-in.
     /// - Throws: ``DeadLetterQueueError`` when the directory cannot be created or read.
     init(
-        directory: String, segmentBytes: Int = 16 * 1024 * 1024, groupCommit: Bool = true, logger: Logger, metrics: ServerMetrics,
-        syncFile: @escaping @Sendable (Int32) -> Int32 = { fsync($0) }
+        directory: String, segmentBytes: Int = 16 * 1024 * 1024, groupCommit: Bool = true, reserveBytes: Int = 0, logger: Logger,
+        metrics: ServerMetrics, syncFile: @escaping @Sendable (Int32) -> Int32 = { fsync($0) }
     ) async throws {
         self.directory = directory
+        self.reserveBytes = reserveBytes
         self.syncFile = syncFile
         self.groupCommit = groupCommit
         self.segmentBytes = segmentBytes
@@ -170,6 +180,10 @@ public actor DeadLetterQueue {
             let group = groupCommit ? pending : [pending[0]]
             pending.removeFirst(group.count)
             let result = Result { try writeAndSync(group) }
+            switch result {
+            case .success: lastAppendFailure = nil
+            case .failure(let error): lastAppendFailure = "\(error)"
+            }
             for record in group { record.written.resume(with: result) }
             // Appends queued on this actor during the sync run now and join the next group.
             await Task.yield()
@@ -177,11 +191,29 @@ public actor DeadLetterQueue {
         committing = false
     }
 
+    /// Writes and syncs the group into the active segment. When that segment was removed from
+    /// disk (its directory deleted under the server), its events are gone: they are counted
+    /// as lost, and the group goes once more into a new segment, in a directory made again.
     private func writeAndSync(_ group: [PendingRecord]) throws {
+        do {
+            try writeAndSyncOnce(group)
+        } catch is SegmentRemoved {
+            loseActiveSegment()
+            try writeAndSyncOnce(group)
+        }
+    }
+
+    /// The active segment's file has no name left: what is written to it is not persisted.
+    private struct SegmentRemoved: Error {}
+
+    private func writeAndSyncOnce(_ group: [PendingRecord]) throws {
         var segment = try activeSegment()
+        if Self.isUnlinked(segment.descriptor) { throw SegmentRemoved() }
         let bytes = group.flatMap(\.bytes)
         var failure = Self.writeAll(bytes, to: segment.descriptor)
         if failure == 0, syncFile(segment.descriptor) != 0 { failure = errno }
+        // Removed while it was written: the bytes went to a file no one can read again.
+        if failure == 0, Self.isUnlinked(segment.descriptor) { throw SegmentRemoved() }
         guard failure == 0 else {
             // Cut the partial records off so that later appends stay readable, and start
             // a new segment if even that fails.
@@ -201,6 +233,7 @@ public actor DeadLetterQueue {
 
     private func activeSegment() throws -> ActiveSegment {
         if let active { return active }
+        try ensureDirectory()
         let id = nextSegmentID
         let descriptor = open(path(id), O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else { throw DeadLetterQueueError(operation: "create", path: path(id), errno: errno) }
@@ -219,6 +252,25 @@ public actor DeadLetterQueue {
         let segment = ActiveSegment(segment: Segment(id: id, eventCount: 0), descriptor: descriptor, size: JournalFormat.magic.count)
         active = segment
         return segment
+    }
+
+    /// Drops the active segment, whose file was removed, counting its events as lost.
+    private func loseActiveSegment() {
+        guard let segment = active else { return }
+        close(segment.descriptor)
+        active = nil
+        countLost(segment.segment, file: path(segment.segment.id))
+    }
+
+    /// Events that were journalled and answered 202, whose file was then removed: they are
+    /// gone, and an operator must know.
+    private func countLost(_ segment: Segment, file: String) {
+        let lost = segment.eventCount - segment.replayedEvents
+        depth -= lost
+        metrics.deadLetterDepth.record(depth)
+        metrics.deadLetterLost.increment(by: Int64(lost))
+        logger.error("dead-letter segment was removed from disk; its events are lost", metadata: [
+            "segment": "\(file)", "events": "\(lost)"])
     }
 
     /// Closes the active segment; the next append starts a new one.
@@ -247,6 +299,11 @@ public actor DeadLetterQueue {
         seal()
         var committed = 0
         while var segment = sealed.first {
+            guard access(path(segment.id), F_OK) == 0 else {
+                countLost(segment, file: path(segment.id))
+                sealed.removeFirst()
+                continue
+            }
             let (records, damage) = readSegment(segment.id)
             for record in records.dropFirst(segment.replayedRecords) {
                 do {
@@ -262,6 +319,7 @@ public actor DeadLetterQueue {
                     try quarantine(record, from: segment.id, reason: rejection.reason)
                 }
                 segment.replayedRecords += 1
+                segment.replayedEvents += record.eventCount
                 sealed[0] = segment
                 depth -= record.eventCount
                 metrics.deadLetterDepth.record(depth)
@@ -323,7 +381,66 @@ public actor DeadLetterQueue {
         return JournalFormat.read(data)
     }
 
+    // MARK: Health
+
+    /// Why the journal cannot take a request's events now, or nil when it can: its directory
+    /// cannot be made again, its file system is read-only or has less than a request's room,
+    /// or the last append failed and a probe write still fails. Readiness reports it, so that
+    /// a load balancer sends requests to a replica that can keep them.
+    public func unwritableReason() -> String? {
+        let reason = findUnwritableReason()
+        if reason != reportedReason {
+            if let reason {
+                logger.error("dead-letter journal cannot take events", metadata: ["reason": "\(reason)"])
+            } else {
+                logger.info("dead-letter journal takes events again", metadata: ["directory": "\(directory)"])
+            }
+            reportedReason = reason
+        }
+        return reason
+    }
+
+    private func findUnwritableReason() -> String? {
+        do { try ensureDirectory() } catch { return "\(error)" }
+        var fileSystem = statvfs()
+        if statvfs(directory, &fileSystem) == 0 {
+            if fileSystem.f_flag & UInt(ST_RDONLY) != 0 { return "\(directory) is on a read-only file system" }
+            let free = Int(fileSystem.f_bavail) * Int(fileSystem.f_frsize)
+            if free < reserveBytes { return "\(directory) has \(free) bytes free, less than a request may need (\(reserveBytes))" }
+        }
+        guard let failure = lastAppendFailure else { return nil }
+        // The last append failed: a probe write and sync says whether the cause is gone.
+        let probe = directory + "/probe.tmp"
+        let descriptor = open(probe, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { return failure }
+        defer {
+            close(descriptor)
+            unlink(probe)
+        }
+        guard Self.writeAll(JournalFormat.magic, to: descriptor) == 0, fsync(descriptor) == 0 else { return failure }
+        lastAppendFailure = nil
+        return nil
+    }
+
+    /// Creates the directory when it is missing (removed while the server runs).
+    private func ensureDirectory() throws {
+        var info = stat()
+        guard stat(directory, &info) != 0 else { return }
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        } catch {
+            throw DeadLetterQueueError(operation: "create directory", path: directory, reason: "\(error)")
+        }
+        logger.warning("dead-letter directory was missing; made it again", metadata: ["directory": "\(directory)"])
+    }
+
+    private static func isUnlinked(_ descriptor: Int32) -> Bool {
+        var info = stat()
+        return fstat(descriptor, &info) == 0 && info.st_nlink == 0
+    }
+
     private func syncDirectory() throws {
+        try ensureDirectory()
         let descriptor = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard descriptor >= 0 else { throw DeadLetterQueueError(operation: "open", path: directory, errno: errno) }
         defer { close(descriptor) }

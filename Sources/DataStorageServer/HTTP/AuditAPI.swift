@@ -319,12 +319,12 @@ struct AuditAPI: APIProtocol {
 
     func checkReadiness(_ input: Operations.CheckReadiness.Input) async throws -> Operations.CheckReadiness.Output {
         if state.isShuttingDown { return .serviceUnavailable(ReadinessResponse(status: "not_ready", reason: "shutting_down")) }
-        do {
-            try await repository.ping()
-            return .ok(ReadinessResponse(status: "ready"))
-        } catch {
-            return .serviceUnavailable(ReadinessResponse(status: "not_ready", reason: "database_unreachable"))
-        }
+        var reasons: [String] = []
+        do { try await repository.ping() } catch { reasons.append("database_unreachable") }
+        // A replica that can neither store nor journal would answer 500: it should get no traffic.
+        if let deadLetters, await deadLetters.unwritableReason() != nil { reasons.append("dead_letter_journal_unwritable") }
+        guard reasons.isEmpty else { return .serviceUnavailable(ReadinessResponse(status: "not_ready", reason: reasons.joined(separator: ","))) }
+        return .ok(ReadinessResponse(status: "ready"))
     }
 
     func getMetrics(_ input: Operations.GetMetrics.Input) async throws -> Operations.GetMetrics.Output {

@@ -17,10 +17,12 @@ final class ServerMetrics: Sendable {
     static let deadLetterDamagedSegmentsName = "datastorage_dlq_damaged_segments_total"
     static let deadLetterRejectedName = "datastorage_dlq_rejected_total"
     static let deadLetterSyncsName = "datastorage_dlq_syncs_total"
+    static let deadLetterLostName = "datastorage_dlq_lost_total"
     /// Every metric the server exposes, for documentation checks.
     static let allNames = [
         writeDurationName, eventsWrittenName, validationFailuresName, httpRequestsName, deadLetterDepthName,
         deadLetterEnqueuedName, deadLetterReplayedName, deadLetterDamagedSegmentsName, deadLetterRejectedName, deadLetterSyncsName,
+        deadLetterLostName,
     ]
 
     let registry = PrometheusCollectorRegistry()
@@ -37,6 +39,8 @@ final class ServerMetrics: Sendable {
     let deadLetterRejected: Metrics.Counter
     /// Syncs of the journal: each makes every append that waited for it durable at once.
     let deadLetterSyncs: Metrics.Counter
+    /// Journalled events whose segment was removed from disk before they were replayed.
+    let deadLetterLost: Metrics.Counter
     /// One counter per status code, made on first use.
     private let requestsByStatus = Mutex<[Int: Metrics.Counter]>([:])
     private let factory: PrometheusMetricsFactory
@@ -52,6 +56,7 @@ final class ServerMetrics: Sendable {
         deadLetterDamagedSegments = Metrics.Counter(label: Self.deadLetterDamagedSegmentsName, factory: factory)
         deadLetterRejected = Metrics.Counter(label: Self.deadLetterRejectedName, factory: factory)
         deadLetterSyncs = Metrics.Counter(label: Self.deadLetterSyncsName, factory: factory)
+        deadLetterLost = Metrics.Counter(label: Self.deadLetterLostName, factory: factory)
     }
 
     func countRequest(status: Int) {
