@@ -188,8 +188,10 @@ struct FaultTests {
         defer { try? FileManager.default.removeItem(atPath: journal) }
         // Short enough that the outage is quick to meet, long enough that an insert on a machine
         // busy with the rest of the suite (a cold consumer build) is not taken for one: with 1 s,
-        // first-phase batches were journalled under load and the phase counts went wrong.
-        let repository = try PostgresAuditRepository(url: cluster.url, logger: quiet, operationTimeout: .seconds(3))
+        // first-phase batches were journalled under load and the phase counts went wrong; with
+        // 3 s too, once concurrent batches of the same 40 chains waited for each other's chain
+        // locks (200 of the first 1000 events journalled in a CI run).
+        let repository = try PostgresAuditRepository(url: cluster.url, logger: quiet, operationTimeout: .seconds(8))
         let clock = ManualClock()
         var configuration = ServerConfiguration(port: 0, deadLetterDirectory: journal)
         configuration.deadLetterReplayInterval = .seconds(1)

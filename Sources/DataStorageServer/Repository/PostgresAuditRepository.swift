@@ -112,10 +112,10 @@ public final class PostgresAuditRepository: AuditRepository, Service {
         // Byte order ("C"), the order checkpoints sort chains in.
         "CREATE TABLE IF NOT EXISTS audit_chain_heads (correlation_id VARCHAR(255) COLLATE \"C\" PRIMARY KEY, chain_length BIGINT NOT NULL, head VARCHAR(64) NOT NULL)",
         "CREATE TABLE IF NOT EXISTS audit_checkpoints (sequence BIGINT PRIMARY KEY, document TEXT NOT NULL)",
-        // A chain's head as a checkpoint first signed it; checkpoint N covers, per chain, the longest row of sequence <= N.
         // Legal holds, in force and released; at most one in force per correlation_id.
         "CREATE TABLE IF NOT EXISTS audit_legal_holds (id BIGSERIAL PRIMARY KEY, correlation_id VARCHAR(255) COLLATE \"C\" NOT NULL, in_force BOOLEAN NOT NULL, document TEXT NOT NULL)",
         "CREATE UNIQUE INDEX IF NOT EXISTS audit_legal_holds_in_force_idx ON audit_legal_holds (correlation_id) WHERE in_force",
+        // A chain's head as a checkpoint first signed it; checkpoint N covers, per chain, the longest row of sequence <= N.
         "CREATE TABLE IF NOT EXISTS audit_checkpoint_chains (correlation_id VARCHAR(255) COLLATE \"C\", chain_length BIGINT, head VARCHAR(64) NOT NULL, checkpoint_sequence BIGINT NOT NULL, PRIMARY KEY (correlation_id, chain_length))",
     ] + AuditColumn.all.filter(\.isNullable).map {
         // Columns added since the table was first created; nullable, so old rows need no value.
