@@ -20,10 +20,11 @@ public final class PostgresAuditRepository: AuditRepository, Service {
 
     /// - Parameters:
     ///   - url: `postgres://user[:password]@host[:port]/database`.
-    ///   - operationTimeout: How long an insert, query or ping may wait, connection included.
-    ///     PostgresClient waits for a connection as long as it takes, which is forever while
-    ///     the database is down; past this the operation fails, so that the server answers
-    ///     (202 through the dead-letter queue, 503 from `/readyz`) instead of hanging.
+    ///   - operationTimeout: How long a query or ping may take, connection included, and how
+    ///     long an insert may wait for its connection (once it has one, its transaction runs to
+    ///     its end). PostgresClient waits for a connection as long as it takes, which is forever
+    ///     while the database is down; past this the operation fails, so that the server
+    ///     answers (202 through the dead-letter queue, 503 from `/readyz`) instead of hanging.
     ///   - clock: Times the operation timeout and the daily partition maintenance.
     public init(
         url: String, logger: Logger, operationTimeout: Duration = .seconds(5), clock: some Clock<Duration> = ContinuousClock(),
@@ -151,6 +152,33 @@ public final class PostgresAuditRepository: AuditRepository, Service {
         }
     }
 
+    /// `body` on a leased connection, in a task of its own. Only the wait for the lease is
+    /// bounded by `operationTimeout` (it lasts forever while the database is down); once
+    /// leased, the transaction runs to its end: waiting for another batch's chain locks is not
+    /// an outage, and a transaction cut off by cancellation could not roll back cleanly.
+    private func withLeasedConnection<T: Sendable>(
+        _ operation: String, _ body: @escaping @Sendable (PostgresConnection) async throws -> T
+    ) async throws -> T {
+        let (leased, lease) = AsyncStream.makeStream(of: Void.self)
+        let work = Task {
+            defer { lease.finish() }
+            return try await self.client.withConnection { connection in
+                lease.yield()
+                lease.finish()
+                return try await body(connection)
+            }
+        }
+        let gotLease = try await clock.withTimeout(operationTimeout) {
+            for await _ in leased { return true }
+            return false  // it failed before leasing: its own error says why
+        }
+        guard gotLease != nil else {
+            work.cancel()
+            throw PostgresRepositoryError.timedOut(operation: operation, after: operationTimeout)
+        }
+        return try await work.value
+    }
+
     /// `body`, or ``PostgresRepositoryError/timedOut(operation:after:)`` once `operationTimeout` passes.
     private func withinTimeout<T: Sendable>(_ operation: String, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
         guard let result = try await clock.withTimeout(operationTimeout, body) else {
@@ -162,7 +190,7 @@ public final class PostgresAuditRepository: AuditRepository, Service {
     public func insert(_ events: [StoredAuditEvent]) async throws {
         guard !events.isEmpty else { return }
         do {
-            try await withinTimeout("insert") { try await self.writeRows(events) }
+            try await writeRows(events)
         } catch let refusal as PSQLError {
             // SQLSTATE classes 22 (data exception) and 23 (integrity violation): the rows
             // themselves are wrong. Anything else is the database being unavailable.
@@ -191,7 +219,7 @@ public final class PostgresAuditRepository: AuditRepository, Service {
     private func writeChained<T: Sendable>(
         _ batch: ChainingBatch, skippingStored: Bool, after first: @escaping @Sendable (PostgresConnection) async throws -> T
     ) async throws -> T {
-        try await client.withConnection { connection in
+        try await withLeasedConnection("insert") { connection in
             try await connection.query("BEGIN", logger: self.logger)
             do {
                 let result = try await first(connection)
