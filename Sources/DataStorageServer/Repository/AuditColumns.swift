@@ -1,3 +1,4 @@
+import AuditIntegrity
 import DataStorageClient
 import Foundation
 import OpenAPICodegenRuntime
@@ -81,6 +82,17 @@ struct AuditColumn: Sendable {
         AuditColumn("previous_event_hash", "VARCHAR(64)") { $0.previousEventHash },
         AuditColumn("event_hash", "VARCHAR(64)") { $0.eventHash },
     ]
+
+    /// The columns in the order inserts write them: the sealed content first, then the chain's
+    /// own (``AuditChainHash/unsealedMembers``), so the costly text of a row can be built
+    /// before the chain locks and the chain's columns appended under them.
+    static let writeOrder = sealedColumns + chainColumns
+
+    /// The columns of the event's hashed content.
+    static let sealedColumns = all.filter { !AuditChainHash.unsealedMembers.contains($0.member) }
+
+    /// The columns a chain link fills in: known only under the chain's lock.
+    static let chainColumns = all.filter { AuditChainHash.unsealedMembers.contains($0.member) }
 
     /// The columns of text the event's strings go into as they are (no dates, numbers or JSON):
     /// the ones a NUL character can reach.
