@@ -162,6 +162,32 @@ public struct Client: Sendable {
         return try Operations.GetAuditEventProof.Output(response, core: core)
     }
 
+    /// Events as JSON Lines, with what verifies them offline
+    ///
+    /// The events whose event_timestamp is within [since, until] (each bound optional) and,
+    /// when `correlation_id` is given, whose correlation_id is one of them, streamed as JSON
+    /// Lines: one AuditExportLine per line, written as the events are read. The first line
+    /// holds the newest checkpoint, when one is published. Then chain by chain (correlation_id
+    /// in byte order): the chain's events in chain_index order, then, when the checkpoint
+    /// covers any of them, a line with the chain's proof. Events past the checkpoint's head of
+    /// their chain, and events stored before hash chains, have no proof: a verifier reports
+    /// them as not covered.
+    ///
+    ///
+    /// `GET /api/v1/audit/export`
+    public func exportAuditEvents(since: String? = nil, until: String? = nil, correlationID: [String]? = nil) async throws(ClientError) -> Operations.ExportAuditEvents.Output {
+        let operationID = Operations.ExportAuditEvents.id
+        var query = QueryBuilder()
+        query.append("since", since)
+        query.append("until", until)
+        query.append("correlation_id", correlationID)
+        var request = HTTPRequest(method: .get, path: "/api/v1/audit/export" + query.queryString, security: [["bearerAuth"]], streamsResponse: true)
+        request.headers["Accept"] = "application/jsonl, application/problem+json"
+        let received = try await core.send(request, operationID: operationID)
+        let response = received.statusCode == 200 ? received : try await core.collectingBody(of: received, operationID: operationID)
+        return try Operations.ExportAuditEvents.Output(response, core: core)
+    }
+
     /// The legal holds in force, by correlation_id
     ///
     /// `GET /api/v1/audit/legal-holds`

@@ -359,6 +359,45 @@ extension Operations {
 }
 
 extension Operations {
+    /// Events as JSON Lines, with what verifies them offline
+    public enum ExportAuditEvents {
+        public static let id = "exportAuditEvents"
+
+        /// Every documented response of `exportAuditEvents`, by status code.
+        public enum Output: Sendable, Hashable {
+            /// The export, one AuditExportLine per line.
+            case ok(JSONLines<AuditExportLine>)
+            /// An RFC 7807 problem document.
+            case badRequest(RFC7807Problem)
+            /// An RFC 7807 problem document.
+            case unauthorized(RFC7807Problem)
+            /// An RFC 7807 problem document.
+            case `default`(statusCode: Int, RFC7807Problem)
+
+            /// The HTTP status code of the response.
+            public var statusCode: Int {
+                switch self {
+                case .ok: 200
+                case .badRequest: 400
+                case .unauthorized: 401
+                case .`default`(let statusCode, _): statusCode
+                }
+            }
+
+            init(_ response: HTTPResponse, core: ClientCore) throws(ClientError) {
+                let operationID = Operations.ExportAuditEvents.id
+                switch response.statusCode {
+                case 200: self = .ok(core.jsonLines(AuditExportLine.self, from: response, operationID: operationID))
+                case 400: self = .badRequest(try core.decodeJSON(RFC7807Problem.self, from: response, operationID: operationID))
+                case 401: self = .unauthorized(try core.decodeJSON(RFC7807Problem.self, from: response, operationID: operationID))
+                default: self = .`default`(statusCode: response.statusCode, try core.decodeJSON(RFC7807Problem.self, from: response, operationID: operationID))
+                }
+            }
+        }
+    }
+}
+
+extension Operations {
     /// The legal holds in force, by correlation_id
     public enum ListLegalHolds {
         public static let id = "listLegalHolds"

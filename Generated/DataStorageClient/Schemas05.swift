@@ -69,3 +69,33 @@ public enum EventCategory: OpenEnum, JSONReadable {
         if case .unknown = self { false } else { true }
     }
 }
+
+public enum EventOutcome: OpenEnum, JSONReadable {
+    case success
+    case failure
+    case pending
+    /// A value this version of the spec does not list.
+    case unknown(String)
+
+    public init(rawValue: String) {
+        switch rawValue {
+        case "success": self = .success
+        case "failure": self = .failure
+        case "pending": self = .pending
+        default: self = .unknown(rawValue)
+        }
+    }
+
+    public var rawValue: String {
+        switch self {
+        case .success: "success"
+        case .failure: "failure"
+        case .pending: "pending"
+        case .unknown(let rawValue): rawValue
+        }
+    }
+
+    public var isKnown: Bool {
+        if case .unknown = self { false } else { true }
+    }
+}

@@ -6,36 +6,6 @@ import Foundation
 #endif
 import OpenAPICodegenRuntime
 
-public enum EventOutcome: OpenEnum, JSONReadable {
-    case success
-    case failure
-    case pending
-    /// A value this version of the spec does not list.
-    case unknown(String)
-
-    public init(rawValue: String) {
-        switch rawValue {
-        case "success": self = .success
-        case "failure": self = .failure
-        case "pending": self = .pending
-        default: self = .unknown(rawValue)
-        }
-    }
-
-    public var rawValue: String {
-        switch self {
-        case .success: "success"
-        case .failure: "failure"
-        case .pending: "pending"
-        case .unknown(let rawValue): rawValue
-        }
-    }
-
-    public var isKnown: Bool {
-        if case .unknown = self { false } else { true }
-    }
-}
-
 /// What the event records, in one of two shapes, told apart by their required members:
 /// - this contract's envelope (`CommonEnvelope`): `version`, `service`, `operation`,
 ///   `status` and `payload`, and no `event_type`;

@@ -95,3 +95,59 @@ public struct CommonEnvelope: Codable, Hashable, Sendable, Validatable, JSONWrit
         output.end()
     }
 }
+
+public struct AuditEventResponse: Codable, Hashable, Sendable, Validatable, JSONWritable, JSONReadable {
+    public var eventID: UUID
+    public var eventTimestamp: Date
+    public var message: String
+
+    /// Creates a value from its members.
+    public init(eventID: UUID, eventTimestamp: Date, message: String) {
+        self.eventID = eventID
+        self.eventTimestamp = eventTimestamp
+        self.message = message
+    }
+
+    public static func == (lhs: Self, rhs: Self) -> Bool {
+        guard OpenAPICodegenRuntime.membersEqual(lhs.eventID, rhs.eventID) else { return false }
+        guard OpenAPICodegenRuntime.membersEqual(lhs.eventTimestamp, rhs.eventTimestamp) else { return false }
+        guard OpenAPICodegenRuntime.membersEqual(lhs.message, rhs.message) else { return false }
+        return true
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: DynamicCodingKey.self)
+        self.eventID = try container.decodeValue(forKey: "event_id")
+        self.eventTimestamp = try container.decodeDateTime(forKey: "event_timestamp")
+        self.message = try container.decodeValue(forKey: "message")
+    }
+
+    public init(jsonReader reader: inout JSONReader) throws {
+        let object = try reader.beginObject()
+        self.eventID = try reader.decodeValue(object, "event_id")
+        self.eventTimestamp = try reader.decodeDateTime(object, "event_timestamp")
+        self.message = try reader.decodeValue(object, "message")
+        reader.end(object)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: DynamicCodingKey.self)
+        try container.encodeValue(self.eventID, forKey: "event_id")
+        try container.encodeDateTime(self.eventTimestamp, forKey: "event_timestamp")
+        try container.encodeValue(self.message, forKey: "message")
+    }
+
+    public func collectViolations(into validator: inout Validator) {
+    }
+
+    public func writeJSON(to output: JSONOutput) throws {
+        output.beginObject()
+        output.key("event_id")
+        output.writeUUID(self.eventID)
+        output.key("event_timestamp")
+        output.writeDateTime(self.eventTimestamp)
+        output.key("message")
+        output.writeString(self.message)
+        output.end()
+    }
+}

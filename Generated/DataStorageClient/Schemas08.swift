@@ -6,45 +6,39 @@ import Foundation
 #endif
 import OpenAPICodegenRuntime
 
-public struct AuditEventResponse: Codable, Hashable, Sendable, Validatable, JSONWritable, JSONReadable {
-    public var eventID: UUID
-    public var eventTimestamp: Date
-    public var message: String
+public struct BatchAuditEventResponse: Codable, Hashable, Sendable, Validatable, JSONWritable, JSONReadable {
+    public var eventIDs: [UUID]?
+    public var message: String?
 
     /// Creates a value from its members.
-    public init(eventID: UUID, eventTimestamp: Date, message: String) {
-        self.eventID = eventID
-        self.eventTimestamp = eventTimestamp
+    public init(eventIDs: [UUID]? = nil, message: String? = nil) {
+        self.eventIDs = eventIDs
         self.message = message
     }
 
     public static func == (lhs: Self, rhs: Self) -> Bool {
-        guard OpenAPICodegenRuntime.membersEqual(lhs.eventID, rhs.eventID) else { return false }
-        guard OpenAPICodegenRuntime.membersEqual(lhs.eventTimestamp, rhs.eventTimestamp) else { return false }
+        guard OpenAPICodegenRuntime.membersEqual(lhs.eventIDs, rhs.eventIDs) else { return false }
         guard OpenAPICodegenRuntime.membersEqual(lhs.message, rhs.message) else { return false }
         return true
     }
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: DynamicCodingKey.self)
-        self.eventID = try container.decodeValue(forKey: "event_id")
-        self.eventTimestamp = try container.decodeDateTime(forKey: "event_timestamp")
-        self.message = try container.decodeValue(forKey: "message")
+        self.eventIDs = try container.decodeValueIfPresent(forKey: "event_ids")
+        self.message = try container.decodeValueIfPresent(forKey: "message")
     }
 
     public init(jsonReader reader: inout JSONReader) throws {
         let object = try reader.beginObject()
-        self.eventID = try reader.decodeValue(object, "event_id")
-        self.eventTimestamp = try reader.decodeDateTime(object, "event_timestamp")
-        self.message = try reader.decodeValue(object, "message")
+        self.eventIDs = try reader.decodeValueIfPresent(object, "event_ids")
+        self.message = try reader.decodeValueIfPresent(object, "message")
         reader.end(object)
     }
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: DynamicCodingKey.self)
-        try container.encodeValue(self.eventID, forKey: "event_id")
-        try container.encodeDateTime(self.eventTimestamp, forKey: "event_timestamp")
-        try container.encodeValue(self.message, forKey: "message")
+        try container.encodeValueIfPresent(self.eventIDs, forKey: "event_ids")
+        try container.encodeValueIfPresent(self.message, forKey: "message")
     }
 
     public func collectViolations(into validator: inout Validator) {
@@ -52,12 +46,79 @@ public struct AuditEventResponse: Codable, Hashable, Sendable, Validatable, JSON
 
     public func writeJSON(to output: JSONOutput) throws {
         output.beginObject()
-        output.key("event_id")
-        output.writeUUID(self.eventID)
-        output.key("event_timestamp")
-        output.writeDateTime(self.eventTimestamp)
+        if let value = self.eventIDs {
+            output.key("event_ids")
+            output.beginArray()
+            for item0 in value {
+                output.element()
+                output.writeUUID(item0)
+            }
+            output.end()
+        }
+        if let value = self.message {
+            output.key("message")
+            output.writeString(value)
+        }
+        output.end()
+    }
+}
+
+/// The events were queued durably; the database will receive them later.
+public struct AsyncAcceptanceResponse: Codable, Hashable, Sendable, Validatable, JSONWritable, JSONReadable {
+    public var status: String
+    public var message: String
+    /// How many events were queued (batch requests).
+    public var count: Int?
+
+    /// Creates a value from its members.
+    public init(status: String, message: String, count: Int? = nil) {
+        self.status = status
+        self.message = message
+        self.count = count
+    }
+
+    public static func == (lhs: Self, rhs: Self) -> Bool {
+        guard OpenAPICodegenRuntime.membersEqual(lhs.status, rhs.status) else { return false }
+        guard OpenAPICodegenRuntime.membersEqual(lhs.message, rhs.message) else { return false }
+        guard OpenAPICodegenRuntime.membersEqual(lhs.count, rhs.count) else { return false }
+        return true
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: DynamicCodingKey.self)
+        self.status = try container.decodeValue(forKey: "status")
+        self.message = try container.decodeValue(forKey: "message")
+        self.count = try container.decodeValueIfPresent(forKey: "count")
+    }
+
+    public init(jsonReader reader: inout JSONReader) throws {
+        let object = try reader.beginObject()
+        self.status = try reader.decodeValue(object, "status")
+        self.message = try reader.decodeValue(object, "message")
+        self.count = try reader.decodeValueIfPresent(object, "count")
+        reader.end(object)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: DynamicCodingKey.self)
+        try container.encodeValue(self.status, forKey: "status")
+        try container.encodeValue(self.message, forKey: "message")
+        try container.encodeValueIfPresent(self.count, forKey: "count")
+    }
+
+    public func collectViolations(into validator: inout Validator) {
+    }
+
+    public func writeJSON(to output: JSONOutput) throws {
+        output.beginObject()
+        output.key("status")
+        output.writeString(self.status)
         output.key("message")
         output.writeString(self.message)
+        if let value = self.count {
+            output.key("count")
+            output.writeInteger(value)
+        }
         output.end()
     }
 }

@@ -6,119 +6,121 @@ import Foundation
 #endif
 import OpenAPICodegenRuntime
 
-public struct BatchAuditEventResponse: Codable, Hashable, Sendable, Validatable, JSONWritable, JSONReadable {
-    public var eventIDs: [UUID]?
-    public var message: String?
+public struct AuditEventsQueryResponse: Codable, Hashable, Sendable, Validatable, JSONWritable, JSONReadable {
+    public var data: [StoredAuditEvent]
+    public var pagination: AuditEventsQueryResponse.Pagination
 
     /// Creates a value from its members.
-    public init(eventIDs: [UUID]? = nil, message: String? = nil) {
-        self.eventIDs = eventIDs
-        self.message = message
+    public init(data: [StoredAuditEvent], pagination: AuditEventsQueryResponse.Pagination) {
+        self.data = data
+        self.pagination = pagination
     }
 
     public static func == (lhs: Self, rhs: Self) -> Bool {
-        guard OpenAPICodegenRuntime.membersEqual(lhs.eventIDs, rhs.eventIDs) else { return false }
-        guard OpenAPICodegenRuntime.membersEqual(lhs.message, rhs.message) else { return false }
+        guard OpenAPICodegenRuntime.membersEqual(lhs.data, rhs.data) else { return false }
+        guard OpenAPICodegenRuntime.membersEqual(lhs.pagination, rhs.pagination) else { return false }
         return true
     }
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: DynamicCodingKey.self)
-        self.eventIDs = try container.decodeValueIfPresent(forKey: "event_ids")
-        self.message = try container.decodeValueIfPresent(forKey: "message")
+        self.data = try container.decodeValue(forKey: "data")
+        self.pagination = try container.decodeValue(forKey: "pagination")
     }
 
     public init(jsonReader reader: inout JSONReader) throws {
         let object = try reader.beginObject()
-        self.eventIDs = try reader.decodeValueIfPresent(object, "event_ids")
-        self.message = try reader.decodeValueIfPresent(object, "message")
+        self.data = try reader.decodeValue(object, "data")
+        self.pagination = try reader.decodeValue(object, "pagination")
         reader.end(object)
     }
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: DynamicCodingKey.self)
-        try container.encodeValueIfPresent(self.eventIDs, forKey: "event_ids")
-        try container.encodeValueIfPresent(self.message, forKey: "message")
+        try container.encodeValue(self.data, forKey: "data")
+        try container.encodeValue(self.pagination, forKey: "pagination")
     }
 
     public func collectViolations(into validator: inout Validator) {
+        validator.validateEach(self.data, at: "data")
+        validator.validate(self.pagination, at: "pagination")
     }
 
     public func writeJSON(to output: JSONOutput) throws {
         output.beginObject()
-        if let value = self.eventIDs {
-            output.key("event_ids")
-            output.beginArray()
-            for item0 in value {
-                output.element()
-                output.writeUUID(item0)
-            }
+        output.key("data")
+        output.beginArray()
+        for item0 in self.data {
+            output.element()
+            try item0.writeJSON(to: output)
+        }
+        output.end()
+        output.key("pagination")
+        try self.pagination.writeJSON(to: output)
+        output.end()
+    }
+
+    public struct Pagination: Codable, Hashable, Sendable, Validatable, JSONWritable, JSONReadable {
+        public var limit: Int
+        public var offset: Int
+        public var total: Int
+        public var hasMore: Bool
+
+        /// Creates a value from its members.
+        public init(limit: Int, offset: Int, total: Int, hasMore: Bool) {
+            self.limit = limit
+            self.offset = offset
+            self.total = total
+            self.hasMore = hasMore
+        }
+
+        public static func == (lhs: Self, rhs: Self) -> Bool {
+            guard OpenAPICodegenRuntime.membersEqual(lhs.limit, rhs.limit) else { return false }
+            guard OpenAPICodegenRuntime.membersEqual(lhs.offset, rhs.offset) else { return false }
+            guard OpenAPICodegenRuntime.membersEqual(lhs.total, rhs.total) else { return false }
+            guard OpenAPICodegenRuntime.membersEqual(lhs.hasMore, rhs.hasMore) else { return false }
+            return true
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: DynamicCodingKey.self)
+            self.limit = try container.decodeValue(forKey: "limit")
+            self.offset = try container.decodeValue(forKey: "offset")
+            self.total = try container.decodeValue(forKey: "total")
+            self.hasMore = try container.decodeValue(forKey: "has_more")
+        }
+
+        public init(jsonReader reader: inout JSONReader) throws {
+            let object = try reader.beginObject()
+            self.limit = try reader.decodeValue(object, "limit")
+            self.offset = try reader.decodeValue(object, "offset")
+            self.total = try reader.decodeValue(object, "total")
+            self.hasMore = try reader.decodeValue(object, "has_more")
+            reader.end(object)
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: DynamicCodingKey.self)
+            try container.encodeValue(self.limit, forKey: "limit")
+            try container.encodeValue(self.offset, forKey: "offset")
+            try container.encodeValue(self.total, forKey: "total")
+            try container.encodeValue(self.hasMore, forKey: "has_more")
+        }
+
+        public func collectViolations(into validator: inout Validator) {
+        }
+
+        public func writeJSON(to output: JSONOutput) throws {
+            output.beginObject()
+            output.key("limit")
+            output.writeInteger(self.limit)
+            output.key("offset")
+            output.writeInteger(self.offset)
+            output.key("total")
+            output.writeInteger(self.total)
+            output.key("has_more")
+            output.writeBool(self.hasMore)
             output.end()
         }
-        if let value = self.message {
-            output.key("message")
-            output.writeString(value)
-        }
-        output.end()
-    }
-}
-
-/// The events were queued durably; the database will receive them later.
-public struct AsyncAcceptanceResponse: Codable, Hashable, Sendable, Validatable, JSONWritable, JSONReadable {
-    public var status: String
-    public var message: String
-    /// How many events were queued (batch requests).
-    public var count: Int?
-
-    /// Creates a value from its members.
-    public init(status: String, message: String, count: Int? = nil) {
-        self.status = status
-        self.message = message
-        self.count = count
-    }
-
-    public static func == (lhs: Self, rhs: Self) -> Bool {
-        guard OpenAPICodegenRuntime.membersEqual(lhs.status, rhs.status) else { return false }
-        guard OpenAPICodegenRuntime.membersEqual(lhs.message, rhs.message) else { return false }
-        guard OpenAPICodegenRuntime.membersEqual(lhs.count, rhs.count) else { return false }
-        return true
-    }
-
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: DynamicCodingKey.self)
-        self.status = try container.decodeValue(forKey: "status")
-        self.message = try container.decodeValue(forKey: "message")
-        self.count = try container.decodeValueIfPresent(forKey: "count")
-    }
-
-    public init(jsonReader reader: inout JSONReader) throws {
-        let object = try reader.beginObject()
-        self.status = try reader.decodeValue(object, "status")
-        self.message = try reader.decodeValue(object, "message")
-        self.count = try reader.decodeValueIfPresent(object, "count")
-        reader.end(object)
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: DynamicCodingKey.self)
-        try container.encodeValue(self.status, forKey: "status")
-        try container.encodeValue(self.message, forKey: "message")
-        try container.encodeValueIfPresent(self.count, forKey: "count")
-    }
-
-    public func collectViolations(into validator: inout Validator) {
-    }
-
-    public func writeJSON(to output: JSONOutput) throws {
-        output.beginObject()
-        output.key("status")
-        output.writeString(self.status)
-        output.key("message")
-        output.writeString(self.message)
-        if let value = self.count {
-            output.key("count")
-            output.writeInteger(value)
-        }
-        output.end()
     }
 }

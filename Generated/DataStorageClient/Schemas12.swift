@@ -6,3 +6,382 @@ import Foundation
 #endif
 import OpenAPICodegenRuntime
 
+/// An audit event as stored, with the fields the server adds.
+public struct StoredAuditEvent: Codable, Hashable, Sendable, Validatable, JSONWritable, JSONReadable {
+    /// A client-chosen ID. The server stores an event ID only once, so a client that
+    /// retries after a lost response does not store the event twice. The server picks
+    /// one when it is absent.
+    public var eventID: UUID
+    /// Version of the event format, "1.0".
+    public var version: String
+    /// What happened, as `<service>.<entity>.<action>`, e.g. `gateway.signal.received`.
+    public var eventType: String
+    /// When it happened (RFC 3339).
+    public var eventTimestamp: Date
+    public var eventCategory: EventCategory
+    /// The action performed.
+    public var eventAction: String
+    public var eventOutcome: EventOutcome
+    /// Who acted, e.g. `service`.
+    public var actorType: String?
+    public var actorID: String?
+    /// The actor's IP address: IPv4 dotted-quad or IPv6 text (also with an IPv4 tail).
+    public var actorIP: String?
+    public var resourceType: String?
+    public var resourceID: String?
+    /// Ties together the events of one request or remediation.
+    public var correlationID: String
+    public var parentEventID: UUID?
+    public var parentEventDate: Date?
+    public var namespace: String?
+    public var clusterID: String?
+    public var severity: String?
+    public var durationMs: Int?
+    public var errorCode: String?
+    public var errorMessage: String?
+    /// How long to keep the event; the server uses 2555 days when absent.
+    public var retentionDays: Int?
+    public var isSensitive: Bool?
+    public var eventData: AuditEventData
+    /// The UTC date of event_timestamp (YYYY-MM-DD).
+    public var eventDate: String?
+    /// True while a legal hold is in force on the event's correlation_id. It changes
+    /// after writing, so it is not part of the hashed content.
+    public var legalHold: Bool?
+    /// The event's place in the hash chain of its correlation_id: 1 for the first event
+    /// the server stored with that correlation_id, then 2, 3, … in the order of writing.
+    /// Absent for events stored before chaining.
+    public var chainIndex: Int64?
+    /// The event_hash of the event before it in its chain; absent for chain_index 1.
+    public var previousEventHash: SHA256Hex?
+    /// SHA-256 over the previous event's event_hash (its 32 bytes; 32 zero bytes for
+    /// chain_index 1) followed by the event's content digest. The content digest is the
+    /// SHA-256 of the event's canonical JSON: this object as the query API returns it,
+    /// without chain_index, previous_event_hash, event_hash and legal_hold (which
+    /// changes after writing), serialised by RFC 8785 (JSON
+    /// Canonicalization Scheme: members sorted by UTF-16 code units, no whitespace,
+    /// numbers as ECMAScript prints them). Anyone can recompute it from the event alone.
+    public var eventHash: SHA256Hex?
+
+    /// Creates a value from its members.
+    public init(eventID: UUID, version: String, eventType: String, eventTimestamp: Date, eventCategory: EventCategory, eventAction: String, eventOutcome: EventOutcome, actorType: String? = nil, actorID: String? = nil, actorIP: String? = nil, resourceType: String? = nil, resourceID: String? = nil, correlationID: String, parentEventID: UUID? = nil, parentEventDate: Date? = nil, namespace: String? = nil, clusterID: String? = nil, severity: String? = nil, durationMs: Int? = nil, errorCode: String? = nil, errorMessage: String? = nil, retentionDays: Int? = nil, isSensitive: Bool? = nil, eventData: AuditEventData, eventDate: String? = nil, legalHold: Bool? = nil, chainIndex: Int64? = nil, previousEventHash: SHA256Hex? = nil, eventHash: SHA256Hex? = nil) {
+        self.eventID = eventID
+        self.version = version
+        self.eventType = eventType
+        self.eventTimestamp = eventTimestamp
+        self.eventCategory = eventCategory
+        self.eventAction = eventAction
+        self.eventOutcome = eventOutcome
+        self.actorType = actorType
+        self.actorID = actorID
+        self.actorIP = actorIP
+        self.resourceType = resourceType
+        self.resourceID = resourceID
+        self.correlationID = correlationID
+        self.parentEventID = parentEventID
+        self.parentEventDate = parentEventDate
+        self.namespace = namespace
+        self.clusterID = clusterID
+        self.severity = severity
+        self.durationMs = durationMs
+        self.errorCode = errorCode
+        self.errorMessage = errorMessage
+        self.retentionDays = retentionDays
+        self.isSensitive = isSensitive
+        self.eventData = eventData
+        self.eventDate = eventDate
+        self.legalHold = legalHold
+        self.chainIndex = chainIndex
+        self.previousEventHash = previousEventHash
+        self.eventHash = eventHash
+    }
+
+    public static func == (lhs: Self, rhs: Self) -> Bool {
+        guard OpenAPICodegenRuntime.membersEqual(lhs.eventID, rhs.eventID) else { return false }
+        guard OpenAPICodegenRuntime.membersEqual(lhs.version, rhs.version) else { return false }
+        guard OpenAPICodegenRuntime.membersEqual(lhs.eventType, rhs.eventType) else { return false }
+        guard OpenAPICodegenRuntime.membersEqual(lhs.eventTimestamp, rhs.eventTimestamp) else { return false }
+        guard OpenAPICodegenRuntime.membersEqual(lhs.eventCategory, rhs.eventCategory) else { return false }
+        guard OpenAPICodegenRuntime.membersEqual(lhs.eventAction, rhs.eventAction) else { return false }
+        guard OpenAPICodegenRuntime.membersEqual(lhs.eventOutcome, rhs.eventOutcome) else { return false }
+        guard OpenAPICodegenRuntime.membersEqual(lhs.actorType, rhs.actorType) else { return false }
+        guard OpenAPICodegenRuntime.membersEqual(lhs.actorID, rhs.actorID) else { return false }
+        guard OpenAPICodegenRuntime.membersEqual(lhs.actorIP, rhs.actorIP) else { return false }
+        guard OpenAPICodegenRuntime.membersEqual(lhs.resourceType, rhs.resourceType) else { return false }
+        guard OpenAPICodegenRuntime.membersEqual(lhs.resourceID, rhs.resourceID) else { return false }
+        guard OpenAPICodegenRuntime.membersEqual(lhs.correlationID, rhs.correlationID) else { return false }
+        guard OpenAPICodegenRuntime.membersEqual(lhs.parentEventID, rhs.parentEventID) else { return false }
+        guard OpenAPICodegenRuntime.membersEqual(lhs.parentEventDate, rhs.parentEventDate) else { return false }
+        guard OpenAPICodegenRuntime.membersEqual(lhs.namespace, rhs.namespace) else { return false }
+        guard OpenAPICodegenRuntime.membersEqual(lhs.clusterID, rhs.clusterID) else { return false }
+        guard OpenAPICodegenRuntime.membersEqual(lhs.severity, rhs.severity) else { return false }
+        guard OpenAPICodegenRuntime.membersEqual(lhs.durationMs, rhs.durationMs) else { return false }
+        guard OpenAPICodegenRuntime.membersEqual(lhs.errorCode, rhs.errorCode) else { return false }
+        guard OpenAPICodegenRuntime.membersEqual(lhs.errorMessage, rhs.errorMessage) else { return false }
+        guard OpenAPICodegenRuntime.membersEqual(lhs.retentionDays, rhs.retentionDays) else { return false }
+        guard OpenAPICodegenRuntime.membersEqual(lhs.isSensitive, rhs.isSensitive) else { return false }
+        guard OpenAPICodegenRuntime.membersEqual(lhs.eventData, rhs.eventData) else { return false }
+        guard OpenAPICodegenRuntime.membersEqual(lhs.eventDate, rhs.eventDate) else { return false }
+        guard OpenAPICodegenRuntime.membersEqual(lhs.legalHold, rhs.legalHold) else { return false }
+        guard OpenAPICodegenRuntime.membersEqual(lhs.chainIndex, rhs.chainIndex) else { return false }
+        guard OpenAPICodegenRuntime.membersEqual(lhs.previousEventHash, rhs.previousEventHash) else { return false }
+        guard OpenAPICodegenRuntime.membersEqual(lhs.eventHash, rhs.eventHash) else { return false }
+        return true
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: DynamicCodingKey.self)
+        self.eventID = try container.decodeValue(forKey: "event_id")
+        self.version = try container.decodeValue(forKey: "version")
+        self.eventType = try container.decodeValue(forKey: "event_type")
+        self.eventTimestamp = try container.decodeDateTime(forKey: "event_timestamp")
+        self.eventCategory = try container.decodeValue(forKey: "event_category")
+        self.eventAction = try container.decodeValue(forKey: "event_action")
+        self.eventOutcome = try container.decodeValue(forKey: "event_outcome")
+        self.actorType = try container.decodeValueIfPresent(forKey: "actor_type")
+        self.actorID = try container.decodeValueIfPresent(forKey: "actor_id")
+        self.actorIP = try container.decodeValueIfPresent(forKey: "actor_ip")
+        self.resourceType = try container.decodeValueIfPresent(forKey: "resource_type")
+        self.resourceID = try container.decodeValueIfPresent(forKey: "resource_id")
+        self.correlationID = try container.decodeValue(forKey: "correlation_id")
+        self.parentEventID = try container.decodeValueIfPresent(forKey: "parent_event_id")
+        self.parentEventDate = try container.decodeDateTimeIfPresent(forKey: "parent_event_date")
+        self.namespace = try container.decodeValueIfPresent(forKey: "namespace")
+        self.clusterID = try container.decodeValueIfPresent(forKey: "cluster_id")
+        self.severity = try container.decodeValueIfPresent(forKey: "severity")
+        self.durationMs = try container.decodeValueIfPresent(forKey: "duration_ms")
+        self.errorCode = try container.decodeValueIfPresent(forKey: "error_code")
+        self.errorMessage = try container.decodeValueIfPresent(forKey: "error_message")
+        self.retentionDays = try container.decodeValueIfPresent(forKey: "retention_days")
+        self.isSensitive = try container.decodeValueIfPresent(forKey: "is_sensitive")
+        self.eventData = try container.decodeValue(forKey: "event_data")
+        self.eventDate = try container.decodeValueIfPresent(forKey: "event_date")
+        self.legalHold = try container.decodeValueIfPresent(forKey: "legal_hold")
+        self.chainIndex = try container.decodeValueIfPresent(forKey: "chain_index")
+        self.previousEventHash = try container.decodeValueIfPresent(forKey: "previous_event_hash")
+        self.eventHash = try container.decodeValueIfPresent(forKey: "event_hash")
+    }
+
+    public init(jsonReader reader: inout JSONReader) throws {
+        let object = try reader.beginObject()
+        self.eventID = try reader.decodeValue(object, "event_id")
+        self.version = try reader.decodeValue(object, "version")
+        self.eventType = try reader.decodeValue(object, "event_type")
+        self.eventTimestamp = try reader.decodeDateTime(object, "event_timestamp")
+        self.eventCategory = try reader.decodeValue(object, "event_category")
+        self.eventAction = try reader.decodeValue(object, "event_action")
+        self.eventOutcome = try reader.decodeValue(object, "event_outcome")
+        self.actorType = try reader.decodeValueIfPresent(object, "actor_type")
+        self.actorID = try reader.decodeValueIfPresent(object, "actor_id")
+        self.actorIP = try reader.decodeValueIfPresent(object, "actor_ip")
+        self.resourceType = try reader.decodeValueIfPresent(object, "resource_type")
+        self.resourceID = try reader.decodeValueIfPresent(object, "resource_id")
+        self.correlationID = try reader.decodeValue(object, "correlation_id")
+        self.parentEventID = try reader.decodeValueIfPresent(object, "parent_event_id")
+        self.parentEventDate = try reader.decodeDateTimeIfPresent(object, "parent_event_date")
+        self.namespace = try reader.decodeValueIfPresent(object, "namespace")
+        self.clusterID = try reader.decodeValueIfPresent(object, "cluster_id")
+        self.severity = try reader.decodeValueIfPresent(object, "severity")
+        self.durationMs = try reader.decodeValueIfPresent(object, "duration_ms")
+        self.errorCode = try reader.decodeValueIfPresent(object, "error_code")
+        self.errorMessage = try reader.decodeValueIfPresent(object, "error_message")
+        self.retentionDays = try reader.decodeValueIfPresent(object, "retention_days")
+        self.isSensitive = try reader.decodeValueIfPresent(object, "is_sensitive")
+        self.eventData = try reader.decodeValue(object, "event_data")
+        self.eventDate = try reader.decodeValueIfPresent(object, "event_date")
+        self.legalHold = try reader.decodeValueIfPresent(object, "legal_hold")
+        self.chainIndex = try reader.decodeValueIfPresent(object, "chain_index")
+        self.previousEventHash = try reader.decodeValueIfPresent(object, "previous_event_hash")
+        self.eventHash = try reader.decodeValueIfPresent(object, "event_hash")
+        reader.end(object)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: DynamicCodingKey.self)
+        try container.encodeValue(self.eventID, forKey: "event_id")
+        try container.encodeValue(self.version, forKey: "version")
+        try container.encodeValue(self.eventType, forKey: "event_type")
+        try container.encodeDateTime(self.eventTimestamp, forKey: "event_timestamp")
+        try container.encodeValue(self.eventCategory, forKey: "event_category")
+        try container.encodeValue(self.eventAction, forKey: "event_action")
+        try container.encodeValue(self.eventOutcome, forKey: "event_outcome")
+        try container.encodeValueIfPresent(self.actorType, forKey: "actor_type")
+        try container.encodeValueIfPresent(self.actorID, forKey: "actor_id")
+        try container.encodeValueIfPresent(self.actorIP, forKey: "actor_ip")
+        try container.encodeValueIfPresent(self.resourceType, forKey: "resource_type")
+        try container.encodeValueIfPresent(self.resourceID, forKey: "resource_id")
+        try container.encodeValue(self.correlationID, forKey: "correlation_id")
+        try container.encodeValueIfPresent(self.parentEventID, forKey: "parent_event_id")
+        try container.encodeDateTimeIfPresent(self.parentEventDate, forKey: "parent_event_date")
+        try container.encodeValueIfPresent(self.namespace, forKey: "namespace")
+        try container.encodeValueIfPresent(self.clusterID, forKey: "cluster_id")
+        try container.encodeValueIfPresent(self.severity, forKey: "severity")
+        try container.encodeValueIfPresent(self.durationMs, forKey: "duration_ms")
+        try container.encodeValueIfPresent(self.errorCode, forKey: "error_code")
+        try container.encodeValueIfPresent(self.errorMessage, forKey: "error_message")
+        try container.encodeValueIfPresent(self.retentionDays, forKey: "retention_days")
+        try container.encodeValueIfPresent(self.isSensitive, forKey: "is_sensitive")
+        try container.encodeValue(self.eventData, forKey: "event_data")
+        try container.encodeValueIfPresent(self.eventDate, forKey: "event_date")
+        try container.encodeValueIfPresent(self.legalHold, forKey: "legal_hold")
+        try container.encodeValueIfPresent(self.chainIndex, forKey: "chain_index")
+        try container.encodeValueIfPresent(self.previousEventHash, forKey: "previous_event_hash")
+        try container.encodeValueIfPresent(self.eventHash, forKey: "event_hash")
+    }
+
+    public func collectViolations(into validator: inout Validator) {
+        validator.checkLength(self.version, min: 1, max: 10, at: "version")
+        validator.checkLength(self.eventType, min: 1, max: 100, at: "event_type")
+        validator.validate(self.eventCategory, at: "event_category")
+        validator.checkLength(self.eventAction, min: 1, max: 50, at: "event_action")
+        validator.validate(self.eventOutcome, at: "event_outcome")
+        if let value = self.actorType {
+            validator.checkLength(value, min: nil, max: 50, at: "actor_type")
+        }
+        if let value = self.actorID {
+            validator.checkLength(value, min: nil, max: 255, at: "actor_id")
+        }
+        if let value = self.actorIP {
+            validator.checkLength(value, min: nil, max: 45, at: "actor_ip")
+            validator.checkPattern(value, pattern: "^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}|([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:(:[0-9a-fA-F]{1,4}){1,6}|:((:[0-9a-fA-F]{1,4}){1,7}|:)|([0-9a-fA-F]{1,4}:){6}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}|::([0-9a-fA-F]{1,4}:){0,5}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}|([0-9a-fA-F]{1,4}:){1,5}:(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3})$", at: "actor_ip")
+        }
+        if let value = self.resourceType {
+            validator.checkLength(value, min: nil, max: 100, at: "resource_type")
+        }
+        if let value = self.resourceID {
+            validator.checkLength(value, min: nil, max: 255, at: "resource_id")
+        }
+        validator.checkLength(self.correlationID, min: 1, max: 255, at: "correlation_id")
+        if let value = self.namespace {
+            validator.checkLength(value, min: nil, max: 253, at: "namespace")
+        }
+        if let value = self.clusterID {
+            validator.checkLength(value, min: nil, max: 255, at: "cluster_id")
+        }
+        if let value = self.severity {
+            validator.checkLength(value, min: nil, max: 20, at: "severity")
+        }
+        if let value = self.durationMs {
+            validator.checkRange(value, minimum: 0, maximum: 2147483647, at: "duration_ms")
+        }
+        if let value = self.errorCode {
+            validator.checkLength(value, min: nil, max: 50, at: "error_code")
+        }
+        if let value = self.retentionDays {
+            validator.checkRange(value, minimum: 1, maximum: 2555, at: "retention_days")
+        }
+        validator.validate(self.eventData, at: "event_data")
+        if let value = self.chainIndex {
+            validator.checkRange(value, minimum: 1, at: "chain_index")
+        }
+        if let value = self.previousEventHash {
+            validator.checkPattern(value, pattern: "^[0-9a-f]{64}$", at: "previous_event_hash")
+        }
+        if let value = self.eventHash {
+            validator.checkPattern(value, pattern: "^[0-9a-f]{64}$", at: "event_hash")
+        }
+    }
+
+    public func writeJSON(to output: JSONOutput) throws {
+        output.beginObject()
+        output.key("event_id")
+        output.writeUUID(self.eventID)
+        output.key("version")
+        output.writeString(self.version)
+        output.key("event_type")
+        output.writeString(self.eventType)
+        output.key("event_timestamp")
+        output.writeDateTime(self.eventTimestamp)
+        output.key("event_category")
+        output.writeString(self.eventCategory.rawValue)
+        output.key("event_action")
+        output.writeString(self.eventAction)
+        output.key("event_outcome")
+        output.writeString(self.eventOutcome.rawValue)
+        if let value = self.actorType {
+            output.key("actor_type")
+            output.writeString(value)
+        }
+        if let value = self.actorID {
+            output.key("actor_id")
+            output.writeString(value)
+        }
+        if let value = self.actorIP {
+            output.key("actor_ip")
+            output.writeString(value)
+        }
+        if let value = self.resourceType {
+            output.key("resource_type")
+            output.writeString(value)
+        }
+        if let value = self.resourceID {
+            output.key("resource_id")
+            output.writeString(value)
+        }
+        output.key("correlation_id")
+        output.writeString(self.correlationID)
+        if let value = self.parentEventID {
+            output.key("parent_event_id")
+            output.writeUUID(value)
+        }
+        if let value = self.parentEventDate {
+            output.key("parent_event_date")
+            output.writeDateTime(value)
+        }
+        if let value = self.namespace {
+            output.key("namespace")
+            output.writeString(value)
+        }
+        if let value = self.clusterID {
+            output.key("cluster_id")
+            output.writeString(value)
+        }
+        if let value = self.severity {
+            output.key("severity")
+            output.writeString(value)
+        }
+        if let value = self.durationMs {
+            output.key("duration_ms")
+            output.writeInteger(value)
+        }
+        if let value = self.errorCode {
+            output.key("error_code")
+            output.writeString(value)
+        }
+        if let value = self.errorMessage {
+            output.key("error_message")
+            output.writeString(value)
+        }
+        if let value = self.retentionDays {
+            output.key("retention_days")
+            output.writeInteger(value)
+        }
+        if let value = self.isSensitive {
+            output.key("is_sensitive")
+            output.writeBool(value)
+        }
+        output.key("event_data")
+        try self.eventData.writeJSON(to: output)
+        if let value = self.eventDate {
+            output.key("event_date")
+            output.writeString(value)
+        }
+        if let value = self.legalHold {
+            output.key("legal_hold")
+            output.writeBool(value)
+        }
+        if let value = self.chainIndex {
+            output.key("chain_index")
+            output.writeInteger(value)
+        }
+        if let value = self.previousEventHash {
+            output.key("previous_event_hash")
+            output.writeString(value)
+        }
+        if let value = self.eventHash {
+            output.key("event_hash")
+            output.writeString(value)
+        }
+        output.end()
+    }
+}

@@ -6,3 +6,51 @@ import Foundation
 #endif
 import OpenAPICodegenRuntime
 
+/// A SHA-256 digest in lowercase hexadecimal.
+public typealias SHA256Hex = String
+
+public struct AuditChainPage: Codable, Hashable, Sendable, Validatable, JSONWritable, JSONReadable {
+    public var data: [StoredAuditEvent]
+
+    /// Creates a value from its members.
+    public init(data: [StoredAuditEvent]) {
+        self.data = data
+    }
+
+    public static func == (lhs: Self, rhs: Self) -> Bool {
+        guard OpenAPICodegenRuntime.membersEqual(lhs.data, rhs.data) else { return false }
+        return true
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: DynamicCodingKey.self)
+        self.data = try container.decodeValue(forKey: "data")
+    }
+
+    public init(jsonReader reader: inout JSONReader) throws {
+        let object = try reader.beginObject()
+        self.data = try reader.decodeValue(object, "data")
+        reader.end(object)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: DynamicCodingKey.self)
+        try container.encodeValue(self.data, forKey: "data")
+    }
+
+    public func collectViolations(into validator: inout Validator) {
+        validator.validateEach(self.data, at: "data")
+    }
+
+    public func writeJSON(to output: JSONOutput) throws {
+        output.beginObject()
+        output.key("data")
+        output.beginArray()
+        for item0 in self.data {
+            output.element()
+            try item0.writeJSON(to: output)
+        }
+        output.end()
+        output.end()
+    }
+}

@@ -6,14 +6,72 @@ import Foundation
 #endif
 import OpenAPICodegenRuntime
 
-/// A SHA-256 digest in lowercase hexadecimal.
-public typealias SHA256Hex = String
-
-public struct AuditChainPage: Codable, Hashable, Sendable, Validatable, JSONWritable, JSONReadable {
-    public var data: [StoredAuditEvent]
+/// A hash chain as a checkpoint saw it: a leaf of its Merkle tree. The leaf's bytes are
+/// the RFC 8785 canonical JSON of this object.
+public struct ChainHead: Codable, Hashable, Sendable, Validatable, JSONWritable, JSONReadable {
+    public var correlationID: String
+    public var chainLength: Int64
+    /// The event_hash of the chain's last event (chain_index = chain_length).
+    public var head: SHA256Hex
 
     /// Creates a value from its members.
-    public init(data: [StoredAuditEvent]) {
+    public init(correlationID: String, chainLength: Int64, head: SHA256Hex) {
+        self.correlationID = correlationID
+        self.chainLength = chainLength
+        self.head = head
+    }
+
+    public static func == (lhs: Self, rhs: Self) -> Bool {
+        guard OpenAPICodegenRuntime.membersEqual(lhs.correlationID, rhs.correlationID) else { return false }
+        guard OpenAPICodegenRuntime.membersEqual(lhs.chainLength, rhs.chainLength) else { return false }
+        guard OpenAPICodegenRuntime.membersEqual(lhs.head, rhs.head) else { return false }
+        return true
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: DynamicCodingKey.self)
+        self.correlationID = try container.decodeValue(forKey: "correlation_id")
+        self.chainLength = try container.decodeValue(forKey: "chain_length")
+        self.head = try container.decodeValue(forKey: "head")
+    }
+
+    public init(jsonReader reader: inout JSONReader) throws {
+        let object = try reader.beginObject()
+        self.correlationID = try reader.decodeValue(object, "correlation_id")
+        self.chainLength = try reader.decodeValue(object, "chain_length")
+        self.head = try reader.decodeValue(object, "head")
+        reader.end(object)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: DynamicCodingKey.self)
+        try container.encodeValue(self.correlationID, forKey: "correlation_id")
+        try container.encodeValue(self.chainLength, forKey: "chain_length")
+        try container.encodeValue(self.head, forKey: "head")
+    }
+
+    public func collectViolations(into validator: inout Validator) {
+        validator.checkRange(self.chainLength, minimum: 1, at: "chain_length")
+        validator.checkPattern(self.head, pattern: "^[0-9a-f]{64}$", at: "head")
+    }
+
+    public func writeJSON(to output: JSONOutput) throws {
+        output.beginObject()
+        output.key("correlation_id")
+        output.writeString(self.correlationID)
+        output.key("chain_length")
+        output.writeInteger(self.chainLength)
+        output.key("head")
+        output.writeString(self.head)
+        output.end()
+    }
+}
+
+public struct ChainHeadPage: Codable, Hashable, Sendable, Validatable, JSONWritable, JSONReadable {
+    public var data: [ChainHead]
+
+    /// Creates a value from its members.
+    public init(data: [ChainHead]) {
         self.data = data
     }
 

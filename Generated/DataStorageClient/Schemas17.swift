@@ -6,109 +6,116 @@ import Foundation
 #endif
 import OpenAPICodegenRuntime
 
-/// A hash chain as a checkpoint saw it: a leaf of its Merkle tree. The leaf's bytes are
-/// the RFC 8785 canonical JSON of this object.
-public struct ChainHead: Codable, Hashable, Sendable, Validatable, JSONWritable, JSONReadable {
-    public var correlationID: String
-    public var chainLength: Int64
-    /// The event_hash of the chain's last event (chain_index = chain_length).
-    public var head: SHA256Hex
+/// A signed statement of every hash chain's head. `root` is the RFC 6962 Merkle tree hash
+/// over the chain heads sorted by correlation_id (leaf hash SHA-256(0x00 ‖ leaf), node
+/// hash SHA-256(0x01 ‖ left ‖ right); the empty tree is SHA-256 of nothing). `signature`
+/// is the Ed25519 signature, in base64, of the UTF-8 text `swift-audit checkpoint v1`,
+/// a line feed, then the RFC 8785 canonical JSON of this object without `signature`.
+public struct Checkpoint: Codable, Hashable, Sendable, Validatable, JSONWritable, JSONReadable {
+    public var sequence: Int64
+    public var createdAt: Date
+    public var chainCount: Int64
+    /// The sum of the chains' lengths.
+    public var eventCount: Int64
+    public var root: SHA256Hex
+    /// The root of checkpoint sequence - 1; absent for the first.
+    public var previousRoot: SHA256Hex?
+    /// SHA-256 of the signing key's 32-byte Ed25519 public key.
+    public var keyID: SHA256Hex
+    public var signature: String
 
     /// Creates a value from its members.
-    public init(correlationID: String, chainLength: Int64, head: SHA256Hex) {
-        self.correlationID = correlationID
-        self.chainLength = chainLength
-        self.head = head
+    public init(sequence: Int64, createdAt: Date, chainCount: Int64, eventCount: Int64, root: SHA256Hex, previousRoot: SHA256Hex? = nil, keyID: SHA256Hex, signature: String) {
+        self.sequence = sequence
+        self.createdAt = createdAt
+        self.chainCount = chainCount
+        self.eventCount = eventCount
+        self.root = root
+        self.previousRoot = previousRoot
+        self.keyID = keyID
+        self.signature = signature
     }
 
     public static func == (lhs: Self, rhs: Self) -> Bool {
-        guard OpenAPICodegenRuntime.membersEqual(lhs.correlationID, rhs.correlationID) else { return false }
-        guard OpenAPICodegenRuntime.membersEqual(lhs.chainLength, rhs.chainLength) else { return false }
-        guard OpenAPICodegenRuntime.membersEqual(lhs.head, rhs.head) else { return false }
+        guard OpenAPICodegenRuntime.membersEqual(lhs.sequence, rhs.sequence) else { return false }
+        guard OpenAPICodegenRuntime.membersEqual(lhs.createdAt, rhs.createdAt) else { return false }
+        guard OpenAPICodegenRuntime.membersEqual(lhs.chainCount, rhs.chainCount) else { return false }
+        guard OpenAPICodegenRuntime.membersEqual(lhs.eventCount, rhs.eventCount) else { return false }
+        guard OpenAPICodegenRuntime.membersEqual(lhs.root, rhs.root) else { return false }
+        guard OpenAPICodegenRuntime.membersEqual(lhs.previousRoot, rhs.previousRoot) else { return false }
+        guard OpenAPICodegenRuntime.membersEqual(lhs.keyID, rhs.keyID) else { return false }
+        guard OpenAPICodegenRuntime.membersEqual(lhs.signature, rhs.signature) else { return false }
         return true
     }
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: DynamicCodingKey.self)
-        self.correlationID = try container.decodeValue(forKey: "correlation_id")
-        self.chainLength = try container.decodeValue(forKey: "chain_length")
-        self.head = try container.decodeValue(forKey: "head")
+        self.sequence = try container.decodeValue(forKey: "sequence")
+        self.createdAt = try container.decodeDateTime(forKey: "created_at")
+        self.chainCount = try container.decodeValue(forKey: "chain_count")
+        self.eventCount = try container.decodeValue(forKey: "event_count")
+        self.root = try container.decodeValue(forKey: "root")
+        self.previousRoot = try container.decodeValueIfPresent(forKey: "previous_root")
+        self.keyID = try container.decodeValue(forKey: "key_id")
+        self.signature = try container.decodeValue(forKey: "signature")
     }
 
     public init(jsonReader reader: inout JSONReader) throws {
         let object = try reader.beginObject()
-        self.correlationID = try reader.decodeValue(object, "correlation_id")
-        self.chainLength = try reader.decodeValue(object, "chain_length")
-        self.head = try reader.decodeValue(object, "head")
+        self.sequence = try reader.decodeValue(object, "sequence")
+        self.createdAt = try reader.decodeDateTime(object, "created_at")
+        self.chainCount = try reader.decodeValue(object, "chain_count")
+        self.eventCount = try reader.decodeValue(object, "event_count")
+        self.root = try reader.decodeValue(object, "root")
+        self.previousRoot = try reader.decodeValueIfPresent(object, "previous_root")
+        self.keyID = try reader.decodeValue(object, "key_id")
+        self.signature = try reader.decodeValue(object, "signature")
         reader.end(object)
     }
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: DynamicCodingKey.self)
-        try container.encodeValue(self.correlationID, forKey: "correlation_id")
-        try container.encodeValue(self.chainLength, forKey: "chain_length")
-        try container.encodeValue(self.head, forKey: "head")
+        try container.encodeValue(self.sequence, forKey: "sequence")
+        try container.encodeDateTime(self.createdAt, forKey: "created_at")
+        try container.encodeValue(self.chainCount, forKey: "chain_count")
+        try container.encodeValue(self.eventCount, forKey: "event_count")
+        try container.encodeValue(self.root, forKey: "root")
+        try container.encodeValueIfPresent(self.previousRoot, forKey: "previous_root")
+        try container.encodeValue(self.keyID, forKey: "key_id")
+        try container.encodeValue(self.signature, forKey: "signature")
     }
 
     public func collectViolations(into validator: inout Validator) {
-        validator.checkRange(self.chainLength, minimum: 1, at: "chain_length")
-        validator.checkPattern(self.head, pattern: "^[0-9a-f]{64}$", at: "head")
-    }
-
-    public func writeJSON(to output: JSONOutput) throws {
-        output.beginObject()
-        output.key("correlation_id")
-        output.writeString(self.correlationID)
-        output.key("chain_length")
-        output.writeInteger(self.chainLength)
-        output.key("head")
-        output.writeString(self.head)
-        output.end()
-    }
-}
-
-public struct ChainHeadPage: Codable, Hashable, Sendable, Validatable, JSONWritable, JSONReadable {
-    public var data: [ChainHead]
-
-    /// Creates a value from its members.
-    public init(data: [ChainHead]) {
-        self.data = data
-    }
-
-    public static func == (lhs: Self, rhs: Self) -> Bool {
-        guard OpenAPICodegenRuntime.membersEqual(lhs.data, rhs.data) else { return false }
-        return true
-    }
-
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: DynamicCodingKey.self)
-        self.data = try container.decodeValue(forKey: "data")
-    }
-
-    public init(jsonReader reader: inout JSONReader) throws {
-        let object = try reader.beginObject()
-        self.data = try reader.decodeValue(object, "data")
-        reader.end(object)
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: DynamicCodingKey.self)
-        try container.encodeValue(self.data, forKey: "data")
-    }
-
-    public func collectViolations(into validator: inout Validator) {
-        validator.validateEach(self.data, at: "data")
-    }
-
-    public func writeJSON(to output: JSONOutput) throws {
-        output.beginObject()
-        output.key("data")
-        output.beginArray()
-        for item0 in self.data {
-            output.element()
-            try item0.writeJSON(to: output)
+        validator.checkRange(self.sequence, minimum: 1, at: "sequence")
+        validator.checkRange(self.chainCount, minimum: 0, at: "chain_count")
+        validator.checkRange(self.eventCount, minimum: 0, at: "event_count")
+        validator.checkPattern(self.root, pattern: "^[0-9a-f]{64}$", at: "root")
+        if let value = self.previousRoot {
+            validator.checkPattern(value, pattern: "^[0-9a-f]{64}$", at: "previous_root")
         }
-        output.end()
+        validator.checkPattern(self.keyID, pattern: "^[0-9a-f]{64}$", at: "key_id")
+    }
+
+    public func writeJSON(to output: JSONOutput) throws {
+        output.beginObject()
+        output.key("sequence")
+        output.writeInteger(self.sequence)
+        output.key("created_at")
+        output.writeDateTime(self.createdAt)
+        output.key("chain_count")
+        output.writeInteger(self.chainCount)
+        output.key("event_count")
+        output.writeInteger(self.eventCount)
+        output.key("root")
+        output.writeString(self.root)
+        if let value = self.previousRoot {
+            output.key("previous_root")
+            output.writeString(value)
+        }
+        output.key("key_id")
+        output.writeString(self.keyID)
+        output.key("signature")
+        output.writeString(self.signature)
         output.end()
     }
 }

@@ -6,3 +6,111 @@ import Foundation
 #endif
 import OpenAPICodegenRuntime
 
+/// To check: the event's event_hash is recomputed from its content; folding in
+/// `later_content_digests` (each link SHA-256(previous hash ‖ digest)) gives
+/// `chain_head.head` after chain_head.chain_length - chain_index links; the leaf hash of
+/// `chain_head` with `audit_path` gives `checkpoint.root` (RFC 6962, leaf `leaf_index` of
+/// `checkpoint.chain_count`); the checkpoint's signature verifies with the public key.
+public struct InclusionProof: Codable, Hashable, Sendable, Validatable, JSONWritable, JSONReadable {
+    public var event: StoredAuditEvent
+    public var laterContentDigests: [SHA256Hex]
+    public var chainHead: ChainHead
+    public var leafIndex: Int64
+    public var auditPath: [SHA256Hex]
+    public var checkpoint: Checkpoint
+
+    /// Creates a value from its members.
+    public init(event: StoredAuditEvent, laterContentDigests: [SHA256Hex], chainHead: ChainHead, leafIndex: Int64, auditPath: [SHA256Hex], checkpoint: Checkpoint) {
+        self.event = event
+        self.laterContentDigests = laterContentDigests
+        self.chainHead = chainHead
+        self.leafIndex = leafIndex
+        self.auditPath = auditPath
+        self.checkpoint = checkpoint
+    }
+
+    public static func == (lhs: Self, rhs: Self) -> Bool {
+        guard OpenAPICodegenRuntime.membersEqual(lhs.event, rhs.event) else { return false }
+        guard OpenAPICodegenRuntime.membersEqual(lhs.laterContentDigests, rhs.laterContentDigests) else { return false }
+        guard OpenAPICodegenRuntime.membersEqual(lhs.chainHead, rhs.chainHead) else { return false }
+        guard OpenAPICodegenRuntime.membersEqual(lhs.leafIndex, rhs.leafIndex) else { return false }
+        guard OpenAPICodegenRuntime.membersEqual(lhs.auditPath, rhs.auditPath) else { return false }
+        guard OpenAPICodegenRuntime.membersEqual(lhs.checkpoint, rhs.checkpoint) else { return false }
+        return true
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: DynamicCodingKey.self)
+        self.event = try container.decodeValue(forKey: "event")
+        self.laterContentDigests = try container.decodeValue(forKey: "later_content_digests")
+        self.chainHead = try container.decodeValue(forKey: "chain_head")
+        self.leafIndex = try container.decodeValue(forKey: "leaf_index")
+        self.auditPath = try container.decodeValue(forKey: "audit_path")
+        self.checkpoint = try container.decodeValue(forKey: "checkpoint")
+    }
+
+    public init(jsonReader reader: inout JSONReader) throws {
+        let object = try reader.beginObject()
+        self.event = try reader.decodeValue(object, "event")
+        self.laterContentDigests = try reader.decodeValue(object, "later_content_digests")
+        self.chainHead = try reader.decodeValue(object, "chain_head")
+        self.leafIndex = try reader.decodeValue(object, "leaf_index")
+        self.auditPath = try reader.decodeValue(object, "audit_path")
+        self.checkpoint = try reader.decodeValue(object, "checkpoint")
+        reader.end(object)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: DynamicCodingKey.self)
+        try container.encodeValue(self.event, forKey: "event")
+        try container.encodeValue(self.laterContentDigests, forKey: "later_content_digests")
+        try container.encodeValue(self.chainHead, forKey: "chain_head")
+        try container.encodeValue(self.leafIndex, forKey: "leaf_index")
+        try container.encodeValue(self.auditPath, forKey: "audit_path")
+        try container.encodeValue(self.checkpoint, forKey: "checkpoint")
+    }
+
+    public func collectViolations(into validator: inout Validator) {
+        validator.validate(self.event, at: "event")
+        validator.nested("later_content_digests") { validator in
+            for (index0, item0) in self.laterContentDigests.enumerated() {
+                validator.checkPattern(item0, pattern: "^[0-9a-f]{64}$", at: .index(index0))
+            }
+        }
+        validator.validate(self.chainHead, at: "chain_head")
+        validator.checkRange(self.leafIndex, minimum: 0, at: "leaf_index")
+        validator.nested("audit_path") { validator in
+            for (index0, item0) in self.auditPath.enumerated() {
+                validator.checkPattern(item0, pattern: "^[0-9a-f]{64}$", at: .index(index0))
+            }
+        }
+        validator.validate(self.checkpoint, at: "checkpoint")
+    }
+
+    public func writeJSON(to output: JSONOutput) throws {
+        output.beginObject()
+        output.key("event")
+        try self.event.writeJSON(to: output)
+        output.key("later_content_digests")
+        output.beginArray()
+        for item0 in self.laterContentDigests {
+            output.element()
+            output.writeString(item0)
+        }
+        output.end()
+        output.key("chain_head")
+        try self.chainHead.writeJSON(to: output)
+        output.key("leaf_index")
+        output.writeInteger(self.leafIndex)
+        output.key("audit_path")
+        output.beginArray()
+        for item0 in self.auditPath {
+            output.element()
+            output.writeString(item0)
+        }
+        output.end()
+        output.key("checkpoint")
+        try self.checkpoint.writeJSON(to: output)
+        output.end()
+    }
+}

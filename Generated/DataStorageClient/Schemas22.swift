@@ -6,3 +6,74 @@ import Foundation
 #endif
 import OpenAPICodegenRuntime
 
+/// One line of an export; exactly one of its members.
+public struct AuditExportLine: Codable, Hashable, Sendable, Validatable, JSONWritable, JSONReadable {
+    public var checkpoint: Checkpoint?
+    public var event: StoredAuditEvent?
+    public var chainProof: ChainProof?
+
+    /// Creates a value from its members.
+    public init(checkpoint: Checkpoint? = nil, event: StoredAuditEvent? = nil, chainProof: ChainProof? = nil) {
+        self.checkpoint = checkpoint
+        self.event = event
+        self.chainProof = chainProof
+    }
+
+    public static func == (lhs: Self, rhs: Self) -> Bool {
+        guard OpenAPICodegenRuntime.membersEqual(lhs.checkpoint, rhs.checkpoint) else { return false }
+        guard OpenAPICodegenRuntime.membersEqual(lhs.event, rhs.event) else { return false }
+        guard OpenAPICodegenRuntime.membersEqual(lhs.chainProof, rhs.chainProof) else { return false }
+        return true
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: DynamicCodingKey.self)
+        self.checkpoint = try container.decodeValueIfPresent(forKey: "checkpoint")
+        self.event = try container.decodeValueIfPresent(forKey: "event")
+        self.chainProof = try container.decodeValueIfPresent(forKey: "chain_proof")
+    }
+
+    public init(jsonReader reader: inout JSONReader) throws {
+        let object = try reader.beginObject()
+        self.checkpoint = try reader.decodeValueIfPresent(object, "checkpoint")
+        self.event = try reader.decodeValueIfPresent(object, "event")
+        self.chainProof = try reader.decodeValueIfPresent(object, "chain_proof")
+        reader.end(object)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: DynamicCodingKey.self)
+        try container.encodeValueIfPresent(self.checkpoint, forKey: "checkpoint")
+        try container.encodeValueIfPresent(self.event, forKey: "event")
+        try container.encodeValueIfPresent(self.chainProof, forKey: "chain_proof")
+    }
+
+    public func collectViolations(into validator: inout Validator) {
+        if let value = self.checkpoint {
+            validator.validate(value, at: "checkpoint")
+        }
+        if let value = self.event {
+            validator.validate(value, at: "event")
+        }
+        if let value = self.chainProof {
+            validator.validate(value, at: "chain_proof")
+        }
+    }
+
+    public func writeJSON(to output: JSONOutput) throws {
+        output.beginObject()
+        if let value = self.checkpoint {
+            output.key("checkpoint")
+            try value.writeJSON(to: output)
+        }
+        if let value = self.event {
+            output.key("event")
+            try value.writeJSON(to: output)
+        }
+        if let value = self.chainProof {
+            output.key("chain_proof")
+            try value.writeJSON(to: output)
+        }
+        output.end()
+    }
+}

@@ -6,3 +6,106 @@ import Foundation
 #endif
 import OpenAPICodegenRuntime
 
+/// That a chain's exported events are in the chain the export's checkpoint signed. To
+/// check: `content_digests` are the content digests of the chain's events from chain_index
+/// `first_index` through `chain_head.chain_length`, so an exported event's own digest is at
+/// position chain_index - first_index. Folding them in order from the previous_event_hash
+/// of the event at `first_index` (each link as event_hash is made) passes through the
+/// event_hash of every exported event and ends at `chain_head.head`; the leaf hash of
+/// `chain_head` with `audit_path` gives the checkpoint's root (RFC 6962, leaf `leaf_index`
+/// of the checkpoint's chain_count).
+public struct ChainProof: Codable, Hashable, Sendable, Validatable, JSONWritable, JSONReadable {
+    public var firstIndex: Int64
+    public var contentDigests: [SHA256Hex]
+    public var chainHead: ChainHead
+    public var leafIndex: Int64
+    public var auditPath: [SHA256Hex]
+
+    /// Creates a value from its members.
+    public init(firstIndex: Int64, contentDigests: [SHA256Hex], chainHead: ChainHead, leafIndex: Int64, auditPath: [SHA256Hex]) {
+        self.firstIndex = firstIndex
+        self.contentDigests = contentDigests
+        self.chainHead = chainHead
+        self.leafIndex = leafIndex
+        self.auditPath = auditPath
+    }
+
+    public static func == (lhs: Self, rhs: Self) -> Bool {
+        guard OpenAPICodegenRuntime.membersEqual(lhs.firstIndex, rhs.firstIndex) else { return false }
+        guard OpenAPICodegenRuntime.membersEqual(lhs.contentDigests, rhs.contentDigests) else { return false }
+        guard OpenAPICodegenRuntime.membersEqual(lhs.chainHead, rhs.chainHead) else { return false }
+        guard OpenAPICodegenRuntime.membersEqual(lhs.leafIndex, rhs.leafIndex) else { return false }
+        guard OpenAPICodegenRuntime.membersEqual(lhs.auditPath, rhs.auditPath) else { return false }
+        return true
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: DynamicCodingKey.self)
+        self.firstIndex = try container.decodeValue(forKey: "first_index")
+        self.contentDigests = try container.decodeValue(forKey: "content_digests")
+        self.chainHead = try container.decodeValue(forKey: "chain_head")
+        self.leafIndex = try container.decodeValue(forKey: "leaf_index")
+        self.auditPath = try container.decodeValue(forKey: "audit_path")
+    }
+
+    public init(jsonReader reader: inout JSONReader) throws {
+        let object = try reader.beginObject()
+        self.firstIndex = try reader.decodeValue(object, "first_index")
+        self.contentDigests = try reader.decodeValue(object, "content_digests")
+        self.chainHead = try reader.decodeValue(object, "chain_head")
+        self.leafIndex = try reader.decodeValue(object, "leaf_index")
+        self.auditPath = try reader.decodeValue(object, "audit_path")
+        reader.end(object)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: DynamicCodingKey.self)
+        try container.encodeValue(self.firstIndex, forKey: "first_index")
+        try container.encodeValue(self.contentDigests, forKey: "content_digests")
+        try container.encodeValue(self.chainHead, forKey: "chain_head")
+        try container.encodeValue(self.leafIndex, forKey: "leaf_index")
+        try container.encodeValue(self.auditPath, forKey: "audit_path")
+    }
+
+    public func collectViolations(into validator: inout Validator) {
+        validator.checkRange(self.firstIndex, minimum: 1, at: "first_index")
+        validator.checkCount(self.contentDigests.count, min: 1, max: nil, at: "content_digests")
+        validator.nested("content_digests") { validator in
+            for (index0, item0) in self.contentDigests.enumerated() {
+                validator.checkPattern(item0, pattern: "^[0-9a-f]{64}$", at: .index(index0))
+            }
+        }
+        validator.validate(self.chainHead, at: "chain_head")
+        validator.checkRange(self.leafIndex, minimum: 0, at: "leaf_index")
+        validator.nested("audit_path") { validator in
+            for (index0, item0) in self.auditPath.enumerated() {
+                validator.checkPattern(item0, pattern: "^[0-9a-f]{64}$", at: .index(index0))
+            }
+        }
+    }
+
+    public func writeJSON(to output: JSONOutput) throws {
+        output.beginObject()
+        output.key("first_index")
+        output.writeInteger(self.firstIndex)
+        output.key("content_digests")
+        output.beginArray()
+        for item0 in self.contentDigests {
+            output.element()
+            output.writeString(item0)
+        }
+        output.end()
+        output.key("chain_head")
+        try self.chainHead.writeJSON(to: output)
+        output.key("leaf_index")
+        output.writeInteger(self.leafIndex)
+        output.key("audit_path")
+        output.beginArray()
+        for item0 in self.auditPath {
+            output.element()
+            output.writeString(item0)
+        }
+        output.end()
+        output.end()
+    }
+}

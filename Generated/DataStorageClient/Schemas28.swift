@@ -6,3 +6,97 @@ import Foundation
 #endif
 import OpenAPICodegenRuntime
 
+public struct LegalHold: Codable, Hashable, Sendable, Validatable, JSONWritable, JSONReadable {
+    public var correlationID: String
+    public var reason: String
+    /// The name of the bearer token that placed it (`anonymous` when the server takes no tokens).
+    public var placedBy: String
+    public var placedAt: Date
+    public var releasedBy: String?
+    public var releasedAt: Date?
+    public var releaseReason: String?
+
+    /// Creates a value from its members.
+    public init(correlationID: String, reason: String, placedBy: String, placedAt: Date, releasedBy: String? = nil, releasedAt: Date? = nil, releaseReason: String? = nil) {
+        self.correlationID = correlationID
+        self.reason = reason
+        self.placedBy = placedBy
+        self.placedAt = placedAt
+        self.releasedBy = releasedBy
+        self.releasedAt = releasedAt
+        self.releaseReason = releaseReason
+    }
+
+    public static func == (lhs: Self, rhs: Self) -> Bool {
+        guard OpenAPICodegenRuntime.membersEqual(lhs.correlationID, rhs.correlationID) else { return false }
+        guard OpenAPICodegenRuntime.membersEqual(lhs.reason, rhs.reason) else { return false }
+        guard OpenAPICodegenRuntime.membersEqual(lhs.placedBy, rhs.placedBy) else { return false }
+        guard OpenAPICodegenRuntime.membersEqual(lhs.placedAt, rhs.placedAt) else { return false }
+        guard OpenAPICodegenRuntime.membersEqual(lhs.releasedBy, rhs.releasedBy) else { return false }
+        guard OpenAPICodegenRuntime.membersEqual(lhs.releasedAt, rhs.releasedAt) else { return false }
+        guard OpenAPICodegenRuntime.membersEqual(lhs.releaseReason, rhs.releaseReason) else { return false }
+        return true
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: DynamicCodingKey.self)
+        self.correlationID = try container.decodeValue(forKey: "correlation_id")
+        self.reason = try container.decodeValue(forKey: "reason")
+        self.placedBy = try container.decodeValue(forKey: "placed_by")
+        self.placedAt = try container.decodeDateTime(forKey: "placed_at")
+        self.releasedBy = try container.decodeValueIfPresent(forKey: "released_by")
+        self.releasedAt = try container.decodeDateTimeIfPresent(forKey: "released_at")
+        self.releaseReason = try container.decodeValueIfPresent(forKey: "release_reason")
+    }
+
+    public init(jsonReader reader: inout JSONReader) throws {
+        let object = try reader.beginObject()
+        self.correlationID = try reader.decodeValue(object, "correlation_id")
+        self.reason = try reader.decodeValue(object, "reason")
+        self.placedBy = try reader.decodeValue(object, "placed_by")
+        self.placedAt = try reader.decodeDateTime(object, "placed_at")
+        self.releasedBy = try reader.decodeValueIfPresent(object, "released_by")
+        self.releasedAt = try reader.decodeDateTimeIfPresent(object, "released_at")
+        self.releaseReason = try reader.decodeValueIfPresent(object, "release_reason")
+        reader.end(object)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: DynamicCodingKey.self)
+        try container.encodeValue(self.correlationID, forKey: "correlation_id")
+        try container.encodeValue(self.reason, forKey: "reason")
+        try container.encodeValue(self.placedBy, forKey: "placed_by")
+        try container.encodeDateTime(self.placedAt, forKey: "placed_at")
+        try container.encodeValueIfPresent(self.releasedBy, forKey: "released_by")
+        try container.encodeDateTimeIfPresent(self.releasedAt, forKey: "released_at")
+        try container.encodeValueIfPresent(self.releaseReason, forKey: "release_reason")
+    }
+
+    public func collectViolations(into validator: inout Validator) {
+    }
+
+    public func writeJSON(to output: JSONOutput) throws {
+        output.beginObject()
+        output.key("correlation_id")
+        output.writeString(self.correlationID)
+        output.key("reason")
+        output.writeString(self.reason)
+        output.key("placed_by")
+        output.writeString(self.placedBy)
+        output.key("placed_at")
+        output.writeDateTime(self.placedAt)
+        if let value = self.releasedBy {
+            output.key("released_by")
+            output.writeString(value)
+        }
+        if let value = self.releasedAt {
+            output.key("released_at")
+            output.writeDateTime(value)
+        }
+        if let value = self.releaseReason {
+            output.key("release_reason")
+            output.writeString(value)
+        }
+        output.end()
+    }
+}

@@ -6,3 +6,96 @@ import Foundation
 #endif
 import OpenAPICodegenRuntime
 
+/// An RFC 7807 problem document.
+public struct RFC7807Problem: Codable, Hashable, Sendable, Validatable, JSONWritable, JSONReadable {
+    /// A URI naming the kind of problem.
+    public var type: String
+    public var title: String
+    public var status: Int32
+    public var detail: String?
+    public var instance: String?
+    /// Validation errors by JSON path, for 400 responses.
+    public var fieldErrors: [String: String]?
+
+    /// Creates a value from its members.
+    public init(type: String, title: String, status: Int32, detail: String? = nil, instance: String? = nil, fieldErrors: [String: String]? = nil) {
+        self.type = type
+        self.title = title
+        self.status = status
+        self.detail = detail
+        self.instance = instance
+        self.fieldErrors = fieldErrors
+    }
+
+    public static func == (lhs: Self, rhs: Self) -> Bool {
+        guard OpenAPICodegenRuntime.membersEqual(lhs.type, rhs.type) else { return false }
+        guard OpenAPICodegenRuntime.membersEqual(lhs.title, rhs.title) else { return false }
+        guard OpenAPICodegenRuntime.membersEqual(lhs.status, rhs.status) else { return false }
+        guard OpenAPICodegenRuntime.membersEqual(lhs.detail, rhs.detail) else { return false }
+        guard OpenAPICodegenRuntime.membersEqual(lhs.instance, rhs.instance) else { return false }
+        guard OpenAPICodegenRuntime.membersEqual(lhs.fieldErrors, rhs.fieldErrors) else { return false }
+        return true
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: DynamicCodingKey.self)
+        self.type = try container.decodeValue(forKey: "type")
+        self.title = try container.decodeValue(forKey: "title")
+        self.status = try container.decodeValue(forKey: "status")
+        self.detail = try container.decodeValueIfPresent(forKey: "detail")
+        self.instance = try container.decodeValueIfPresent(forKey: "instance")
+        self.fieldErrors = try container.decodeValueIfPresent(forKey: "field_errors")
+    }
+
+    public init(jsonReader reader: inout JSONReader) throws {
+        let object = try reader.beginObject()
+        self.type = try reader.decodeValue(object, "type")
+        self.title = try reader.decodeValue(object, "title")
+        self.status = try reader.decodeValue(object, "status")
+        self.detail = try reader.decodeValueIfPresent(object, "detail")
+        self.instance = try reader.decodeValueIfPresent(object, "instance")
+        self.fieldErrors = try reader.decodeValueIfPresent(object, "field_errors")
+        reader.end(object)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: DynamicCodingKey.self)
+        try container.encodeValue(self.type, forKey: "type")
+        try container.encodeValue(self.title, forKey: "title")
+        try container.encodeValue(self.status, forKey: "status")
+        try container.encodeValueIfPresent(self.detail, forKey: "detail")
+        try container.encodeValueIfPresent(self.instance, forKey: "instance")
+        try container.encodeValueIfPresent(self.fieldErrors, forKey: "field_errors")
+    }
+
+    public func collectViolations(into validator: inout Validator) {
+    }
+
+    public func writeJSON(to output: JSONOutput) throws {
+        output.beginObject()
+        output.key("type")
+        output.writeString(self.type)
+        output.key("title")
+        output.writeString(self.title)
+        output.key("status")
+        output.writeInteger(self.status)
+        if let value = self.detail {
+            output.key("detail")
+            output.writeString(value)
+        }
+        if let value = self.instance {
+            output.key("instance")
+            output.writeString(value)
+        }
+        if let value = self.fieldErrors {
+            output.key("field_errors")
+            output.beginObject()
+            for (key0, item0) in value {
+                output.key(key0)
+                output.writeString(item0)
+            }
+            output.end()
+        }
+        output.end()
+    }
+}

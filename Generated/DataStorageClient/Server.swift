@@ -77,6 +77,21 @@ public protocol APIProtocol: Sendable {
     /// `GET /api/v1/audit/events/{event_id}/proof`
     func getAuditEventProof(_ input: Operations.GetAuditEventProof.Input) async throws -> Operations.GetAuditEventProof.Output
 
+    /// Events as JSON Lines, with what verifies them offline
+    ///
+    /// The events whose event_timestamp is within [since, until] (each bound optional) and,
+    /// when `correlation_id` is given, whose correlation_id is one of them, streamed as JSON
+    /// Lines: one AuditExportLine per line, written as the events are read. The first line
+    /// holds the newest checkpoint, when one is published. Then chain by chain (correlation_id
+    /// in byte order): the chain's events in chain_index order, then, when the checkpoint
+    /// covers any of them, a line with the chain's proof. Events past the checkpoint's head of
+    /// their chain, and events stored before hash chains, have no proof: a verifier reports
+    /// them as not covered.
+    ///
+    ///
+    /// `GET /api/v1/audit/export`
+    func exportAuditEvents(_ input: Operations.ExportAuditEvents.Input) async throws -> Operations.ExportAuditEvents.Output
+
     /// The legal holds in force, by correlation_id
     ///
     /// `GET /api/v1/audit/legal-holds`
@@ -170,6 +185,11 @@ extension APIProtocol {
                 try await self.getAuditEventProof(Operations.GetAuditEventProof.Input(request, core: core)).response(core: core)
             }
         }
+        try transport.register(Operations.ExportAuditEvents.operation) { request in
+            await core.respond(to: request, for: Operations.ExportAuditEvents.operation) { request in
+                try await self.exportAuditEvents(Operations.ExportAuditEvents.Input(request, core: core)).response(core: core)
+            }
+        }
         try transport.register(Operations.ListLegalHolds.operation) { request in
             await core.respond(to: request, for: Operations.ListLegalHolds.operation) { request in
                 try await self.listLegalHolds(Operations.ListLegalHolds.Input(request, core: core)).response(core: core)
@@ -207,6 +227,7 @@ extension APIProtocol {
         try transport.registerMethodNotAllowed(path: "/api/v1/audit/checkpoints/latest", allowed: [.get])
         try transport.registerMethodNotAllowed(path: "/api/v1/audit/checkpoints/{sequence}/chains", allowed: [.get])
         try transport.registerMethodNotAllowed(path: "/api/v1/audit/events/{event_id}/proof", allowed: [.get])
+        try transport.registerMethodNotAllowed(path: "/api/v1/audit/export", allowed: [.get])
         try transport.registerMethodNotAllowed(path: "/api/v1/audit/legal-holds", allowed: [.get, .post])
         try transport.registerMethodNotAllowed(path: "/api/v1/audit/legal-holds/{correlation_id}/release", allowed: [.post])
         try transport.registerMethodNotAllowed(path: "/healthz", allowed: [.get])
@@ -657,6 +678,72 @@ extension Operations.GetAuditEventProof.Output {
             return try core.jsonResponse(401, body, contentType: "application/problem+json")
         case .notFound(let body):
             return try core.jsonResponse(404, body, contentType: "application/problem+json")
+        case .`default`(let statusCode, let body):
+            return try core.jsonResponse(statusCode, body, contentType: "application/problem+json")
+        }
+    }
+}
+
+extension Operations.ExportAuditEvents {
+    /// `GET /api/v1/audit/export`, as a server transport routes it.
+    public static let operation = ServerOperation(id: id, method: .get, path: "/api/v1/audit/export", security: [["bearerAuth"]])
+
+    /// The request of `exportAuditEvents`, decoded and checked against the spec.
+    public struct Input: Sendable {
+        /// Start of the time window: relative (`24h`, `30m`, `1h30m`, `7d`, back from now), an
+        /// RFC 3339 time, or a UTC date or date-time without zone.
+        public var since: String?
+        /// End of the time window, written as `since` is.
+        public var until: String?
+        /// Only these correlation IDs (the parameter repeated).
+        public var correlationID: [String]?
+
+        /// Creates an input, as a test of a handler would.
+        public init(since: String? = nil, until: String? = nil, correlationID: [String]? = nil) {
+            self.since = since
+            self.until = until
+            self.correlationID = correlationID
+        }
+
+        /// Reads `request` as the spec describes it; what breaks the spec throws the ``RequestError`` naming it.
+        init(_ request: ServerRequest, core: ServerCore) async throws(RequestError) {
+            let query = QueryParameters(request.query)
+            let since: String? = try query.value("since")
+            let until: String? = try query.value("until")
+            let correlationID: [String]? = try query.values("correlation_id")
+            var validator = Validator()
+            if let value = since {
+                validator.checkPattern(value, pattern: "^(([0-9]+(\\.[0-9]+)?d)|([0-9]+(\\.[0-9]+)?[hms])+|((000[1-9]|00[1-9][0-9]|0[1-9][0-9]{2}|[1-9][0-9]{3})-((0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])|(0[13-9]|1[0-2])-(29|30)|(0[13578]|1[02])-31)|([0-9]{2}(0[48]|[2468][048]|[13579][26])|(0[48]|[2468][048]|[13579][26])00)-02-29)(T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]+)?(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])?)?)$", at: "since")
+            }
+            if let value = until {
+                validator.checkPattern(value, pattern: "^(([0-9]+(\\.[0-9]+)?d)|([0-9]+(\\.[0-9]+)?[hms])+|((000[1-9]|00[1-9][0-9]|0[1-9][0-9]{2}|[1-9][0-9]{3})-((0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])|(0[13-9]|1[0-2])-(29|30)|(0[13578]|1[02])-31)|([0-9]{2}(0[48]|[2468][048]|[13579][26])|(0[48]|[2468][048]|[13579][26])00)-02-29)(T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]+)?(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])?)?)$", at: "until")
+            }
+            if let value = correlationID {
+                validator.checkCount(value.count, min: nil, max: 100, at: "correlation_id")
+                validator.nested("correlation_id") { validator in
+                    for (index0, item0) in value.enumerated() {
+                        validator.checkLength(item0, min: 1, max: 255, at: .index(index0))
+                    }
+                }
+            }
+            if !validator.violations.isEmpty { throw .parameterViolations(validator.violations) }
+            self.since = since
+            self.until = until
+            self.correlationID = correlationID
+        }
+    }
+}
+
+extension Operations.ExportAuditEvents.Output {
+    /// The response this output is sent as: its status, headers and body as the spec documents them.
+    func response(core: ServerCore) throws(ResponseError) -> HTTPResponse {
+        switch self {
+        case .ok(let body):
+            return core.streamResponse(200, body.body, contentType: "application/jsonl")
+        case .badRequest(let body):
+            return try core.jsonResponse(400, body, contentType: "application/problem+json")
+        case .unauthorized(let body):
+            return try core.jsonResponse(401, body, contentType: "application/problem+json")
         case .`default`(let statusCode, let body):
             return try core.jsonResponse(statusCode, body, contentType: "application/problem+json")
         }

@@ -36,18 +36,45 @@ public enum MerkleTree {
 
     /// The audit path of leaf `index` (RFC 6962 2.1.1): the sibling hashes from the leaf up.
     public static func auditPath(leafIndex index: Int, leafHashes: [[UInt8]]) -> [[UInt8]] {
-        precondition(leafHashes.indices.contains(index), "leaf \(index) is not in a tree of \(leafHashes.count)")
-        return path(index, leafHashes[...])
+        var paths = AuditPaths(leafHashes: leafHashes)
+        return paths.auditPath(leafIndex: index)
     }
 
-    private static func path(_ index: Int, _ hashes: ArraySlice<[UInt8]>) -> [[UInt8]] {
-        guard hashes.count > 1 else { return [] }
-        let k = largestPowerOfTwo(below: hashes.count)
-        let split = hashes.startIndex + k
-        if index < k {
-            return path(index, hashes[..<split]) + [subtreeRoot(hashes[split...])]
+    /// Audit paths of many leaves of one tree: each subtree's root is computed once, so the
+    /// paths of all n leaves cost O(n) hashes rather than O(n) each.
+    public struct AuditPaths: Sendable {
+        private let leafHashes: [[UInt8]]
+        private var subtreeRoots: [Range<Int>: [UInt8]] = [:]
+
+        public init(leafHashes: [[UInt8]]) { self.leafHashes = leafHashes }
+
+        /// The audit path of leaf `index`: the sibling hashes from the leaf up.
+        public mutating func auditPath(leafIndex index: Int) -> [[UInt8]] {
+            precondition(leafHashes.indices.contains(index), "leaf \(index) is not in a tree of \(leafHashes.count)")
+            var siblings: [[UInt8]] = []
+            var range = leafHashes.indices
+            // Down from the root, the sibling of each subtree holding the leaf; the path lists them upward.
+            while range.count > 1 {
+                let split = range.lowerBound + largestPowerOfTwo(below: range.count)
+                if index < split {
+                    siblings.append(root(of: split..<range.upperBound))
+                    range = range.lowerBound..<split
+                } else {
+                    siblings.append(root(of: range.lowerBound..<split))
+                    range = split..<range.upperBound
+                }
+            }
+            return siblings.reversed()
         }
-        return path(index - k, hashes[split...]) + [subtreeRoot(hashes[..<split])]
+
+        private mutating func root(of range: Range<Int>) -> [UInt8] {
+            if range.count == 1 { return leafHashes[range.lowerBound] }
+            if let known = subtreeRoots[range] { return known }
+            let split = range.lowerBound + largestPowerOfTwo(below: range.count)
+            let hash = nodeHash(root(of: range.lowerBound..<split), root(of: split..<range.upperBound))
+            subtreeRoots[range] = hash
+            return hash
+        }
     }
 
     /// The root that `leafHash` at `index` of a tree of `size` leaves and its audit path

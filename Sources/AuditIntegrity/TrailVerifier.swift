@@ -180,6 +180,18 @@ public enum TrailFinding: Sendable, Hashable, CustomStringConvertible {
     case chainDiffersFromCheckpoint(correlationID: String, chainLength: Int64)
     /// An event of a checkpointed chain has no chain members.
     case eventUnchained(correlationID: String, eventID: UUID)
+    /// In an export: a line out of place (a checkpoint not first, a chain proof not after its
+    /// chain's events, a line with no single member).
+    case unexpectedLine(Int)
+    /// In an export: the event is not the one the signed chain holds at its chain_index.
+    case eventNotInSignedChain(correlationID: String, chainIndex: Int64, eventID: UUID)
+    /// In an export: the proof's digests do not lead to the head the checkpoint signed.
+    case proofDoesNotReachHead(correlationID: String)
+    /// In an export: the chain head's audit path does not give the checkpoint's root.
+    case proofNotUnderCheckpoint(correlationID: String)
+    /// In an export: a proof that does not fit it (no checkpoint line, digests that are not
+    /// hex or do not end at the head's length, no exported event at its first_index).
+    case proofMalformed(correlationID: String)
 
     public var description: String {
         switch self {
@@ -194,6 +206,11 @@ public enum TrailFinding: Sendable, Hashable, CustomStringConvertible {
         case .chainTruncated(let id, let checkpointed, let found): "chain '\(id)' is truncated: the checkpoint signed \(checkpointed) events, \(found) remain"
         case .chainDiffersFromCheckpoint(let id, let length): "chain '\(id)': its first \(length) events do not give the head the checkpoint signed (rewritten)"
         case .eventUnchained(let id, let event): "chain '\(id)': event \(event) has no chain_index or event_hash"
+        case .unexpectedLine(let number): "line \(number) is out of place"
+        case .eventNotInSignedChain(let id, let index, let event): "chain '\(id)' event \(index) (\(event)): not the event the signed chain holds there"
+        case .proofDoesNotReachHead(let id): "chain '\(id)': the proof does not lead to the head the checkpoint signed"
+        case .proofNotUnderCheckpoint(let id): "chain '\(id)': the chain head is not under the checkpoint's root"
+        case .proofMalformed(let id): "chain '\(id)': the proof does not fit the export"
         }
     }
 }

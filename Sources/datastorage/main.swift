@@ -109,21 +109,32 @@ struct Serve: AsyncParsableCommand {
 /// `datastorage verify`: checks a server's trail with its public key alone.
 struct Verify: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Verifies a DataStorage server's audit trail: checkpoint signatures, chain heads, every chained event.",
+        abstract: "Verifies a DataStorage server's audit trail (checkpoint signatures, chain heads, every chained event), or an export of it offline.",
         discussion: "Exits 0 when the trail is intact, 1 with each finding when it is not.")
 
     @Option(help: "The server's Ed25519 public key (PEM, as `openssl pkey -pubout` writes it).")
     var publicKey: String
 
-    @Option(help: "The server's base URL, e.g. http://127.0.0.1:8080.")
-    var url: String
+    @Option(help: "The server's base URL, e.g. http://127.0.0.1:8080: verifies the trail it serves.")
+    var url: String?
+
+    @Option(help: "An export's file (GET /api/v1/audit/export): verifies it offline.")
+    var export: String?
 
     @Option(help: "A bearer token, when the server asks for one.")
     var token: String?
 
+    func validate() throws {
+        guard (url == nil) != (export == nil) else { throw ValidationError("give either --url or --export") }
+    }
+
     func run() async throws {
         let key = try KeyFile.publicKey(at: publicKey)
-        guard let serverURL = URL(string: url), serverURL.scheme != nil else { throw ValidationError("--url must be a URL such as http://127.0.0.1:8080") }
+        if let export {
+            let report = try await ExportVerifier(publicKey: key).verify(exportAt: export)
+            return try conclude(report.findings, "\(report.chainsVerified) chains, \(report.eventsVerified) events verified, \(report.eventsNotCovered) not covered by the checkpoint")
+        }
+        guard let url, let serverURL = URL(string: url), serverURL.scheme != nil else { throw ValidationError("--url must be a URL such as http://127.0.0.1:8080") }
         let http = HTTPClient(eventLoopGroupProvider: .singleton)
         let middlewares: [any ClientMiddleware] = token.map { [BearerTokenMiddleware(token: $0)] } ?? []
         let verifier = TrailVerifier(client: Client(serverURL: serverURL, transport: AsyncHTTPClientTransport(client: http), middlewares: middlewares), publicKey: key)
@@ -135,9 +146,14 @@ struct Verify: AsyncParsableCommand {
             try? await http.shutdown()
             throw error
         }
-        for finding in report.findings { print("FAIL \(finding)") }
-        print("\(report.checkpointsVerified) checkpoints, \(report.chainsVerified) chains, \(report.eventsVerified) events verified; \(report.findings.count) findings")
-        if !report.findings.isEmpty { throw ExitCode.failure }
+        try conclude(report.findings, "\(report.checkpointsVerified) checkpoints, \(report.chainsVerified) chains, \(report.eventsVerified) events verified")
+    }
+
+    /// Prints each finding and the summary; exits 1 when there is a finding.
+    private func conclude(_ findings: [TrailFinding], _ summary: String) throws {
+        for finding in findings { print("FAIL \(finding)") }
+        print("\(summary); \(findings.count) findings")
+        if !findings.isEmpty { throw ExitCode.failure }
     }
 }
 

@@ -5,6 +5,7 @@ import DataStorageClient
 import Foundation
 import Logging
 import OpenAPICodegenRuntime
+import Synchronization
 import Testing
 
 private let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appending(path: "Fixtures")
@@ -326,6 +327,90 @@ struct TamperEvidenceTests {
         #expect(unsigned.output.contains("no checkpoint signing key"), "\(unsigned)")
     }
 
+    @Test("an export verifies offline with the public key alone: covered events proven, later ones counted; a changed line is named, also through datastorage verify --export", arguments: Backend.allCases)
+    func exportVerifiesOffline(backend: Backend) async throws {
+        try await withCheckpointedServer(backend) { client, publish, _ in
+            let events = chainedEvents()
+            try await write(events, through: client)
+            try #require(try await publish() != nil)
+            let late = Array(chainedEvents(now: Date().addingTimeInterval(60)).prefix(2))  // chains rr-ä and rr-b, after the checkpoint
+            try await write(late, through: client)
+            // From the fourth event on: each chain's first event is left out, so every proof starts at chain_index 2.
+            let lines = try await export(client, since: RFC3339.format(events[3].eventTimestamp))
+            #expect(lines.first?.checkpoint != nil)
+            let exported = lines.compactMap(\.event)
+            #expect(Set(exported.map(\.eventID)) == Set((events[3...] + late).map(\.eventID)))
+            let order = exported.map { [Array($0.correlationID.utf8.map(Int.init)), [Int($0.chainIndex ?? 0)]] }
+            #expect(order == order.sorted { $0.lexicographicallyPrecedes($1) { $0.lexicographicallyPrecedes($1) } }, "chains in byte order, events in chain order")
+            #expect(lines.compactMap(\.chainProof).map(\.firstIndex) == [2, 2, 2])
+            let report = try await ExportVerifier(publicKey: publicKey).verify(lines.asyncSequence)
+            #expect(report == ExportReport(eventsVerified: 9, eventsNotCovered: 2, chainsVerified: 3, findings: []))
+            // An event stored before hash chains (no chain members) is counted, not proven, and no finding.
+            var unchained = try #require(late.first)
+            (unchained.correlationID, unchained.chainIndex, unchained.previousEventHash, unchained.eventHash) = ("rr-unchained", nil, nil, nil)
+            #expect(try await ExportVerifier(publicKey: publicKey).verify((lines + [AuditExportLine(event: unchained)]).asyncSequence)
+                == ExportReport(eventsVerified: 9, eventsNotCovered: 3, chainsVerified: 3, findings: []))
+
+            // Only one chain, by correlation_id.
+            let only = try await export(client, correlationIDs: ["rr-b"])
+            #expect(only.compactMap(\.event).count == 5 && only.compactMap(\.event).allSatisfy { $0.correlationID == "rr-b" })
+            #expect(try await ExportVerifier(publicKey: publicKey).verify(only.asyncSequence) == ExportReport(eventsVerified: 4, eventsNotCovered: 1, chainsVerified: 1, findings: []))
+
+            // An event changed in the file; one changed with its event_hash recomputed to match; the checkpoint's root.
+            let target = try #require(lines.firstIndex { $0.event?.correlationID == "rr-b" && $0.event?.chainIndex == 3 })
+            var altered = lines
+            altered[target].event?.eventAction = "deleted"
+            let alteredEvent = try #require(altered[target].event)
+            #expect(try await ExportVerifier(publicKey: publicKey).verify(altered.asyncSequence).findings
+                == [.eventAltered(correlationID: "rr-b", chainIndex: 3, eventID: alteredEvent.eventID)])
+            altered[target].event?.eventHash = Hex.encode(AuditChainHash.link(
+                previous: alteredEvent.previousEventHash.flatMap(Hex.decode), content: try AuditChainHash.contentDigest(of: alteredEvent)))
+            #expect(try await ExportVerifier(publicKey: publicKey).verify(altered.asyncSequence).findings
+                == [.eventNotInSignedChain(correlationID: "rr-b", chainIndex: 3, eventID: alteredEvent.eventID)])
+            var forged = lines
+            forged[0].checkpoint?.root = String(repeating: "0", count: 64)
+            let forgedFindings = try await ExportVerifier(publicKey: publicKey).verify(forged.asyncSequence).findings
+            #expect(forgedFindings.first == .checkpointSignatureInvalid(sequence: 1) && forgedFindings.count == 4, "\(forgedFindings)")
+
+            let directory = FileManager.default.temporaryDirectory.appending(path: "export-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: directory) }
+            for (name, content) in [("intact", lines), ("altered", altered)] {
+                var file = Data()
+                for line in content { file += try StreamingJSONEncoder().encode(line) + Data("\n".utf8) }
+                try file.write(to: directory.appending(path: name))
+            }
+            let intact = try await runDataStorage(["verify", "--public-key", publicKeyFile, "--export", directory.appending(path: "intact").path])
+            #expect(intact.status == 0 && intact.output.contains("3 chains, 9 events verified, 2 not covered by the checkpoint; 0 findings"), "\(intact)")
+            let broken = try await runDataStorage(["verify", "--public-key", publicKeyFile, "--export", directory.appending(path: "altered").path])
+            #expect(broken.status != 0 && broken.output.contains("FAIL chain 'rr-b' event 3 (\(alteredEvent.eventID)): not the event the signed chain holds there"), "\(broken)")
+        }
+    }
+
+    @Test("an export streams: its first lines arrive before the repository is asked for the second page", .timeLimit(.minutes(2)))
+    func exportStreams() async throws {
+        try await withRepository(.sqlite) { base, _ in
+            let repository = SecondExportPageGate(base: base)
+            try await serve(repository, ServerConfiguration(port: 0)) { client, _ in
+                let events = (0..<1200).map { event($0, correlationID: "rr-\($0 % 7)") }
+                for batch in stride(from: 0, to: events.count, by: 1000) {
+                    guard case .created = try await client.createAuditEventsBatch(body: Array(events[batch..<min(batch + 1000, events.count)])) else {
+                        throw CommandFailed(description: "the batch was not stored")
+                    }
+                }
+                guard case .ok(let lines) = try await client.exportAuditEvents() else { throw CommandFailed(description: "no export") }
+                var received = 0
+                for try await line in lines where line.event != nil {
+                    received += 1
+                    // Had the server built the whole export before sending, this line would never come.
+                    if received == 1 { repository.releaseSecondPage() }
+                }
+                #expect(received == events.count)
+                #expect(repository.pagesAsked == 3)
+            }
+        }
+    }
+
     /// A server over a fresh repository with checkpoints signed by the fixture key; `body`
     /// gets its client, a way to publish a checkpoint now, and SQL on its database.
     private func withCheckpointedServer(
@@ -340,6 +425,48 @@ struct TamperEvidenceTests {
                 try await body(client, { try await publisher.publish() }, sql)
             }
         }
+    }
+}
+
+extension Array where Element: Sendable {
+    /// The elements, one after another, as an export's lines arrive.
+    fileprivate var asyncSequence: AsyncStream<Element> {
+        AsyncStream { continuation in
+            for element in self { continuation.yield(element) }
+            continuation.finish()
+        }
+    }
+}
+
+/// Every line of an export.
+private func export(_ client: Client, since: String? = nil, correlationIDs: [String]? = nil) async throws -> [AuditExportLine] {
+    guard case .ok(let lines) = try await client.exportAuditEvents(since: since, correlationID: correlationIDs) else {
+        throw CommandFailed(description: "no export")
+    }
+    var all: [AuditExportLine] = []
+    for try await line in lines { all.append(line) }
+    return all
+}
+
+/// Holds an export's second page back until the test releases it.
+private final class SecondExportPageGate: AuditRepositoryDecorator {
+    let base: any AuditRepository
+    private let asked = Mutex(0)
+    private let (released, release) = AsyncStream.makeStream(of: Void.self)
+
+    init(base: any AuditRepository) { self.base = base }
+
+    var pagesAsked: Int { asked.withLock { $0 } }
+
+    func releaseSecondPage() { release.finish() }
+
+    func exportPage(_ selection: AuditExportSelection, after cursor: AuditExportCursor?, limit: Int) async throws -> [StoredAuditEvent] {
+        let page = asked.withLock { count in
+            count += 1
+            return count
+        }
+        if page == 2 { for await _ in released {} }
+        return try await base.exportPage(selection, after: cursor, limit: limit)
     }
 }
 

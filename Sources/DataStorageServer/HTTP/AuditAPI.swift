@@ -249,6 +249,20 @@ struct AuditAPI: APIProtocol {
         }
     }
 
+    // MARK: Export
+
+    func exportAuditEvents(_ input: Operations.ExportAuditEvents.Input) async throws -> Operations.ExportAuditEvents.Output {
+        try await answeringProblems {
+            for correlationID in input.correlationID ?? [] { try Self.refuseNULCharacters(correlationID, in: "correlation_id") }
+            let parser = AuditQueryParser(now: configuration.now())
+            let selection = AuditExportSelection(
+                since: try input.since.map { try parser.time($0, name: "since") }, until: try input.until.map { try parser.time($0, name: "until") },
+                correlationIDs: input.correlationID)
+            let exporter = AuditExporter(repository: repository, selection: selection)
+            return .ok(JSONLines(body: exporter.body()) { try JSONReader.decode(AuditExportLine.self, from: $0) })
+        }
+    }
+
     // MARK: Legal holds
 
     func placeLegalHold(_ input: Operations.PlaceLegalHold.Input) async throws -> Operations.PlaceLegalHold.Output {
@@ -358,3 +372,4 @@ extension Operations.ListLegalHolds.Output: ProblemOutput {}
 extension Operations.GetLatestAuditCheckpoint.Output: ProblemOutput {}
 extension Operations.ListCheckpointChains.Output: ProblemOutput {}
 extension Operations.GetAuditEventProof.Output: ProblemOutput {}
+extension Operations.ExportAuditEvents.Output: ProblemOutput {}

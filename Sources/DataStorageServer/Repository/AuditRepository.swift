@@ -27,6 +27,11 @@ public protocol AuditRepository: Sendable {
     /// The stored event with this ID.
     func event(id: UUID) async throws -> StoredAuditEvent?
 
+    /// One page of an export: the events `selection` picks after `cursor`, in export order
+    /// (correlation_id by its bytes, then chain_index, events stored before chains first,
+    /// then event_id).
+    func exportPage(_ selection: AuditExportSelection, after cursor: AuditExportCursor?, limit: Int) async throws -> [StoredAuditEvent]
+
     /// Takes a checkpoint: reads the newest checkpoint and every chain's head in one snapshot,
     /// passes them to `sign` (sorted by correlation_id's bytes), and stores what it returns
     /// with those heads, atomically. Nothing is stored when `sign` returns nil. Replicas that
@@ -95,6 +100,34 @@ public struct AuditQuery: Sendable, Hashable {
     public var offset = 0
 
     public init() {}
+}
+
+/// What `GET /api/v1/audit/export` exports, already checked: events within the time bounds
+/// and, when `correlationIDs` is not nil, of those correlation IDs.
+public struct AuditExportSelection: Sendable, Hashable {
+    public var since: Date?
+    public var until: Date?
+    public var correlationIDs: [String]?
+
+    public init(since: Date? = nil, until: Date? = nil, correlationIDs: [String]? = nil) {
+        self.since = since
+        self.until = until
+        self.correlationIDs = correlationIDs
+    }
+}
+
+/// Where an export page ends: the last event's place in export order.
+public struct AuditExportCursor: Sendable, Hashable {
+    public var correlationID: String
+    /// 0 for an event stored before chains.
+    public var chainIndex: Int64
+    public var eventID: UUID
+
+    public init(after event: StoredAuditEvent) {
+        correlationID = event.correlationID
+        chainIndex = event.chainIndex ?? 0
+        eventID = event.eventID
+    }
 }
 
 /// A top-level key of event_data, restricted to `[A-Za-z0-9_]+`, and the value it must equal.
@@ -181,6 +214,9 @@ extension AuditRepositoryDecorator {
         try await base.chain(correlationID: correlationID, afterIndex: afterIndex, limit: limit)
     }
     public func event(id: UUID) async throws -> StoredAuditEvent? { try await base.event(id: id) }
+    public func exportPage(_ selection: AuditExportSelection, after cursor: AuditExportCursor?, limit: Int) async throws -> [StoredAuditEvent] {
+        try await base.exportPage(selection, after: cursor, limit: limit)
+    }
     public func recordCheckpoint(_ sign: @escaping @Sendable (Checkpoint?, [ChainHead]) throws -> Checkpoint?) async throws -> Checkpoint? {
         try await base.recordCheckpoint(sign)
     }

@@ -208,7 +208,7 @@ public final class PostgresAuditRepository: AuditRepository, Service {
     private func writeRows(_ events: [StoredAuditEvent]) async throws {
         let batch = try ChainingBatch(events)
         do {
-            try await writeChained(batch, .copy(CopyText(events))) { _ in }
+            try await writeChained(batch, .copy) { _ in }
         } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23505" {  // unique_violation
             try await writeChained(batch, .skippingStored) { _ in }
         }
@@ -220,7 +220,7 @@ public final class PostgresAuditRepository: AuditRepository, Service {
         /// that the locks are held only while linking and writing. In a debug build, building
         /// the rows under the locks held them 0.9 s per batch of 1,000, and concurrent batches
         /// of the same chains queued behind each other past the client's flush timeout.
-        case copy(CopyText)
+        case copy
         /// An INSERT of the events whose IDs are not stored yet: a retried batch.
         case skippingStored
     }
@@ -230,7 +230,8 @@ public final class PostgresAuditRepository: AuditRepository, Service {
     private func writeChained<T: Sendable>(
         _ batch: ChainingBatch, _ rows: RowWrite, after first: @escaping @Sendable (PostgresConnection) async throws -> T
     ) async throws -> T {
-        try await withLeasedConnection("insert") { connection in
+        let sealedRows = rows == .copy ? CopyText(batch.events) : nil
+        return try await withLeasedConnection("insert") { connection in
             try await connection.query("BEGIN", logger: self.logger)
             do {
                 let result = try await first(connection)
@@ -254,13 +255,12 @@ public final class PostgresAuditRepository: AuditRepository, Service {
                     ends[id] = ChainEnd(length: length, head: Hex.decode(head) ?? [])
                 }
                 let moved = batch.link(after: ends).filter { ends[$0.key] != $0.value }
-                switch rows {
-                case .copy(let sealedRows):
+                if let sealedRows {
                     let text = sealedRows.linked(batch.events)
                     try await connection.copyFrom(table: "audit_events", columns: Self.columns, logger: self.logger) { writer in
                         try await writer.write(text)
                     }
-                case .skippingStored:
+                } else {
                     try await self.insertRows(batch.events, on: connection)
                 }
                 let chains = Array(moved.keys)
@@ -357,15 +357,9 @@ public final class PostgresAuditRepository: AuditRepository, Service {
             conditions.append("\(column) = $\(bindings.count)")
         }
         for (column, value) in AuditColumn.equalityFilters { filter(column.name, value(query)) }
-        // Times go as RFC 3339 text, rounded to the microsecond as inserts round them, so that
-        // an event compares equal to its own timestamp.
-        if let since = query.since {
-            bindings.append(RFC3339.format(since))
-            conditions.append("event_timestamp >= $\(bindings.count)::timestamptz")
-        }
-        if let until = query.until {
-            bindings.append(RFC3339.format(until))
-            conditions.append("event_timestamp <= $\(bindings.count)::timestamptz")
+        conditions += Self.timeWindow(since: query.since, until: query.until) { text in
+            bindings.append(text)
+            return "$\(bindings.count)"
         }
         if let detail = query.detail {
             // The key is bound as a parameter, never spliced into the SQL.
@@ -387,6 +381,16 @@ public final class PostgresAuditRepository: AuditRepository, Service {
             events.append(try JSONReader.decode(StoredAuditEvent.self, from: document))
         }
         return (events, try await total)
+    }
+
+    /// The conditions of a time window on event_timestamp, both bounds included; `bind` binds
+    /// a value and returns its placeholder. Times go as RFC 3339 text, rounded to the
+    /// microsecond as inserts round them, so that an event compares equal to its own timestamp.
+    private static func timeWindow(since: Date?, until: Date?, bind: (String) -> String) -> [String] {
+        var conditions: [String] = []
+        if let since { conditions.append("event_timestamp >= \(bind(RFC3339.format(since)))::timestamptz") }
+        if let until { conditions.append("event_timestamp <= \(bind(RFC3339.format(until)))::timestamptz") }
+        return conditions
     }
 
     private func count(where filter: String, _ bindings: PostgresBindings) async throws -> Int {
@@ -414,6 +418,28 @@ public final class PostgresAuditRepository: AuditRepository, Service {
     public func event(id: UUID) async throws -> StoredAuditEvent? {
         try await withinTimeout("event") {
             try await self.documents(Self.selectDocument + " WHERE event_id = $1", [id]).first.map { try JSONReader.decode(StoredAuditEvent.self, from: $0) }
+        }
+    }
+
+    public func exportPage(_ selection: AuditExportSelection, after cursor: AuditExportCursor?, limit: Int) async throws -> [StoredAuditEvent] {
+        var conditions: [String] = []
+        var values: [any PostgresEncodable & Sendable] = []
+        func bind(_ value: any PostgresEncodable & Sendable) -> String {
+            values.append(value)
+            return "$\(values.count)"
+        }
+        conditions += Self.timeWindow(since: selection.since, until: selection.until) { bind($0) }
+        if let correlationIDs = selection.correlationIDs { conditions.append("correlation_id = ANY(\(bind(correlationIDs))::text[])") }
+        if let cursor {
+            let correlationID = bind(cursor.correlationID)
+            conditions.append(
+                "(correlation_id COLLATE \"C\" > \(correlationID) OR (correlation_id = \(correlationID) AND (coalesce(chain_index, 0), event_id) > (\(bind(cursor.chainIndex)), \(bind(cursor.eventID)))))")
+        }
+        let filter = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
+        let sql = Self.selectDocument + filter + " ORDER BY correlation_id COLLATE \"C\", coalesce(chain_index, 0), event_id LIMIT \(bind(limit))"
+        let bound = values
+        return try await withinTimeout("export") {
+            try await self.documents(sql, bound).map { try JSONReader.decode(StoredAuditEvent.self, from: $0) }
         }
     }
 
@@ -491,7 +517,7 @@ public final class PostgresAuditRepository: AuditRepository, Service {
         let document = String(decoding: try StreamingJSONEncoder().encode(hold), as: UTF8.self)
         let correlationID = hold.correlationID
         do {
-            try await writeChained(try ChainingBatch([event]), .copy(CopyText([event]))) { connection in
+            try await writeChained(try ChainingBatch([event]), .copy) { connection in
                 try await connection.query(
                     "INSERT INTO audit_legal_holds (correlation_id, in_force, document) VALUES (\(correlationID), TRUE, \(document))", logger: self.logger)
             }
@@ -504,7 +530,7 @@ public final class PostgresAuditRepository: AuditRepository, Service {
         correlationID: String, release: @escaping @Sendable (LegalHold) -> LegalHold, auditedBy event: StoredAuditEvent
     ) async throws -> LegalHold? {
         do {
-            return try await writeChained(try ChainingBatch([event]), .copy(CopyText([event]))) { connection in
+            return try await writeChained(try ChainingBatch([event]), .copy) { connection in
                 var held: LegalHold?
                 for try await document in try await connection.query(
                     "SELECT document FROM audit_legal_holds WHERE correlation_id = \(correlationID) AND in_force FOR UPDATE", logger: self.logger

@@ -199,14 +199,7 @@ public actor SQLiteAuditRepository: AuditRepository {
             binds.append(.text(value))
         }
         for (column, value) in AuditColumn.equalityFilters { filter(column.name, value(query)) }
-        if let since = query.since {
-            conditions.append("event_timestamp_us >= ?")
-            binds.append(.integer(Int(StoredTime.microseconds(since))))
-        }
-        if let until = query.until {
-            conditions.append("event_timestamp_us <= ?")
-            binds.append(.integer(Int(StoredTime.microseconds(until))))
-        }
+        Self.timeWindow(since: query.since, until: query.until, conditions: &conditions, binds: &binds)
         if let detail = query.detail {
             // The key is bound as a parameter, never spliced into the SQL.
             conditions.append("json_extract(event_data, '$.' || ?) = ?")
@@ -222,6 +215,18 @@ public actor SQLiteAuditRepository: AuditRepository {
             try JSONReader.decode(StoredAuditEvent.self, from: row.column("document")?.string ?? "")
         }
         return (events, Int(total))
+    }
+
+    /// The conditions of a time window on event_timestamp, both bounds included.
+    private static func timeWindow(since: Date?, until: Date?, conditions: inout [String], binds: inout [SQLiteData]) {
+        if let since {
+            conditions.append("event_timestamp_us >= ?")
+            binds.append(.integer(Int(StoredTime.microseconds(since))))
+        }
+        if let until {
+            conditions.append("event_timestamp_us <= ?")
+            binds.append(.integer(Int(StoredTime.microseconds(until))))
+        }
     }
 
     public func ping() async throws {
@@ -240,6 +245,25 @@ public actor SQLiteAuditRepository: AuditRepository {
     public func event(id: UUID) async throws -> StoredAuditEvent? {
         try await documents("SELECT \(Self.document) FROM audit_events WHERE event_id = ?", [.text(id.uuidString.lowercased())])
             .first.map { try JSONReader.decode(StoredAuditEvent.self, from: $0) }
+    }
+
+    public func exportPage(_ selection: AuditExportSelection, after cursor: AuditExportCursor?, limit: Int) async throws -> [StoredAuditEvent] {
+        var conditions: [String] = []
+        var binds: [SQLiteData] = []
+        Self.timeWindow(since: selection.since, until: selection.until, conditions: &conditions, binds: &binds)
+        if let correlationIDs = selection.correlationIDs {
+            conditions.append("correlation_id IN (\(Self.placeholders(correlationIDs.count)))")
+            binds += correlationIDs.map { .text($0) }
+        }
+        if let cursor {
+            // SQLite compares text by its bytes, as export order wants.
+            conditions.append("(correlation_id, coalesce(chain_index, 0), event_id) > (?, ?, ?)")
+            binds += [.text(cursor.correlationID), .integer(Int(cursor.chainIndex)), .text(cursor.eventID.uuidString.lowercased())]
+        }
+        let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+        return try await documents(
+            "SELECT \(Self.document) FROM audit_events \(filter) ORDER BY correlation_id, coalesce(chain_index, 0), event_id LIMIT ?", binds + [.integer(limit)]
+        ).map { try JSONReader.decode(StoredAuditEvent.self, from: $0) }
     }
 
     public func recordCheckpoint(_ sign: @escaping @Sendable (Checkpoint?, [ChainHead]) throws -> Checkpoint?) async throws -> Checkpoint? {
