@@ -503,13 +503,16 @@ struct DownRepository: AuditRepository {
     func migrate() async throws {}
     func chain(correlationID: String, afterIndex: Int64, limit: Int) async throws -> [StoredAuditEvent] { throw Down() }
     func event(id: UUID) async throws -> StoredAuditEvent? { throw Down() }
-    func recordCheckpoint(_ sign: @escaping @Sendable (Checkpoint?, [ChainHead]) throws -> Checkpoint?) async throws -> Checkpoint? { throw Down() }
+    func exportPage(_ selection: AuditExportSelection, after cursor: AuditExportCursor?, limit: Int) async throws -> [StoredAuditEvent] { throw Down() }
+    func recordCheckpoint(_ sign: @escaping CheckpointSigning) async throws -> Checkpoint? { throw Down() }
     func checkpoints(afterSequence: Int64, limit: Int) async throws -> [Checkpoint] { throw Down() }
     func latestCheckpoint() async throws -> Checkpoint? { throw Down() }
     func checkpointChains(sequence: Int64, afterCorrelationID: String?, limit: Int) async throws -> [ChainHead]? { throw Down() }
     func placeLegalHold(_ hold: LegalHold, auditedBy event: StoredAuditEvent) async throws { throw Down() }
     func releaseLegalHold(correlationID: String, release: @escaping @Sendable (LegalHold) -> LegalHold, auditedBy event: StoredAuditEvent) async throws -> LegalHold? { throw Down() }
     func legalHolds(afterCorrelationID: String?, limit: Int) async throws -> [LegalHold] { throw Down() }
+    func purgeExpired(_ policy: RetentionPolicy, now: Date, limit: Int, checkpoint sign: CheckpointSigning?) async throws -> RetentionPass { throw Down() }
+    func oldestEventTimestamp() async throws -> Date? { throw Down() }
 }
 
 func serve(url: String?, port: Int, groupCommit: Bool = true) async throws {

@@ -83,7 +83,8 @@ public struct Client: Sendable {
     /// The events of one hash chain, in chain order
     ///
     /// The events of a correlation_id in chain_index order, from `after_index` + 1: what a
-    /// verifier walks to recompute every link.
+    /// verifier walks to recompute every link. A chain whose first events retention deleted
+    /// starts after its head's `purged_length`.
     ///
     ///
     /// `GET /api/v1/audit/chains/{correlation_id}`

@@ -39,7 +39,10 @@ public struct AuditEventRequest: Codable, Hashable, Sendable, Validatable, JSONW
     public var durationMs: Int?
     public var errorCode: String?
     public var errorMessage: String?
-    /// How long to keep the event; the server uses 2555 days when absent.
+    /// How long to keep the event; the server uses 2555 days when absent. The server's
+    /// retention deletes it once this many days have passed since event_timestamp (or its
+    /// category's floor, when the server sets a longer one), its correlation_id has no
+    /// legal hold in force, and every earlier event of its hash chain is deleted too.
     public var retentionDays: Int?
     public var isSensitive: Bool?
     public var eventData: AuditEventData

@@ -13,18 +13,29 @@ public struct ChainHead: Codable, Hashable, Sendable, Validatable, JSONWritable,
     public var chainLength: Int64
     /// The event_hash of the chain's last event (chain_index = chain_length).
     public var head: SHA256Hex
+    /// Retention deleted the chain's events 1 through purged_length (a chain loses only a
+    /// prefix: an event is deleted once it and every event before it have expired).
+    /// Absent while none is deleted; present with `purged_head`.
+    public var purgedLength: Int64?
+    /// The event_hash of the last deleted event: the previous_event_hash of the first one
+    /// kept, where a verifier starts walking the chain.
+    public var purgedHead: SHA256Hex?
 
     /// Creates a value from its members.
-    public init(correlationID: String, chainLength: Int64, head: SHA256Hex) {
+    public init(correlationID: String, chainLength: Int64, head: SHA256Hex, purgedLength: Int64? = nil, purgedHead: SHA256Hex? = nil) {
         self.correlationID = correlationID
         self.chainLength = chainLength
         self.head = head
+        self.purgedLength = purgedLength
+        self.purgedHead = purgedHead
     }
 
     public static func == (lhs: Self, rhs: Self) -> Bool {
         guard OpenAPICodegenRuntime.membersEqual(lhs.correlationID, rhs.correlationID) else { return false }
         guard OpenAPICodegenRuntime.membersEqual(lhs.chainLength, rhs.chainLength) else { return false }
         guard OpenAPICodegenRuntime.membersEqual(lhs.head, rhs.head) else { return false }
+        guard OpenAPICodegenRuntime.membersEqual(lhs.purgedLength, rhs.purgedLength) else { return false }
+        guard OpenAPICodegenRuntime.membersEqual(lhs.purgedHead, rhs.purgedHead) else { return false }
         return true
     }
 
@@ -33,6 +44,8 @@ public struct ChainHead: Codable, Hashable, Sendable, Validatable, JSONWritable,
         self.correlationID = try container.decodeValue(forKey: "correlation_id")
         self.chainLength = try container.decodeValue(forKey: "chain_length")
         self.head = try container.decodeValue(forKey: "head")
+        self.purgedLength = try container.decodeValueIfPresent(forKey: "purged_length")
+        self.purgedHead = try container.decodeValueIfPresent(forKey: "purged_head")
     }
 
     public init(jsonReader reader: inout JSONReader) throws {
@@ -40,6 +53,8 @@ public struct ChainHead: Codable, Hashable, Sendable, Validatable, JSONWritable,
         self.correlationID = try reader.decodeValue(object, "correlation_id")
         self.chainLength = try reader.decodeValue(object, "chain_length")
         self.head = try reader.decodeValue(object, "head")
+        self.purgedLength = try reader.decodeValueIfPresent(object, "purged_length")
+        self.purgedHead = try reader.decodeValueIfPresent(object, "purged_head")
         reader.end(object)
     }
 
@@ -48,11 +63,19 @@ public struct ChainHead: Codable, Hashable, Sendable, Validatable, JSONWritable,
         try container.encodeValue(self.correlationID, forKey: "correlation_id")
         try container.encodeValue(self.chainLength, forKey: "chain_length")
         try container.encodeValue(self.head, forKey: "head")
+        try container.encodeValueIfPresent(self.purgedLength, forKey: "purged_length")
+        try container.encodeValueIfPresent(self.purgedHead, forKey: "purged_head")
     }
 
     public func collectViolations(into validator: inout Validator) {
         validator.checkRange(self.chainLength, minimum: 1, at: "chain_length")
         validator.checkPattern(self.head, pattern: "^[0-9a-f]{64}$", at: "head")
+        if let value = self.purgedLength {
+            validator.checkRange(value, minimum: 1, at: "purged_length")
+        }
+        if let value = self.purgedHead {
+            validator.checkPattern(value, pattern: "^[0-9a-f]{64}$", at: "purged_head")
+        }
     }
 
     public func writeJSON(to output: JSONOutput) throws {
@@ -63,6 +86,14 @@ public struct ChainHead: Codable, Hashable, Sendable, Validatable, JSONWritable,
         output.writeInteger(self.chainLength)
         output.key("head")
         output.writeString(self.head)
+        if let value = self.purgedLength {
+            output.key("purged_length")
+            output.writeInteger(value)
+        }
+        if let value = self.purgedHead {
+            output.key("purged_head")
+            output.writeString(value)
+        }
         output.end()
     }
 }

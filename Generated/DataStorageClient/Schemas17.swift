@@ -15,7 +15,7 @@ public struct Checkpoint: Codable, Hashable, Sendable, Validatable, JSONWritable
     public var sequence: Int64
     public var createdAt: Date
     public var chainCount: Int64
-    /// The sum of the chains' lengths.
+    /// The sum of the chains' lengths (events deleted by retention included).
     public var eventCount: Int64
     public var root: SHA256Hex
     /// The root of checkpoint sequence - 1; absent for the first.

@@ -68,12 +68,13 @@ public struct TrailVerifier: Sendable {
         }
     }
 
-    /// Walks a chain from its first event, page by page in chain order, recomputing every
+    /// Walks a chain from its first event kept, page by page in chain order, recomputing every
     /// hash; returns how many events held and the first broken link, if any.
     /// - Parameters:
     ///   - correlationID: The chain's correlation_id, for the findings.
-    ///   - signedHead: The head a checkpoint signed, which the chain must reach; nil to check
-    ///     only that the events link up.
+    ///   - signedHead: The head a checkpoint signed, which the chain must reach, and where
+    ///     retention left the chain's start; nil to check only that the events link up from
+    ///     the chain's first event.
     ///   - pageSize: How many events a page holds at most; a shorter one is the last.
     ///   - page: The chain's events after a chain_index, at most `pageSize` of them.
     public static func verifyChain(
@@ -81,10 +82,18 @@ public struct TrailVerifier: Sendable {
     ) async throws -> (events: Int, finding: TrailFinding?) {
         var expectedIndex: Int64 = 1
         var previous: [UInt8]?
+        if let signedHead, signedHead.purgedLength != nil || signedHead.purgedHead != nil {
+            guard let purgedLength = signedHead.purgedLength, let purgedHead = signedHead.purgedHead.flatMap(Hex.decode), purgedHead.count == 32,
+                purgedLength <= signedHead.chainLength, purgedLength < signedHead.chainLength || signedHead.purgedHead == signedHead.head
+            else { return (0, .purgeMalformed(correlationID: correlationID)) }
+            expectedIndex = purgedLength + 1
+            previous = purgedHead
+        }
+        let firstIndex = expectedIndex
         while true {
             let events = try await page(expectedIndex - 1)
             for event in events {
-                let verified = Int(expectedIndex - 1)
+                let verified = Int(expectedIndex - firstIndex)
                 guard let index = event.chainIndex, let stored = event.eventHash else {
                     return (verified, .eventUnchained(correlationID: correlationID, eventID: event.eventID))
                 }
@@ -107,10 +116,11 @@ public struct TrailVerifier: Sendable {
             if events.count < pageSize { break }
         }
         let found = expectedIndex - 1
+        let verified = Int(expectedIndex - firstIndex)
         if let signedHead, found < signedHead.chainLength {
-            return (Int(found), .chainTruncated(correlationID: correlationID, checkpointed: signedHead.chainLength, found: found))
+            return (verified, .chainTruncated(correlationID: correlationID, checkpointed: signedHead.chainLength, found: found))
         }
-        return (Int(found), nil)
+        return (verified, nil)
     }
 
     private func allCheckpoints() async throws -> [Checkpoint] {
@@ -180,6 +190,10 @@ public enum TrailFinding: Sendable, Hashable, CustomStringConvertible {
     case chainDiffersFromCheckpoint(correlationID: String, chainLength: Int64)
     /// An event of a checkpointed chain has no chain members.
     case eventUnchained(correlationID: String, eventID: UUID)
+    /// The signed head's record of what retention deleted does not fit it (a purged_length
+    /// without a purged_head, or past the chain's length, or a wholly deleted chain whose
+    /// purged_head is not its head).
+    case purgeMalformed(correlationID: String)
     /// In an export: a line out of place (a checkpoint not first, a chain proof not after its
     /// chain's events, a line with no single member).
     case unexpectedLine(Int)
@@ -206,6 +220,7 @@ public enum TrailFinding: Sendable, Hashable, CustomStringConvertible {
         case .chainTruncated(let id, let checkpointed, let found): "chain '\(id)' is truncated: the checkpoint signed \(checkpointed) events, \(found) remain"
         case .chainDiffersFromCheckpoint(let id, let length): "chain '\(id)': its first \(length) events do not give the head the checkpoint signed (rewritten)"
         case .eventUnchained(let id, let event): "chain '\(id)': event \(event) has no chain_index or event_hash"
+        case .purgeMalformed(let id): "chain '\(id)': the signed record of its deleted events does not fit the chain"
         case .unexpectedLine(let number): "line \(number) is out of place"
         case .eventNotInSignedChain(let id, let index, let event): "chain '\(id)' event \(index) (\(event)): not the event the signed chain holds there"
         case .proofDoesNotReachHead(let id): "chain '\(id)': the proof does not lead to the head the checkpoint signed"

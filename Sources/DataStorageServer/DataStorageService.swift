@@ -64,6 +64,10 @@ public struct DataStorageService: Service {
         } else {
             logger.warning("no checkpoint signing key: events are hash-chained, but no signed checkpoint seals the chains' heads")
         }
+        services.append(RetentionService(
+            repository: repository, policy: configuration.retentionPolicy, interval: configuration.retentionInterval,
+            batchSize: configuration.retentionBatchSize, signer: configuration.checkpointSigner, clock: clock, now: configuration.now,
+            metrics: metrics, logger: logger))
         services.append(try makeApplication(state: state))
         services.append(ReadinessGate(state: state, drainDelay: configuration.shutdownDrainDelay, clock: clock, logger: logger))
         let group = ServiceGroup(services: services, gracefulShutdownSignals: [], cancellationSignals: [], logger: logger)

@@ -32,6 +32,12 @@ public struct ServerConfiguration: Sendable {
     public var checkpointSigner: CheckpointSigner?
     /// How often a checkpoint is published (when a chain has moved).
     public var checkpointInterval: Duration = .seconds(300)
+    /// How long events are kept beyond their own retention_days, by category.
+    public var retentionPolicy = RetentionPolicy()
+    /// How often retention deletes the events whose retention has run out.
+    public var retentionInterval: Duration = .seconds(3600)
+    /// The most events one retention pass deletes row by row, in one transaction.
+    public var retentionBatchSize = 1000
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, maxBodyBytes: Int = 5 * 1024 * 1024, maxBatch: Int = 1000,

@@ -53,7 +53,32 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Seconds between checkpoints (env DATASTORAGE_CHECKPOINT_INTERVAL).")
     var checkpointInterval = Double(ProcessInfo.processInfo.environment["DATASTORAGE_CHECKPOINT_INTERVAL"] ?? "") ?? 300
 
+    @Option(help: "Seconds between retention runs, which delete events past their retention_days (env DATASTORAGE_RETENTION_INTERVAL).")
+    var retentionInterval = Double(ProcessInfo.processInfo.environment["DATASTORAGE_RETENTION_INTERVAL"] ?? "") ?? 3600
+
+    @Option(help: "CATEGORY=DAYS: keep that event_category's events at least DAYS days whatever their retention_days; repeatable (env DATASTORAGE_RETENTION_FLOORS, comma-separated).")
+    var retentionFloor: [String] = ProcessInfo.processInfo.environment["DATASTORAGE_RETENTION_FLOORS"].map { $0.split(separator: ",").map(String.init) } ?? []
+
+    /// ``retentionFloor`` by category.
+    var retentionFloors: [String: Int] {
+        get throws {
+            var floors: [String: Int] = [:]
+            for floor in retentionFloor {
+                let parts = floor.split(separator: "=", maxSplits: 1).map(String.init)
+                guard parts.count == 2, !parts[0].isEmpty, let days = Int(parts[1]), (1...2555).contains(days) else {
+                    throw ValidationError("--retention-floor '\(floor)' is not CATEGORY=DAYS with DAYS from 1 to 2555")
+                }
+                guard floors.updateValue(days, forKey: parts[0]) == nil else {
+                    throw ValidationError("--retention-floor names category '\(parts[0])' twice")
+                }
+            }
+            return floors
+        }
+    }
+
     func validate() throws {
+        guard retentionInterval.isFinite, retentionInterval > 0 else { throw ValidationError("--retention-interval must be more than 0") }
+        _ = try retentionFloors
         guard storage.hasPrefix("sqlite:") || storage.hasPrefix("postgres://") || storage.hasPrefix("postgresql://") else {
             throw ValidationError("--storage must be sqlite:PATH or postgres://user@host:port/database")
         }
@@ -94,6 +119,8 @@ struct Serve: AsyncParsableCommand {
             deadLetterDirectory: dlqDir, shutdownDrainDelay: .milliseconds(Int64(drainSeconds * 1000)))
         configuration.checkpointSigner = signer
         configuration.checkpointInterval = .milliseconds(Int64(checkpointInterval * 1000))
+        configuration.retentionInterval = .milliseconds(Int64(retentionInterval * 1000))
+        configuration.retentionPolicy = RetentionPolicy(categoryFloors: try retentionFloors)
         let server = try await DataStorageService(configuration: configuration, repository: repository, logger: logger) { port in
             logger.info("datastorage listening", metadata: ["port": "\(port)"])
         }

@@ -10,8 +10,8 @@ import Testing
 
 private let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appending(path: "Fixtures")
 /// A key pair written by `openssl genpkey -algorithm ed25519` and `openssl pkey -pubout`.
-private let privateKeyFile = fixtures.appending(path: "checkpoint-key.pem").path
-private let publicKeyFile = fixtures.appending(path: "checkpoint-key.pub.pem").path
+let privateKeyFile = fixtures.appending(path: "checkpoint-key.pem").path
+let publicKeyFile = fixtures.appending(path: "checkpoint-key.pub.pem").path
 
 @Suite("Canonical JSON, Merkle trees and checkpoint keys")
 struct IntegrityPrimitiveTests {
@@ -478,7 +478,7 @@ private func write(_ events: [StoredAuditEvent], through client: Client) async t
 }
 
 /// Runs the `datastorage` executable to its end; its exit status and everything it printed.
-private func runDataStorage(_ arguments: [String]) async throws -> (status: Int32, output: String) {
+func runDataStorage(_ arguments: [String]) async throws -> (status: Int32, output: String) {
     let log = FileManager.default.temporaryDirectory.appending(path: "datastorage-\(UUID().uuidString).log").path
     defer { try? FileManager.default.removeItem(atPath: log) }
     let pid = try spawnProcess(DataStorageProcess.executable, arguments, outputFile: log)

@@ -18,11 +18,14 @@ final class ServerMetrics: Sendable {
     static let deadLetterRejectedName = "datastorage_dlq_rejected_total"
     static let deadLetterSyncsName = "datastorage_dlq_syncs_total"
     static let deadLetterLostName = "datastorage_dlq_lost_total"
+    static let retentionPurgedName = "datastorage_retention_purged_total"
+    static let retentionPartitionsDroppedName = "datastorage_retention_partitions_dropped_total"
+    static let retentionOldestEventName = "datastorage_retention_oldest_event_timestamp_seconds"
     /// Every metric the server exposes, for documentation checks.
     static let allNames = [
         writeDurationName, eventsWrittenName, validationFailuresName, httpRequestsName, deadLetterDepthName,
         deadLetterEnqueuedName, deadLetterReplayedName, deadLetterDamagedSegmentsName, deadLetterRejectedName, deadLetterSyncsName,
-        deadLetterLostName,
+        deadLetterLostName, retentionPurgedName, retentionPartitionsDroppedName, retentionOldestEventName,
     ]
 
     let registry = PrometheusCollectorRegistry()
@@ -41,6 +44,13 @@ final class ServerMetrics: Sendable {
     let deadLetterSyncs: Metrics.Counter
     /// Journalled events whose segment was removed from disk before they were replayed.
     let deadLetterLost: Metrics.Counter
+    /// Events retention deleted, row by row or with their partition.
+    let retentionPurged: Metrics.Counter
+    /// Partitions retention dropped whole.
+    let retentionPartitionsDropped: Metrics.Counter
+    /// The event_timestamp of the oldest event kept, in seconds since 1970, as of the last
+    /// retention run; 0 when none is stored.
+    let retentionOldestEvent: Metrics.Gauge
     /// One counter per status code, made on first use.
     private let requestsByStatus = Mutex<[Int: Metrics.Counter]>([:])
     private let factory: PrometheusMetricsFactory
@@ -57,6 +67,9 @@ final class ServerMetrics: Sendable {
         deadLetterRejected = Metrics.Counter(label: Self.deadLetterRejectedName, factory: factory)
         deadLetterSyncs = Metrics.Counter(label: Self.deadLetterSyncsName, factory: factory)
         deadLetterLost = Metrics.Counter(label: Self.deadLetterLostName, factory: factory)
+        retentionPurged = Metrics.Counter(label: Self.retentionPurgedName, factory: factory)
+        retentionPartitionsDropped = Metrics.Counter(label: Self.retentionPartitionsDroppedName, factory: factory)
+        retentionOldestEvent = Metrics.Gauge(label: Self.retentionOldestEventName, factory: factory)
     }
 
     func countRequest(status: Int) {

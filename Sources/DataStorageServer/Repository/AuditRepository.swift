@@ -36,7 +36,7 @@ public protocol AuditRepository: Sendable {
     /// passes them to `sign` (sorted by correlation_id's bytes), and stores what it returns
     /// with those heads, atomically. Nothing is stored when `sign` returns nil. Replicas that
     /// take one at the same moment take turns.
-    func recordCheckpoint(_ sign: @escaping @Sendable (_ previous: Checkpoint?, _ heads: [ChainHead]) throws -> Checkpoint?) async throws -> Checkpoint?
+    func recordCheckpoint(_ sign: @escaping CheckpointSigning) async throws -> Checkpoint?
 
     /// Checkpoints after `afterSequence`, oldest first.
     func checkpoints(afterSequence: Int64, limit: Int) async throws -> [Checkpoint]
@@ -60,10 +60,31 @@ public protocol AuditRepository: Sendable {
     /// The holds in force after `afterCorrelationID`, by correlation_id.
     func legalHolds(afterCorrelationID: String?, limit: Int) async throws -> [LegalHold]
 
+    /// One bounded pass of retention at `now`, in one transaction: deletes up to `limit`
+    /// expired events (whole expired partitions, where the backend has them, regardless of
+    /// `limit`), then, when `sign` is given and anything was deleted, records a checkpoint
+    /// through it as ``recordCheckpoint(_:)`` does, so that no checkpoint ever shows a chain's
+    /// start moved without the deletion, nor the reverse.
+    ///
+    /// An event is deleted once `policy` says it expired, no legal hold on its correlation_id
+    /// is in force, and every earlier event of its chain is deleted with it or before: a
+    /// chain loses only a prefix, recorded in its head (``ChainHead/purgedLength`` and
+    /// ``ChainHead/purgedHead``), where verifiers start.
+    func purgeExpired(
+        _ policy: RetentionPolicy, now: Date, limit: Int, checkpoint sign: CheckpointSigning?
+    ) async throws -> RetentionPass
+
+    /// The event_timestamp of the oldest event stored; nil when there is none.
+    func oldestEventTimestamp() async throws -> Date?
+
     /// Brings the schema up to date. The server calls it once before it serves; it must be
     /// safe when several replicas start together.
     func migrate() async throws
 }
+
+/// Makes the checkpoint following `previous` over `heads` (sorted by correlation_id's bytes),
+/// or nil when there is nothing new to sign.
+public typealias CheckpointSigning = @Sendable (_ previous: Checkpoint?, _ heads: [ChainHead]) throws -> Checkpoint?
 
 /// The database refused the events themselves (a value it cannot store), not for want of
 /// being reachable: writing them again can never succeed, so they are neither journalled
@@ -217,7 +238,7 @@ extension AuditRepositoryDecorator {
     public func exportPage(_ selection: AuditExportSelection, after cursor: AuditExportCursor?, limit: Int) async throws -> [StoredAuditEvent] {
         try await base.exportPage(selection, after: cursor, limit: limit)
     }
-    public func recordCheckpoint(_ sign: @escaping @Sendable (Checkpoint?, [ChainHead]) throws -> Checkpoint?) async throws -> Checkpoint? {
+    public func recordCheckpoint(_ sign: @escaping CheckpointSigning) async throws -> Checkpoint? {
         try await base.recordCheckpoint(sign)
     }
     public func checkpoints(afterSequence: Int64, limit: Int) async throws -> [Checkpoint] {
@@ -238,4 +259,10 @@ extension AuditRepositoryDecorator {
     public func legalHolds(afterCorrelationID: String?, limit: Int) async throws -> [LegalHold] {
         try await base.legalHolds(afterCorrelationID: afterCorrelationID, limit: limit)
     }
+    public func purgeExpired(
+        _ policy: RetentionPolicy, now: Date, limit: Int, checkpoint sign: CheckpointSigning?
+    ) async throws -> RetentionPass {
+        try await base.purgeExpired(policy, now: now, limit: limit, checkpoint: sign)
+    }
+    public func oldestEventTimestamp() async throws -> Date? { try await base.oldestEventTimestamp() }
 }

@@ -111,13 +111,28 @@ public final class PostgresAuditRepository: AuditRepository, Service {
         "CREATE INDEX IF NOT EXISTS audit_events_chain_idx ON audit_events (correlation_id, chain_index)",
         // Where each chain ends; a batch's writers lock its correlation IDs, then move their ends.
         // Byte order ("C"), the order checkpoints sort chains in.
-        "CREATE TABLE IF NOT EXISTS audit_chain_heads (correlation_id VARCHAR(255) COLLATE \"C\" PRIMARY KEY, chain_length BIGINT NOT NULL, head VARCHAR(64) NOT NULL)",
+        // purged_length and purged_head: the prefix retention deleted (0 and NULL: none).
+        "CREATE TABLE IF NOT EXISTS audit_chain_heads (correlation_id VARCHAR(255) COLLATE \"C\" PRIMARY KEY, chain_length BIGINT NOT NULL, head VARCHAR(64) NOT NULL, purged_length BIGINT NOT NULL DEFAULT 0, purged_head VARCHAR(64))",
+        "ALTER TABLE audit_chain_heads ADD COLUMN IF NOT EXISTS purged_length BIGINT NOT NULL DEFAULT 0",
+        "ALTER TABLE audit_chain_heads ADD COLUMN IF NOT EXISTS purged_head VARCHAR(64)",
         "CREATE TABLE IF NOT EXISTS audit_checkpoints (sequence BIGINT PRIMARY KEY, document TEXT NOT NULL)",
         // Legal holds, in force and released; at most one in force per correlation_id.
         "CREATE TABLE IF NOT EXISTS audit_legal_holds (id BIGSERIAL PRIMARY KEY, correlation_id VARCHAR(255) COLLATE \"C\" NOT NULL, in_force BOOLEAN NOT NULL, document TEXT NOT NULL)",
         "CREATE UNIQUE INDEX IF NOT EXISTS audit_legal_holds_in_force_idx ON audit_legal_holds (correlation_id) WHERE in_force",
-        // A chain's head as a checkpoint first signed it; checkpoint N covers, per chain, the longest row of sequence <= N.
-        "CREATE TABLE IF NOT EXISTS audit_checkpoint_chains (correlation_id VARCHAR(255) COLLATE \"C\", chain_length BIGINT, head VARCHAR(64) NOT NULL, checkpoint_sequence BIGINT NOT NULL, PRIMARY KEY (correlation_id, chain_length))",
+        // A chain's head as a checkpoint first signed it; checkpoint N covers, per chain, the
+        // latest row of sequence <= N (the longest, then the most purged: both only grow).
+        "CREATE TABLE IF NOT EXISTS audit_checkpoint_chains (correlation_id VARCHAR(255) COLLATE \"C\", chain_length BIGINT, head VARCHAR(64) NOT NULL, checkpoint_sequence BIGINT NOT NULL, purged_length BIGINT NOT NULL DEFAULT 0, purged_head VARCHAR(64), PRIMARY KEY (correlation_id, chain_length, purged_length))",
+        "ALTER TABLE audit_checkpoint_chains ADD COLUMN IF NOT EXISTS purged_length BIGINT NOT NULL DEFAULT 0",
+        "ALTER TABLE audit_checkpoint_chains ADD COLUMN IF NOT EXISTS purged_head VARCHAR(64)",
+        // A table made before retention has the key (correlation_id, chain_length), which a purge's new row would collide with.
+        """
+        DO $$ BEGIN
+          IF NOT EXISTS (SELECT 1 FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey)
+                         WHERE i.indrelid = 'audit_checkpoint_chains'::regclass AND i.indisprimary AND a.attname = 'purged_length') THEN
+            ALTER TABLE audit_checkpoint_chains DROP CONSTRAINT audit_checkpoint_chains_pkey, ADD PRIMARY KEY (correlation_id, chain_length, purged_length);
+          END IF;
+        END $$
+        """,
     ] + AuditColumn.all.filter(\.isNullable).map {
         // Columns added since the table was first created; nullable, so old rows need no value.
         "ALTER TABLE audit_events ADD COLUMN IF NOT EXISTS \($0.name) \($0.type)"
@@ -232,8 +247,7 @@ public final class PostgresAuditRepository: AuditRepository, Service {
     ) async throws -> T {
         let sealedRows = rows == .copy ? CopyText(batch.events) : nil
         return try await withLeasedConnection("insert") { connection in
-            try await connection.query("BEGIN", logger: self.logger)
-            do {
+            try await self.inTransaction(on: connection) {
                 let result = try await first(connection)
                 var batch = batch
                 let correlationIDs = batch.correlationIDs
@@ -271,11 +285,7 @@ public final class PostgresAuditRepository: AuditRepository, Service {
                     INSERT INTO audit_chain_heads (correlation_id, chain_length, head) SELECT * FROM unnest(\(chains)::text[], \(lengths)::bigint[], \(heads)::text[])
                     ON CONFLICT (correlation_id) DO UPDATE SET chain_length = EXCLUDED.chain_length, head = EXCLUDED.head
                     """, logger: self.logger)
-                try await connection.query("COMMIT", logger: self.logger)
                 return result
-            } catch {
-                _ = try? await connection.query("ROLLBACK", logger: self.logger)
-                throw error
             }
         }
     }
@@ -423,61 +433,83 @@ public final class PostgresAuditRepository: AuditRepository, Service {
 
     public func exportPage(_ selection: AuditExportSelection, after cursor: AuditExportCursor?, limit: Int) async throws -> [StoredAuditEvent] {
         var conditions: [String] = []
-        var values: [any PostgresEncodable & Sendable] = []
-        func bind(_ value: any PostgresEncodable & Sendable) -> String {
-            values.append(value)
-            return "$\(values.count)"
-        }
-        conditions += Self.timeWindow(since: selection.since, until: selection.until) { bind($0) }
-        if let correlationIDs = selection.correlationIDs { conditions.append("correlation_id = ANY(\(bind(correlationIDs))::text[])") }
+        var bound = BoundValues()
+        conditions += Self.timeWindow(since: selection.since, until: selection.until) { bound.bind($0) }
+        if let correlationIDs = selection.correlationIDs { conditions.append("correlation_id = ANY(\(bound.bind(correlationIDs))::text[])") }
         if let cursor {
-            let correlationID = bind(cursor.correlationID)
+            let correlationID = bound.bind(cursor.correlationID)
             conditions.append(
-                "(correlation_id COLLATE \"C\" > \(correlationID) OR (correlation_id = \(correlationID) AND (coalesce(chain_index, 0), event_id) > (\(bind(cursor.chainIndex)), \(bind(cursor.eventID)))))")
+                "(correlation_id COLLATE \"C\" > \(correlationID) OR (correlation_id = \(correlationID) AND (coalesce(chain_index, 0), event_id) > (\(bound.bind(cursor.chainIndex)), \(bound.bind(cursor.eventID)))))")
         }
         let filter = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
-        let sql = Self.selectDocument + filter + " ORDER BY correlation_id COLLATE \"C\", coalesce(chain_index, 0), event_id LIMIT \(bind(limit))"
-        let bound = values
+        let sql = Self.selectDocument + filter + " ORDER BY correlation_id COLLATE \"C\", coalesce(chain_index, 0), event_id LIMIT \(bound.bind(limit))"
+        let values = bound.values
         return try await withinTimeout("export") {
-            try await self.documents(sql, bound).map { try JSONReader.decode(StoredAuditEvent.self, from: $0) }
+            try await self.documents(sql, values).map { try JSONReader.decode(StoredAuditEvent.self, from: $0) }
         }
     }
 
-    public func recordCheckpoint(_ sign: @escaping @Sendable (Checkpoint?, [ChainHead]) throws -> Checkpoint?) async throws -> Checkpoint? {
-        // A session lock taken before the transaction: its snapshot then sees the checkpoint
-        // a replica committed just before (a lock taken inside would come after the snapshot).
-        try await withSessionLock(7_340_342) { connection in
-            try await connection.query("BEGIN ISOLATION LEVEL REPEATABLE READ", logger: self.logger)
-            do {
-                var previous: Checkpoint?
-                for try await document in try await connection.query("SELECT document FROM audit_checkpoints ORDER BY sequence DESC LIMIT 1", logger: self.logger).decode(String.self) {
-                    previous = try JSONReader.decode(Checkpoint.self, from: document)
-                }
-                var heads: [ChainHead] = []
-                for try await (id, length, head) in try await connection.query(
-                    "SELECT correlation_id, chain_length, head FROM audit_chain_heads ORDER BY correlation_id", logger: self.logger
-                ).decode((String, Int64, String).self) {
-                    heads.append(ChainHead(correlationID: id, chainLength: length, head: head))
-                }
-                guard let checkpoint = try sign(previous, heads) else {
-                    try await connection.query("COMMIT", logger: self.logger)
-                    return nil
-                }
-                let document = String(decoding: try StreamingJSONEncoder().encode(checkpoint), as: UTF8.self)
-                try await connection.query("INSERT INTO audit_checkpoints (sequence, document) VALUES (\(checkpoint.sequence), \(document))", logger: self.logger)
-                // The same snapshot as the heads just signed: only the chains that moved get a row.
-                try await connection.query(
-                    """
-                    INSERT INTO audit_checkpoint_chains (correlation_id, chain_length, head, checkpoint_sequence)
-                    SELECT correlation_id, chain_length, head, \(checkpoint.sequence) FROM audit_chain_heads ON CONFLICT DO NOTHING
-                    """, logger: self.logger)
-                try await connection.query("COMMIT", logger: self.logger)
-                return checkpoint
-            } catch {
-                _ = try? await connection.query("ROLLBACK", logger: self.logger)
-                throw error
-            }
+    public func recordCheckpoint(_ sign: @escaping CheckpointSigning) async throws -> Checkpoint? {
+        // A session lock taken before the transaction: it then sees the checkpoint a replica
+        // committed just before (a lock taken inside would come after the transaction's start).
+        try await withSessionLock(Self.checkpointLock) { connection in
+            try await self.inTransaction(on: connection) { try await self.recordCheckpoint(sign, on: connection) }
         }
+    }
+
+    /// Taken by whoever records checkpoints, and by retention, which records one with its deletions.
+    private static let checkpointLock: Int64 = 7_340_342
+
+    /// Runs `body` in a transaction on `connection`: committed when it returns, rolled back when it throws.
+    private func inTransaction<T: Sendable>(on connection: PostgresConnection, _ body: () async throws -> T) async throws -> T {
+        try await connection.query("BEGIN", logger: logger)
+        do {
+            let result = try await body()
+            try await connection.query("COMMIT", logger: logger)
+            return result
+        } catch {
+            _ = try? await connection.query("ROLLBACK", logger: logger)
+            throw error
+        }
+    }
+
+    /// Reads the newest checkpoint and every chain's head, signs them with `sign` and stores
+    /// the checkpoint with the heads it signed; the caller holds the checkpoint lock and a
+    /// transaction.
+    private func recordCheckpoint(_ sign: CheckpointSigning, on connection: PostgresConnection) async throws -> Checkpoint? {
+        var previous: Checkpoint?
+        for try await document in try await connection.query("SELECT document FROM audit_checkpoints ORDER BY sequence DESC LIMIT 1", logger: logger).decode(String.self) {
+            previous = try JSONReader.decode(Checkpoint.self, from: document)
+        }
+        var heads: [ChainHead] = []
+        for try await row in try await connection.query(
+            "SELECT correlation_id, chain_length, head, purged_length, purged_head FROM audit_chain_heads ORDER BY correlation_id", logger: logger
+        ).decode((String, Int64, String, Int64, String?).self) {
+            heads.append(Self.chainHead(row))
+        }
+        guard let checkpoint = try sign(previous, heads) else { return nil }
+        let document = String(decoding: try StreamingJSONEncoder().encode(checkpoint), as: UTF8.self)
+        try await connection.query("INSERT INTO audit_checkpoints (sequence, document) VALUES (\(checkpoint.sequence), \(document))", logger: logger)
+        // The heads just signed, not the table again: a chain may have moved since. Only the
+        // chains that moved since the last checkpoint get a row.
+        let ids = heads.map(\.correlationID)
+        let lengths = heads.map(\.chainLength)
+        let hashes = heads.map(\.head)
+        let purgedLengths = heads.map { $0.purgedLength ?? 0 }
+        let purgedHeads = heads.map { $0.purgedHead ?? "" }
+        try await connection.query(
+            """
+            INSERT INTO audit_checkpoint_chains (correlation_id, chain_length, head, purged_length, purged_head, checkpoint_sequence)
+            SELECT id, length, head, purged, NULLIF(purged_head, ''), \(checkpoint.sequence)
+            FROM unnest(\(ids)::text[], \(lengths)::bigint[], \(hashes)::text[], \(purgedLengths)::bigint[], \(purgedHeads)::text[]) AS h(id, length, head, purged, purged_head)
+            ON CONFLICT DO NOTHING
+            """, logger: logger)
+        return checkpoint
+    }
+
+    /// A row of correlation_id, chain_length, head, purged_length, purged_head.
+    private static func chainHead(_ row: (String, Int64, String, Int64, String?)) -> ChainHead {
+        ChainHead(correlationID: row.0, chainLength: row.1, head: row.2, purgedLength: row.3 > 0 ? row.3 : nil, purgedHead: row.4)
     }
 
     public func checkpoints(afterSequence: Int64, limit: Int) async throws -> [Checkpoint] {
@@ -499,13 +531,14 @@ public final class PostgresAuditRepository: AuditRepository, Service {
             guard try await !self.documents("SELECT document FROM audit_checkpoints WHERE sequence = $1", [sequence]).isEmpty else { return nil }
             var heads: [ChainHead] = []
             let after = afterCorrelationID ?? ""
-            for try await (id, length, head) in try await self.client.query(
+            for try await row in try await self.client.query(
                 """
-                SELECT DISTINCT ON (correlation_id) correlation_id, chain_length, head FROM audit_checkpoint_chains
-                WHERE checkpoint_sequence <= \(sequence) AND correlation_id > \(after) ORDER BY correlation_id, chain_length DESC LIMIT \(limit)
+                SELECT DISTINCT ON (correlation_id) correlation_id, chain_length, head, purged_length, purged_head FROM audit_checkpoint_chains
+                WHERE checkpoint_sequence <= \(sequence) AND correlation_id > \(after)
+                ORDER BY correlation_id, chain_length DESC, purged_length DESC LIMIT \(limit)
                 """, logger: self.logger
-            ).decode((String, Int64, String).self) {
-                heads.append(ChainHead(correlationID: id, chainLength: length, head: head))
+            ).decode((String, Int64, String, Int64, String?).self) {
+                heads.append(Self.chainHead(row))
             }
             return heads
         }
@@ -559,13 +592,230 @@ public final class PostgresAuditRepository: AuditRepository, Service {
 
     /// The first column of each row, as text.
     private func documents(_ sql: String, _ values: [any PostgresEncodable & Sendable]) async throws -> [String] {
-        var bindings = PostgresBindings(capacity: values.count)
-        for value in values { try bindings.append(value) }
         var documents: [String] = []
-        for try await document in try await client.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: logger).decode(String.self) {
+        for try await document in try await client.query(PostgresQuery(unsafeSQL: sql, binds: BoundValues.bindings(values)), logger: logger).decode(String.self) {
             documents.append(document)
         }
         return documents
+    }
+
+    // MARK: Retention
+
+    public func purgeExpired(_ policy: RetentionPolicy, now: Date, limit: Int, checkpoint sign: CheckpointSigning?) async throws -> RetentionPass {
+        try await withSessionLock(Self.checkpointLock) { connection in
+            try await self.inTransaction(on: connection) {
+                // Holds are placed and released in the transactions that store their audit
+                // events; SHARE mode makes those wait until this pass commits, so that no
+                // event is deleted under a hold placed while the pass looked.
+                try await connection.query("LOCK TABLE audit_legal_holds IN SHARE MODE", logger: self.logger)
+                var pass = RetentionPass()
+                if let dropped = try await self.dropExpiredPartition(policy, now: now, on: connection) {
+                    pass.partitionsDropped = [dropped.name]
+                    pass.eventsPurged = dropped.events
+                } else {
+                    pass.eventsPurged = try await self.purgeChainPrefixes(policy, now: now, limit: limit, on: connection)
+                    pass.eventsPurged += try await self.purgeUnchained(policy, now: now, limit: limit - pass.eventsPurged, on: connection)
+                }
+                if pass.eventsPurged > 0 || !pass.partitionsDropped.isEmpty, let sign {
+                    pass.checkpoint = try await self.recordCheckpoint(sign, on: connection)
+                }
+                return pass
+            }
+        }
+    }
+
+    public func oldestEventTimestamp() async throws -> Date? {
+        try await withinTimeout("oldest event") {
+            var oldest: Date?
+            for try await timestamp in try await self.client.query("SELECT min(event_timestamp) FROM audit_events", logger: self.logger).decode(Date?.self) {
+                oldest = timestamp
+            }
+            return oldest
+        }
+    }
+
+    /// SQL true when event `e` has expired at `now` under `policy`.
+    private static func expired(_ policy: RetentionPolicy, now: Date, _ bound: inout BoundValues) -> String {
+        let floors = policy.sortedFloors
+        let floor = floors.isEmpty ? "0" : """
+            COALESCE((SELECT f.days FROM unnest(\(bound.bind(floors.map(\.category)))::text[], \(bound.bind(floors.map(\.days)))::int[]) AS f(category, days) \
+            WHERE f.category = e.event_category), 0)
+            """
+        return "e.event_timestamp < \(bound.bind(RFC3339.format(now)))::timestamptz - make_interval(days => GREATEST(e.retention_days, \(floor)))"
+    }
+
+    /// SQL true when a legal hold is in force on event `e`'s correlation_id.
+    private static let held = "EXISTS (SELECT 1 FROM audit_legal_holds h WHERE h.correlation_id = e.correlation_id AND h.in_force)"
+
+    /// Deletes, in chains whose first kept event has expired, the expired events up to the
+    /// first that has not (at most `limit` in all), and moves those chains' purged ends.
+    private func purgeChainPrefixes(_ policy: RetentionPolicy, now: Date, limit: Int, on connection: PostgresConnection) async throws -> Int {
+        var bound = BoundValues()
+        var chains: [(id: String, length: Int64, purged: Int64)] = []
+        for try await chain in try await connection.query(PostgresQuery(unsafeSQL: """
+            SELECT h.correlation_id, h.chain_length, h.purged_length FROM audit_chain_heads h
+            JOIN audit_events e ON e.correlation_id = h.correlation_id AND e.chain_index = h.purged_length + 1
+            WHERE \(Self.expired(policy, now: now, &bound)) AND NOT \(Self.held) LIMIT \(bound.bind(limit))
+            """, binds: bound.bindings), logger: logger).decode((String, Int64, Int64).self) {
+            chains.append(chain)
+        }
+        guard !chains.isEmpty else { return 0 }
+        bound = BoundValues()
+        let stillKept = "NOT (\(Self.expired(policy, now: now, &bound)))"
+        var firstKept: [String: Int64] = [:]
+        for try await (id, index) in try await connection.query(PostgresQuery(unsafeSQL: """
+            SELECT k.id, (SELECT min(e.chain_index) FROM audit_events e WHERE e.correlation_id = k.id AND e.chain_index > k.purged AND \(stillKept))
+            FROM unnest(\(bound.bind(chains.map(\.id)))::text[], \(bound.bind(chains.map(\.purged)))::bigint[]) AS k(id, purged)
+            """, binds: bound.bindings), logger: logger).decode((String, Int64?).self) {
+            if let index { firstKept[id] = index }
+        }
+        let ends = ChainPurge.ends(of: chains, firstKept: firstKept, limit: limit)
+        bound = BoundValues()
+        let ranges = "unnest(\(bound.bind(ends.map(\.correlationID)))::text[], \(bound.bind(ends.map(\.first)))::bigint[], \(bound.bind(ends.map(\.last)))::bigint[]) AS k(id, first, last)"
+        // The head takes the hash of the last event deleted; when that one is missing, the
+        // check below finds the chain short and the pass rolls back.
+        var deleted: [String: Int] = [:]
+        for try await (id, count) in try await connection.query(PostgresQuery(unsafeSQL: """
+            WITH deleted AS (
+              DELETE FROM audit_events e USING \(ranges) WHERE e.correlation_id = k.id AND e.chain_index BETWEEN k.first AND k.last
+              RETURNING e.correlation_id, e.chain_index, e.event_hash, k.last),
+            moved AS (
+              UPDATE audit_chain_heads h SET purged_length = d.chain_index, purged_head = d.event_hash FROM deleted d
+              WHERE h.correlation_id = d.correlation_id AND d.chain_index = d.last)
+            SELECT correlation_id, count(*)::bigint FROM deleted GROUP BY correlation_id
+            """, binds: bound.bindings), logger: logger).decode((String, Int).self) {
+            deleted[id] = count
+        }
+        try ChainPurge.check(ends, deleted: deleted)
+        return deleted.values.reduce(0, +)
+    }
+
+    /// Deletes up to `limit` expired events stored before chains existed.
+    private func purgeUnchained(_ policy: RetentionPolicy, now: Date, limit: Int, on connection: PostgresConnection) async throws -> Int {
+        guard limit > 0 else { return 0 }
+        var bound = BoundValues()
+        var deleted = 0
+        for try await count in try await connection.query(PostgresQuery(unsafeSQL: """
+            WITH deleted AS (
+              DELETE FROM audit_events WHERE (event_id, event_date) IN (
+                SELECT e.event_id, e.event_date FROM audit_events e
+                WHERE e.chain_index IS NULL AND \(Self.expired(policy, now: now, &bound)) AND NOT \(Self.held) LIMIT \(bound.bind(limit)))
+              RETURNING 1)
+            SELECT count(*)::bigint FROM deleted
+            """, binds: bound.bindings), logger: logger).decode(Int.self) {
+            deleted = count
+        }
+        return deleted
+    }
+
+    /// Drops the oldest monthly partition, outside the months kept ready for writes, all of
+    /// whose events retention may delete: each expired, none held, and every earlier event of
+    /// their chains expired too (those, in other partitions, are deleted with it). Nil when
+    /// there is none.
+    private func dropExpiredPartition(_ policy: RetentionPolicy, now: Date, on connection: PostgresConnection) async throws -> (name: String, events: Int)? {
+        let ready = Set(Self.monthlyPartitions(around: now).map(\.name))
+        var names: [String] = []
+        for try await name in try await connection.query(
+            "SELECT c.relname::text FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'audit_events'::regclass ORDER BY 1",
+            logger: logger
+        ).decode(String.self) {
+            names.append(name)
+        }
+        for name in names where !ready.contains(name) {
+            guard let end = Self.partitionEnd(name), end <= now else { continue }
+            if let events = try await dropIfExpired(name, policy, now: now, on: connection) { return (name, events) }
+        }
+        return nil
+    }
+
+    /// The first day after a monthly partition's range, from its name; nil for other tables.
+    static func partitionEnd(_ name: String) -> Date? {
+        let parts = name.split(separator: "_")
+        guard parts.count == 4, name.hasPrefix("audit_events_"), parts[2].count == 4, parts[3].count == 2,
+            let year = Int(parts[2]), let month = Int(parts[3]), (1...12).contains(month)
+        else { return nil }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        return calendar.date(from: DateComponents(year: month == 12 ? year + 1 : year, month: month == 12 ? 1 : month + 1, day: 1))
+    }
+
+    /// Drops partition `name` (a checked partition name, spliced into the SQL) when every
+    /// event in it may go, returning how many events went with it and the earlier events of
+    /// their chains; nil, and nothing changed, when one may not.
+    private func dropIfExpired(_ name: String, _ policy: RetentionPolicy, now: Date, on connection: PostgresConnection) async throws -> Int? {
+        // No write reaches it while it is looked at (events this old come only from dead-letter replay).
+        try await connection.query(PostgresQuery(unsafeSQL: "LOCK TABLE \(name) IN SHARE MODE"), logger: logger)
+        var bound = BoundValues()
+        var counts: (events: Int, kept: Int) = (0, 0)
+        for try await row in try await connection.query(PostgresQuery(unsafeSQL: """
+            SELECT count(*)::bigint, (count(*) FILTER (WHERE NOT (\(Self.expired(policy, now: now, &bound))) OR \(Self.held)))::bigint FROM \(name) e
+            """, binds: bound.bindings), logger: logger).decode((Int, Int).self) {
+            counts = row
+        }
+        guard counts.kept == 0 else { return nil }
+        // Each chain's last event in the partition, and its hash: the chain's new purged end.
+        var ends: [(id: String, last: Int64, hash: String)] = []
+        for try await end in try await connection.query(PostgresQuery(unsafeSQL: """
+            SELECT DISTINCT ON (correlation_id) correlation_id, chain_index, event_hash FROM \(name)
+            WHERE chain_index IS NOT NULL ORDER BY correlation_id, chain_index DESC
+            """), logger: logger).decode((String, Int64, String).self) {
+            ends.append(end)
+        }
+        bound = BoundValues()
+        let lasts = "unnest(\(bound.bind(ends.map(\.id)))::text[], \(bound.bind(ends.map(\.last)))::bigint[]) AS k(id, last)"
+        var earlierKept = 0
+        for try await count in try await connection.query(PostgresQuery(unsafeSQL: """
+            SELECT count(*)::bigint FROM audit_events e JOIN \(lasts) ON e.correlation_id = k.id AND e.chain_index <= k.last
+            WHERE e.tableoid <> '\(name)'::regclass AND NOT (\(Self.expired(policy, now: now, &bound)))
+            """, binds: bound.bindings), logger: logger).decode(Int.self) {
+            earlierKept = count
+        }
+        guard earlierKept == 0 else { return nil }
+        // Writers wait from here to the commit: detaching needs the table to itself.
+        try await connection.query("LOCK TABLE audit_events IN ACCESS EXCLUSIVE MODE", logger: logger)
+        bound = BoundValues()
+        let lastsAgain = "unnest(\(bound.bind(ends.map(\.id)))::text[], \(bound.bind(ends.map(\.last)))::bigint[]) AS k(id, last)"
+        var earlierDeleted = 0
+        for try await count in try await connection.query(PostgresQuery(unsafeSQL: """
+            WITH deleted AS (
+              DELETE FROM audit_events e USING \(lastsAgain) WHERE e.correlation_id = k.id AND e.chain_index <= k.last AND e.tableoid <> '\(name)'::regclass
+              RETURNING 1)
+            SELECT count(*)::bigint FROM deleted
+            """, binds: bound.bindings), logger: logger).decode(Int.self) {
+            earlierDeleted = count
+        }
+        let ids = ends.map(\.id)
+        let lastIndexes = ends.map(\.last)
+        let hashes = ends.map(\.hash)
+        try await connection.query(
+            """
+            UPDATE audit_chain_heads h SET purged_length = k.last, purged_head = k.hash
+            FROM unnest(\(ids)::text[], \(lastIndexes)::bigint[], \(hashes)::text[]) AS k(id, last, hash) WHERE h.correlation_id = k.id
+            """, logger: logger)
+        try await connection.query(PostgresQuery(unsafeSQL: "ALTER TABLE audit_events DETACH PARTITION \(name)"), logger: logger)
+        try await connection.query(PostgresQuery(unsafeSQL: "DROP TABLE \(name)"), logger: logger)
+        logger.info("retention dropped an expired partition", metadata: ["partition": "\(name)", "events": "\(counts.events + earlierDeleted)"])
+        return counts.events + earlierDeleted
+    }
+}
+
+/// A statement's parameters as it is built: ``bind(_:)`` adds a value and gives its placeholder.
+struct BoundValues {
+    private(set) var values: [any PostgresEncodable & Sendable] = []
+
+    mutating func bind(_ value: any PostgresEncodable & Sendable) -> String {
+        values.append(value)
+        return "$\(values.count)"
+    }
+
+    var bindings: PostgresBindings {
+        get throws { try Self.bindings(values) }
+    }
+
+    static func bindings(_ values: [any PostgresEncodable & Sendable]) throws -> PostgresBindings {
+        var bindings = PostgresBindings(capacity: values.count)
+        for value in values { try bindings.append(value) }
+        return bindings
     }
 }
 

@@ -39,8 +39,7 @@ public actor SQLiteAuditRepository: AuditRepository {
             _ = try await connection.query(statement, [])
         }
         // Columns added since the table was first created.
-        let existing = Set(try await connection.query("PRAGMA table_info(audit_events)", []).compactMap { $0.column("name")?.string })
-        if !existing.contains("chain_index") {
+        if try await !columns(of: "audit_events").contains("chain_index") {
             _ = try await connection.query("ALTER TABLE audit_events ADD COLUMN chain_index INTEGER", [])
         }
         for statement in [
@@ -50,14 +49,43 @@ public actor SQLiteAuditRepository: AuditRepository {
             "CREATE INDEX IF NOT EXISTS audit_events_outcome ON audit_events (event_outcome, event_timestamp_us)",
             "CREATE INDEX IF NOT EXISTS audit_events_chain ON audit_events (correlation_id, chain_index)",
             // The same chain and checkpoint tables as PostgreSQL's; SQLite compares text by its bytes.
-            "CREATE TABLE IF NOT EXISTS audit_chain_heads (correlation_id TEXT PRIMARY KEY, chain_length INTEGER NOT NULL, head TEXT NOT NULL)",
+            "CREATE TABLE IF NOT EXISTS audit_chain_heads (correlation_id TEXT PRIMARY KEY, chain_length INTEGER NOT NULL, head TEXT NOT NULL, purged_length INTEGER NOT NULL DEFAULT 0, purged_head TEXT)",
             "CREATE TABLE IF NOT EXISTS audit_checkpoints (sequence INTEGER PRIMARY KEY, document TEXT NOT NULL)",
             "CREATE TABLE IF NOT EXISTS audit_legal_holds (id INTEGER PRIMARY KEY, correlation_id TEXT NOT NULL, in_force INTEGER NOT NULL, document TEXT NOT NULL)",
             "CREATE UNIQUE INDEX IF NOT EXISTS audit_legal_holds_in_force ON audit_legal_holds (correlation_id) WHERE in_force",
-            "CREATE TABLE IF NOT EXISTS audit_checkpoint_chains (correlation_id TEXT, chain_length INTEGER, head TEXT NOT NULL, checkpoint_sequence INTEGER NOT NULL, PRIMARY KEY (correlation_id, chain_length))",
+            Self.checkpointChainsTable,
         ] {
             _ = try await connection.query(statement, [])
         }
+        try await addRetentionColumns()
+    }
+
+    private static let checkpointChainsTable = """
+        CREATE TABLE IF NOT EXISTS audit_checkpoint_chains (correlation_id TEXT, chain_length INTEGER, head TEXT NOT NULL, checkpoint_sequence INTEGER NOT NULL, \
+        purged_length INTEGER NOT NULL DEFAULT 0, purged_head TEXT, PRIMARY KEY (correlation_id, chain_length, purged_length))
+        """
+
+    /// Tables made before retention lack the purged columns; audit_checkpoint_chains also
+    /// needs them in its key, which SQLite changes only by copying the table.
+    private func addRetentionColumns() async throws {
+        if try await !columns(of: "audit_chain_heads").contains("purged_length") {
+            _ = try await connection.query("ALTER TABLE audit_chain_heads ADD COLUMN purged_length INTEGER NOT NULL DEFAULT 0", [])
+            _ = try await connection.query("ALTER TABLE audit_chain_heads ADD COLUMN purged_head TEXT", [])
+        }
+        if try await !columns(of: "audit_checkpoint_chains").contains("purged_length") {
+            try await withTransaction {
+                _ = try await connection.query("ALTER TABLE audit_checkpoint_chains RENAME TO audit_checkpoint_chains_before_retention", [])
+                _ = try await connection.query(Self.checkpointChainsTable, [])
+                _ = try await connection.query(
+                    "INSERT INTO audit_checkpoint_chains (correlation_id, chain_length, head, checkpoint_sequence) SELECT correlation_id, chain_length, head, checkpoint_sequence FROM audit_checkpoint_chains_before_retention",
+                    [])
+                _ = try await connection.query("DROP TABLE audit_checkpoint_chains_before_retention", [])
+            }
+        }
+    }
+
+    private func columns(of table: String) async throws -> Set<String> {
+        Set(try await connection.query("PRAGMA table_info(\(table))", []).compactMap { $0.column("name")?.string })
     }
 
     public func insert(_ events: [StoredAuditEvent]) async throws {
@@ -266,21 +294,24 @@ public actor SQLiteAuditRepository: AuditRepository {
         ).map { try JSONReader.decode(StoredAuditEvent.self, from: $0) }
     }
 
-    public func recordCheckpoint(_ sign: @escaping @Sendable (Checkpoint?, [ChainHead]) throws -> Checkpoint?) async throws -> Checkpoint? {
-        try await withTransaction {
-            let previous = try await documents("SELECT document FROM audit_checkpoints ORDER BY sequence DESC LIMIT 1", [])
-                .first.map { try JSONReader.decode(Checkpoint.self, from: $0) }
-            let heads = try await connection.query("SELECT correlation_id, chain_length, head FROM audit_chain_heads ORDER BY correlation_id", [])
-                .map(Self.chainHead)
-            guard let checkpoint = try sign(previous, heads) else { return nil }
-            _ = try await connection.query(
-                "INSERT INTO audit_checkpoints (sequence, document) VALUES (?, ?)",
-                [.integer(Int(checkpoint.sequence)), .text(String(decoding: try StreamingJSONEncoder().encode(checkpoint), as: UTF8.self))])
-            _ = try await connection.query(
-                "INSERT INTO audit_checkpoint_chains (correlation_id, chain_length, head, checkpoint_sequence) SELECT correlation_id, chain_length, head, ? FROM audit_chain_heads WHERE true ON CONFLICT DO NOTHING",
-                [.integer(Int(checkpoint.sequence))])
-            return checkpoint
-        }
+    public func recordCheckpoint(_ sign: @escaping CheckpointSigning) async throws -> Checkpoint? {
+        try await withTransaction { try await recordCheckpointInTransaction(sign) }
+    }
+
+    /// Reads the newest checkpoint and every chain's head, signs them with `sign` and stores
+    /// the checkpoint with the heads it signed; the caller holds a transaction.
+    private func recordCheckpointInTransaction(_ sign: CheckpointSigning) async throws -> Checkpoint? {
+        let previous = try await documents("SELECT document FROM audit_checkpoints ORDER BY sequence DESC LIMIT 1", [])
+            .first.map { try JSONReader.decode(Checkpoint.self, from: $0) }
+        let heads = try await connection.query("SELECT \(Self.headColumns) FROM audit_chain_heads ORDER BY correlation_id", []).map(Self.chainHead)
+        guard let checkpoint = try sign(previous, heads) else { return nil }
+        _ = try await connection.query(
+            "INSERT INTO audit_checkpoints (sequence, document) VALUES (?, ?)",
+            [.integer(Int(checkpoint.sequence)), .text(String(decoding: try StreamingJSONEncoder().encode(checkpoint), as: UTF8.self))])
+        _ = try await connection.query(
+            "INSERT INTO audit_checkpoint_chains (\(Self.headColumns), checkpoint_sequence) SELECT \(Self.headColumns), ? FROM audit_chain_heads WHERE true ON CONFLICT DO NOTHING",
+            [.integer(Int(checkpoint.sequence))])
+        return checkpoint
     }
 
     public func checkpoints(afterSequence: Int64, limit: Int) async throws -> [Checkpoint] {
@@ -294,11 +325,13 @@ public actor SQLiteAuditRepository: AuditRepository {
 
     public func checkpointChains(sequence: Int64, afterCorrelationID: String?, limit: Int) async throws -> [ChainHead]? {
         guard try await !documents("SELECT document FROM audit_checkpoints WHERE sequence = ?", [.integer(Int(sequence))]).isEmpty else { return nil }
-        // SQLite takes the bare columns of a MAX() group from the row holding the maximum.
+        // Per chain, its latest row: the longest, then the most purged (both only grow).
         return try await connection.query(
             """
-            SELECT correlation_id, MAX(chain_length) AS chain_length, head FROM audit_checkpoint_chains
-            WHERE checkpoint_sequence <= ? AND correlation_id > ? GROUP BY correlation_id ORDER BY correlation_id LIMIT ?
+            SELECT \(Self.headColumns) FROM (
+              SELECT *, row_number() OVER (PARTITION BY correlation_id ORDER BY chain_length DESC, purged_length DESC) AS latest
+              FROM audit_checkpoint_chains WHERE checkpoint_sequence <= ? AND correlation_id > ?)
+            WHERE latest = 1 ORDER BY correlation_id LIMIT ?
             """, [.integer(Int(sequence)), .text(afterCorrelationID ?? ""), .integer(limit)]
         ).map(Self.chainHead)
     }
@@ -309,14 +342,105 @@ public actor SQLiteAuditRepository: AuditRepository {
         WHERE h.correlation_id = audit_events.correlation_id AND h.in_force) THEN 'true' ELSE 'false' END)) AS document
         """
 
+    /// A chain head's columns, in audit_chain_heads and audit_checkpoint_chains alike.
+    private static let headColumns = "correlation_id, chain_length, head, purged_length, purged_head"
+
     private static func chainHead(_ row: SQLiteRow) -> ChainHead {
-        ChainHead(
+        let purgedLength = Int64(row.column("purged_length")?.integer ?? 0)
+        return ChainHead(
             correlationID: row.column("correlation_id")?.string ?? "", chainLength: Int64(row.column("chain_length")?.integer ?? 0),
-            head: row.column("head")?.string ?? "")
+            head: row.column("head")?.string ?? "", purgedLength: purgedLength > 0 ? purgedLength : nil, purgedHead: row.column("purged_head")?.string)
     }
 
     private func documents(_ sql: String, _ binds: [SQLiteData]) async throws -> [String] {
         try await connection.query(sql, binds).map { $0.column("document")?.string ?? "" }
+    }
+
+    // MARK: Retention
+
+    public func purgeExpired(_ policy: RetentionPolicy, now: Date, limit: Int, checkpoint sign: CheckpointSigning?) async throws -> RetentionPass {
+        try await withTransaction {
+            var pass = RetentionPass()
+            pass.eventsPurged = try await purgeChainPrefixes(policy, now: now, limit: limit)
+            pass.eventsPurged += try await purgeUnchained(policy, now: now, limit: limit - pass.eventsPurged)
+            if pass.eventsPurged > 0, let sign {
+                pass.checkpoint = try await recordCheckpointInTransaction(sign)
+            }
+            return pass
+        }
+    }
+
+    public func oldestEventTimestamp() async throws -> Date? {
+        try await connection.query("SELECT min(event_timestamp_us) AS oldest FROM audit_events", []).first?.column("oldest")?.integer
+            .map { Date(timeIntervalSince1970: Double($0) / 1_000_000) }
+    }
+
+    /// SQL true when event `e` has expired at `now` under `policy`, and its values.
+    private static func expired(_ policy: RetentionPolicy, now: Date) -> (sql: String, binds: [SQLiteData]) {
+        let floors = policy.sortedFloors
+        let floor = floors.isEmpty ? "0" : "CASE e.event_category " + String(repeating: "WHEN ? THEN ? ", count: floors.count) + "ELSE 0 END"
+        return (
+            "e.event_timestamp_us < ? - MAX(COALESCE(json_extract(e.document, '$.retention_days'), 2555), \(floor)) * 86400000000",
+            [.integer(Int(StoredTime.microseconds(now)))] + floors.flatMap { [SQLiteData.text($0.category), .integer($0.days)] }
+        )
+    }
+
+    /// SQL true when a legal hold is in force on event `e`'s correlation_id.
+    private static let held = "EXISTS (SELECT 1 FROM audit_legal_holds h WHERE h.correlation_id = e.correlation_id AND h.in_force)"
+
+    /// Deletes, in chains whose first kept event has expired, the expired events up to the
+    /// first that has not (at most `limit` in all), and moves those chains' purged ends.
+    private func purgeChainPrefixes(_ policy: RetentionPolicy, now: Date, limit: Int) async throws -> Int {
+        let expired = Self.expired(policy, now: now)
+        let chains = try await connection.query(
+            """
+            SELECT h.correlation_id, h.chain_length, h.purged_length FROM audit_chain_heads h
+            JOIN audit_events e ON e.correlation_id = h.correlation_id AND e.chain_index = h.purged_length + 1
+            WHERE \(expired.sql) AND NOT \(Self.held) LIMIT ?
+            """, expired.binds + [.integer(limit)]
+        ).map { row in
+            (id: row.column("correlation_id")?.string ?? "", length: Int64(row.column("chain_length")?.integer ?? 0),
+             purged: Int64(row.column("purged_length")?.integer ?? 0))
+        }
+        var firstKept: [String: Int64] = [:]
+        for chain in chains {
+            let first = try await connection.query(
+                "SELECT min(e.chain_index) AS first FROM audit_events e WHERE e.correlation_id = ? AND e.chain_index > ? AND NOT (\(expired.sql))",
+                [.text(chain.id), .integer(Int(chain.purged))] + expired.binds)
+            if let index = first.first?.column("first")?.integer { firstKept[chain.id] = Int64(index) }
+        }
+        let ends = ChainPurge.ends(of: chains, firstKept: firstKept, limit: limit)
+        var deleted: [String: Int] = [:]
+        for end in ends {
+            let range: [SQLiteData] = [.text(end.correlationID), .integer(Int(end.first)), .integer(Int(end.last))]
+            let last = try await connection.query(
+                "SELECT json_extract(document, '$.event_hash') AS hash FROM audit_events WHERE correlation_id = ? AND chain_index = ?",
+                [.text(end.correlationID), .integer(Int(end.last))]
+            ).first?.column("hash")?.string
+            deleted[end.correlationID] = try await connection.query(
+                "SELECT count(*) AS events FROM audit_events WHERE correlation_id = ? AND chain_index BETWEEN ? AND ?", range
+            ).first?.column("events")?.integer ?? 0
+            guard let last else { continue }  // the check below names the chain
+            _ = try await connection.query("DELETE FROM audit_events WHERE correlation_id = ? AND chain_index BETWEEN ? AND ?", range)
+            _ = try await connection.query(
+                "UPDATE audit_chain_heads SET purged_length = ?, purged_head = ? WHERE correlation_id = ?",
+                [.integer(Int(end.last)), .text(last), .text(end.correlationID)])
+        }
+        try ChainPurge.check(ends, deleted: deleted)
+        return deleted.values.reduce(0, +)
+    }
+
+    /// Deletes up to `limit` expired events stored before chains existed.
+    private func purgeUnchained(_ policy: RetentionPolicy, now: Date, limit: Int) async throws -> Int {
+        guard limit > 0 else { return 0 }
+        let expired = Self.expired(policy, now: now)
+        let condition = "(e.chain_index IS NULL OR e.chain_index = 0) AND \(expired.sql) AND NOT \(Self.held)"
+        let ids = try await connection.query("SELECT e.event_id FROM audit_events e WHERE \(condition) LIMIT ?", expired.binds + [.integer(limit)])
+            .compactMap { $0.column("event_id") }
+        for chunk in Self.chunks(ids) {
+            _ = try await connection.query("DELETE FROM audit_events WHERE event_id IN (\(Self.placeholders(chunk.count)))", chunk)
+        }
+        return ids.count
     }
 
     /// Closes the database file.
