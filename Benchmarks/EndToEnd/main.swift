@@ -127,6 +127,87 @@ func hashingRate(_ rows: [StoredAuditEvent]) throws -> Double {
     return Double(rows.count) / seconds(elapsed)
 }
 
+/// What retention costs (issue I): the rows aged past their retention and deleted by the
+/// repository's passes of 1000 (each also moving chain heads and signing a checkpoint), against
+/// plain DELETEs of the same rows, 1000 at a time; and the same rows in a monthly partition,
+/// dropped whole.
+func measureRetention(_ fresh: [StoredAuditEvent], base: String) async throws {
+    var calendar = Calendar(identifier: .gregorian)
+    calendar.timeZone = TimeZone(identifier: "UTC")!
+    // The 10th of the month 400 days ago, a millisecond apart: one month, past 30 days' retention.
+    let old = calendar.dateComponents([.year, .month], from: Date().addingTimeInterval(-400 * 86_400))
+    let start = calendar.date(from: DateComponents(year: old.year, month: old.month, day: 10))!
+    let rows = fresh.enumerated().map { index, row in
+        var row = row
+        row.eventTimestamp = start.addingTimeInterval(Double(index) / 1000)
+        row.eventDate = String(RFC3339.format(row.eventTimestamp).prefix(10))
+        row.retentionDays = 30
+        return row
+    }
+    let cutoff = RFC3339.format(Date().addingTimeInterval(-30 * 86_400))
+    let clock = ContinuousClock()
+
+    try await migrate(base + "/rawdelete")
+    _ = try await writeInBatches(rows, into: base + "/rawdelete", chained: false)
+    let rawElapsed = try await withPostgres(base + "/rawdelete") { client in
+        try await clock.measure {
+            while true {
+                var deleted = 0
+                for try await count in try await client.query(
+                    """
+                    WITH d AS (DELETE FROM audit_events WHERE (event_id, event_date) IN (
+                      SELECT event_id, event_date FROM audit_events WHERE event_timestamp < \(cutoff)::timestamptz LIMIT 1000) RETURNING 1)
+                    SELECT count(*)::bigint FROM d
+                    """, logger: quiet
+                ).decode(Int.self) { deleted = count }
+                if deleted == 0 { break }
+            }
+        }
+    }
+    let rawRate = Double(rows.count) / seconds(rawElapsed)
+
+    // Checkpoints signed with the tests' fixture key.
+    let signer = try CheckpointSigner(privateKeyFile: "Tests/DataStorageServerTests/Fixtures/checkpoint-key.pem")
+    let sign: CheckpointSigning = { previous, heads in
+        try signer.checkpoint(sequence: (previous?.sequence ?? 0) + 1, createdAt: Date(), heads: heads, previousRoot: previous?.root)
+    }
+    func purgeAll(_ url: String) async throws -> (rate: Double, left: Int, partitions: Int) {
+        let repository = try PostgresAuditRepository(url: url, logger: quiet)
+        let (elapsed, partitions) = try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await repository.run() }
+            defer { group.cancelAll() }
+            var partitions = 0
+            let elapsed = try await clock.measure {
+                while true {
+                    let pass = try await repository.purgeExpired(RetentionPolicy(), now: Date(), limit: 1000, checkpoint: sign)
+                    partitions += pass.partitionsDropped.count
+                    if pass.eventsPurged == 0, pass.partitionsDropped.isEmpty { break }
+                }
+            }
+            return (elapsed, partitions)
+        }
+        return (Double(rows.count) / seconds(elapsed), try await count(url), partitions)
+    }
+    // No monthly partition holds that day: the rows are in the DEFAULT one, deleted row by row.
+    try await migrate(base + "/purge")
+    _ = try await writeInBatches(rows, into: base + "/purge", chained: true)
+    let purge = try await purgeAll(base + "/purge")
+    try await migrate(base + "/partition")
+    let month = String(format: "%04d_%02d", old.year!, old.month!)
+    let next = calendar.date(byAdding: .month, value: 1, to: calendar.date(from: old)!)!
+    try await withPostgres(base + "/partition") { client in
+        _ = try await client.query(PostgresQuery(unsafeSQL:
+            "CREATE TABLE audit_events_\(month) PARTITION OF audit_events FOR VALUES FROM ('\(String(RFC3339.format(calendar.date(from: old)!).prefix(10)))') TO ('\(String(RFC3339.format(next).prefix(10)))')"), logger: quiet)
+    }
+    _ = try await writeInBatches(rows, into: base + "/partition", chained: true)
+    let drop = try await purgeAll(base + "/partition")
+
+    report("raw DELETE, batches of 1000 (rows/s)", String(format: "%.0f", rawRate), target: "— (anchor)", met: try await count(base + "/rawdelete") == 0)
+    report("retention, passes of 1000 (events/s)", String(format: "%.0f", purge.rate), target: "—", met: purge.left == 0 && purge.partitions == 0)
+    report("retention passes / raw DELETE", String(format: "%.0f %%", 100 * purge.rate / rawRate), target: "— (shown, not bounded)", met: true)
+    report("retention, the month's partition dropped (events/s)", String(format: "%.0f", drop.rate), target: "> raw DELETE", met: drop.left == 0 && drop.partitions == 1 && drop.rate > rawRate)
+}
+
 func count(_ url: String) async throws -> Int {
     try await withPostgres(url) { client in
         var total = 0
@@ -255,6 +336,8 @@ func measure(base: String, events eventCount: Int, soakSeconds: Int, queryRows: 
     report("hash-chained insert / raw COPY", String(format: "%.0f %%", 100 * chainedRate / batchCopyRate), target: "— (issue I: shown, not bounded)", met: true)
     report("hashing alone, one core (events/s)", String(format: "%.0f", hashRate), target: "—", met: true)
     report("hashing time / raw COPY time", String(format: "%.0f %%", 100 * batchCopyRate / hashRate), target: "—", met: true)
+
+    try await measureRetention(rows, base: base)
 
     // 2. Queries over HTTP on a table of `queryRows` rows.
     try await measureQueries(url: base + "/query", rows: queryRows, http: http)

@@ -660,16 +660,19 @@ public final class PostgresAuditRepository: AuditRepository, Service {
             chains.append(chain)
         }
         guard !chains.isEmpty else { return 0 }
-        bound = BoundValues()
-        let stillKept = "NOT (\(Self.expired(policy, now: now, &bound)))"
-        var firstKept: [String: Int64] = [:]
-        for try await (id, index) in try await connection.query(PostgresQuery(unsafeSQL: """
-            SELECT k.id, (SELECT min(e.chain_index) FROM audit_events e WHERE e.correlation_id = k.id AND e.chain_index > k.purged AND \(stillKept))
-            FROM unnest(\(bound.bind(chains.map(\.id)))::text[], \(bound.bind(chains.map(\.purged)))::bigint[]) AS k(id, purged)
-            """, binds: bound.bindings), logger: logger).decode((String, Int64?).self) {
-            if let index { firstKept[id] = index }
+        let ends = try await ChainPurge.ends(of: chains, limit: limit) { chunk, budget in
+            var bound = BoundValues()
+            let stillKept = "NOT (\(Self.expired(policy, now: now, &bound)))"
+            var firstKept: [String: Int64] = [:]
+            for try await (id, index) in try await connection.query(PostgresQuery(unsafeSQL: """
+                SELECT k.id, (SELECT min(e.chain_index) FROM audit_events e
+                              WHERE e.correlation_id = k.id AND e.chain_index > k.purged AND e.chain_index <= k.purged + \(bound.bind(budget)) AND \(stillKept))
+                FROM unnest(\(bound.bind(chunk.map(\.id)))::text[], \(bound.bind(chunk.map(\.purged)))::bigint[]) AS k(id, purged)
+                """, binds: bound.bindings), logger: self.logger).decode((String, Int64?).self) {
+                if let index { firstKept[id] = index }
+            }
+            return firstKept
         }
-        let ends = ChainPurge.ends(of: chains, firstKept: firstKept, limit: limit)
         bound = BoundValues()
         let ranges = "unnest(\(bound.bind(ends.map(\.correlationID)))::text[], \(bound.bind(ends.map(\.first)))::bigint[], \(bound.bind(ends.map(\.last)))::bigint[]) AS k(id, first, last)"
         // The head takes the hash of the last event deleted; when that one is missing, the

@@ -402,14 +402,16 @@ public actor SQLiteAuditRepository: AuditRepository {
             (id: row.column("correlation_id")?.string ?? "", length: Int64(row.column("chain_length")?.integer ?? 0),
              purged: Int64(row.column("purged_length")?.integer ?? 0))
         }
-        var firstKept: [String: Int64] = [:]
-        for chain in chains {
-            let first = try await connection.query(
-                "SELECT min(e.chain_index) AS first FROM audit_events e WHERE e.correlation_id = ? AND e.chain_index > ? AND NOT (\(expired.sql))",
-                [.text(chain.id), .integer(Int(chain.purged))] + expired.binds)
-            if let index = first.first?.column("first")?.integer { firstKept[chain.id] = Int64(index) }
+        let ends = try await ChainPurge.ends(of: chains, limit: limit) { chunk, budget in
+            var firstKept: [String: Int64] = [:]
+            for chain in chunk {
+                let first = try await connection.query(
+                    "SELECT min(e.chain_index) AS first FROM audit_events e WHERE e.correlation_id = ? AND e.chain_index > ? AND e.chain_index <= ? AND NOT (\(expired.sql))",
+                    [.text(chain.id), .integer(Int(chain.purged)), .integer(Int(chain.purged + budget))] + expired.binds)
+                if let index = first.first?.column("first")?.integer { firstKept[chain.id] = Int64(index) }
+            }
+            return firstKept
         }
-        let ends = ChainPurge.ends(of: chains, firstKept: firstKept, limit: limit)
         var deleted: [String: Int] = [:]
         for end in ends {
             let range: [SQLiteData] = [.text(end.correlationID), .integer(Int(end.first)), .integer(Int(end.last))]

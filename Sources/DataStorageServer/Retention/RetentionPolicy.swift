@@ -53,17 +53,31 @@ enum ChainPurge {
         var last: Int64
     }
 
+    /// A chain whose first kept event has expired, where it ends and how much it lost before.
+    typealias Candidate = (id: String, length: Int64, purged: Int64)
+
     /// For chains whose first kept event has expired: each loses its events up to, not
-    /// including, its first that has not (`firstKept`; none: the whole chain), at most
-    /// `limit` events in all.
-    static func ends(of chains: [(id: String, length: Int64, purged: Int64)], firstKept: [String: Int64], limit: Int) -> [End] {
+    /// including, its first that has not (none: the whole chain), at most `limit` events in
+    /// all. `firstKept` finds, for some chains, their first event not expired among the next
+    /// `budget` (a bound that keeps the search no longer than the pass): it is asked for a
+    /// few chains at a time, only until the pass's budget is spent.
+    static func ends(
+        of chains: [Candidate], limit: Int, isolation: isolated (any Actor)? = #isolation,
+        firstKept: (_ chains: ArraySlice<Candidate>, _ budget: Int64) async throws -> [String: Int64]
+    ) async throws -> [End] {
         var budget = Int64(limit)
         var ends: [End] = []
-        for chain in chains where budget > 0 {
-            let last = min((firstKept[chain.id] ?? chain.length + 1) - 1, chain.purged + budget)
-            guard last > chain.purged else { continue }
-            ends.append(End(correlationID: chain.id, first: chain.purged + 1, last: last))
-            budget -= last - chain.purged
+        var next = chains.startIndex
+        while budget > 0, next < chains.endIndex {
+            let chunk = chains[next..<min(next + 16, chains.endIndex)]
+            next = chunk.endIndex
+            let kept = try await firstKept(chunk, budget)
+            for chain in chunk where budget > 0 {
+                let last = min((kept[chain.id] ?? chain.length + 1) - 1, chain.purged + budget)
+                guard last > chain.purged else { continue }
+                ends.append(End(correlationID: chain.id, first: chain.purged + 1, last: last))
+                budget -= last - chain.purged
+            }
         }
         return ends
     }
