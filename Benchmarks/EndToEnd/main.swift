@@ -169,7 +169,7 @@ func measureRetention(_ fresh: [StoredAuditEvent], base: String) async throws {
     // Checkpoints signed with the tests' fixture key.
     let signer = try CheckpointSigner(privateKeyFile: "Tests/DataStorageServerTests/Fixtures/checkpoint-key.pem")
     let sign: CheckpointSigning = { previous, heads in
-        try signer.checkpoint(sequence: (previous?.sequence ?? 0) + 1, createdAt: Date(), heads: heads, previousRoot: previous?.root)
+        try signer.checkpoint(following: previous, createdAt: Date(), heads: heads)
     }
     func purgeAll(_ url: String) async throws -> (rate: Double, left: Int, partitions: Int) {
         let repository = try PostgresAuditRepository(url: url, logger: quiet)

@@ -57,12 +57,14 @@ public struct CheckpointSigner: Sendable {
         Hex.encode(SHA256.hash(data: publicKey.rawRepresentation))
     }
 
-    /// The checkpoint over `heads` (sorted by correlation_id's UTF-8 bytes), following `previous`.
-    public func checkpoint(sequence: Int64, createdAt: Date, heads: [ChainHead], previousRoot: String?) throws -> Checkpoint {
+    /// The checkpoint over `heads` (sorted by correlation_id's UTF-8 bytes) that follows
+    /// `previous` (nil for the first): the next sequence number, linked to its root.
+    public func checkpoint(following previous: Checkpoint?, createdAt: Date, heads: [ChainHead]) throws -> Checkpoint {
         let root = MerkleTree.root(leafHashes: try heads.map { try $0.leafHash })
         var checkpoint = Checkpoint(
-            sequence: sequence, createdAt: createdAt, chainCount: Int64(heads.count), eventCount: heads.reduce(0) { $0 + $1.chainLength },
-            root: Hex.encode(root), previousRoot: previousRoot, keyID: Self.keyID(of: privateKey.publicKey), signature: "")
+            sequence: (previous?.sequence ?? 0) + 1, createdAt: createdAt, chainCount: Int64(heads.count),
+            eventCount: heads.reduce(0) { $0 + $1.chainLength }, root: Hex.encode(root), previousRoot: previous?.root,
+            keyID: Self.keyID(of: privateKey.publicKey), signature: "")
         checkpoint.signature = try privateKey.signature(for: checkpoint.signedBytes).base64EncodedString()
         return checkpoint
     }

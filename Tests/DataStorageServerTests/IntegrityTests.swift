@@ -351,6 +351,11 @@ struct TamperEvidenceTests {
             #expect(try await ExportVerifier(publicKey: publicKey).verify((lines + [AuditExportLine(event: unchained)]).asyncSequence)
                 == ExportReport(eventsVerified: 9, eventsNotCovered: 3, chainsVerified: 3, findings: []))
 
+            // A window that ends before the checkpoint's heads: each proof reads the events after the window.
+            let window = try await export(client, since: RFC3339.format(events[3].eventTimestamp), until: RFC3339.format(events[7].eventTimestamp))
+            #expect(window.compactMap(\.event).map(\.eventID).count == 5)
+            #expect(try await ExportVerifier(publicKey: publicKey).verify(window.asyncSequence) == ExportReport(eventsVerified: 5, eventsNotCovered: 0, chainsVerified: 3, findings: []))
+
             // Only one chain, by correlation_id.
             let only = try await export(client, correlationIDs: ["rr-b"])
             #expect(only.compactMap(\.event).count == 5 && only.compactMap(\.event).allSatisfy { $0.correlationID == "rr-b" })
@@ -439,8 +444,8 @@ extension Array where Element: Sendable {
 }
 
 /// Every line of an export.
-private func export(_ client: Client, since: String? = nil, correlationIDs: [String]? = nil) async throws -> [AuditExportLine] {
-    guard case .ok(let lines) = try await client.exportAuditEvents(since: since, correlationID: correlationIDs) else {
+private func export(_ client: Client, since: String? = nil, until: String? = nil, correlationIDs: [String]? = nil) async throws -> [AuditExportLine] {
+    guard case .ok(let lines) = try await client.exportAuditEvents(since: since, until: until, correlationID: correlationIDs) else {
         throw CommandFailed(description: "no export")
     }
     var all: [AuditExportLine] = []

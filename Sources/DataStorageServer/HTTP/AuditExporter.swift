@@ -18,9 +18,10 @@ actor AuditExporter {
     /// indexes, and its tree.
     private var checkpointHeads: [String: (leafIndex: Int, head: ChainHead)] = [:]
     private var tree = MerkleTree.AuditPaths(leafHashes: [])
-    /// The chain whose events are being written, and the chain_index of its first exported
-    /// event that the checkpoint covers.
-    private var openChain: (correlationID: String, firstCoveredIndex: Int64?)?
+    /// The chain whose events are being written, and the content digests of its exported
+    /// events that the checkpoint covers, by chain_index in order: the proof takes them from
+    /// here and reads from the repository only the events between and after them.
+    private var openChain: (correlationID: String, covered: [(index: Int64, digest: SHA256Hex)])?
 
     private enum Position {
         case start
@@ -55,12 +56,10 @@ actor AuditExporter {
             for event in page {
                 if event.correlationID != openChain?.correlationID {
                     lines += try await closeChain()
-                    openChain = (event.correlationID, nil)
+                    openChain = (event.correlationID, [])
                 }
-                if openChain?.firstCoveredIndex == nil, let index = event.chainIndex,
-                    let covered = checkpointHeads[event.correlationID], index <= covered.head.chainLength
-                {
-                    openChain?.firstCoveredIndex = index
+                if let index = event.chainIndex, let covered = checkpointHeads[event.correlationID], index <= covered.head.chainLength {
+                    openChain?.covered.append((index, Hex.encode(try AuditChainHash.contentDigest(of: event))))
                 }
                 lines += try Self.line(AuditExportLine(event: event))
             }
@@ -79,17 +78,27 @@ actor AuditExporter {
     /// The open chain's proof line, when the checkpoint covers any of its exported events.
     private func closeChain() async throws -> Data {
         defer { openChain = nil }
-        guard let correlationID = openChain?.correlationID, let firstIndex = openChain?.firstCoveredIndex,
+        guard let (correlationID, covered) = openChain, let firstIndex = covered.first?.index,
             let (leafIndex, head) = checkpointHeads[correlationID]
         else { return Data() }
-        // The digests of every event from the first covered one to the head the checkpoint signed.
+        // The digests of every event from the first covered one to the head the checkpoint
+        // signed: the exported ones as computed when written, the others read.
         var digests: [SHA256Hex] = []
-        var after = firstIndex - 1
-        while after < head.chainLength {
-            let events = try await repository.chain(correlationID: correlationID, afterIndex: after, limit: Int(min(head.chainLength - after, 1000)))
+        var exported = covered[...]
+        var next = firstIndex
+        while next <= head.chainLength {
+            if let known = exported.first, known.index == next {
+                digests.append(known.digest)
+                exported.removeFirst()
+                next += 1
+                continue
+            }
+            let gapEnd = exported.first?.index ?? head.chainLength + 1
+            let events = try await repository.chain(correlationID: correlationID, afterIndex: next - 1, limit: Int(min(gapEnd - next, 1000)))
+                .filter { ($0.chainIndex ?? gapEnd) < gapEnd }
             guard let last = events.last?.chainIndex else { break }  // events gone: the verifier will say so
             digests += try events.map { Hex.encode(try AuditChainHash.contentDigest(of: $0)) }
-            after = last
+            next = last + 1
         }
         return try Self.line(AuditExportLine(chainProof: ChainProof(
             firstIndex: firstIndex, contentDigests: digests, chainHead: head, leafIndex: Int64(leafIndex),

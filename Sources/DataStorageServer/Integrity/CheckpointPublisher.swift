@@ -56,8 +56,7 @@ public struct CheckpointPublisher: Service {
         let createdAt = now()
         return try await repository.recordCheckpoint { previous, heads in
             if previous == nil, heads.isEmpty { return nil }
-            let checkpoint = try signer.checkpoint(
-                sequence: (previous?.sequence ?? 0) + 1, createdAt: createdAt, heads: heads, previousRoot: previous?.root)
+            let checkpoint = try signer.checkpoint(following: previous, createdAt: createdAt, heads: heads)
             return checkpoint.root == previous?.root ? nil : checkpoint
         }
     }

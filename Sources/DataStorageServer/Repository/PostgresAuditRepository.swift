@@ -764,11 +764,15 @@ public final class PostgresAuditRepository: AuditRepository, Service {
             """), logger: logger).decode((String, Int64, String).self) {
             ends.append(end)
         }
+        /// Each chain's last index in the partition, as rows k(id, last).
+        func lasts(_ bound: inout BoundValues) -> String {
+            "unnest(\(bound.bind(ends.map(\.id)))::text[], \(bound.bind(ends.map(\.last)))::bigint[]) AS k(id, last)"
+        }
         bound = BoundValues()
-        let lasts = "unnest(\(bound.bind(ends.map(\.id)))::text[], \(bound.bind(ends.map(\.last)))::bigint[]) AS k(id, last)"
+        let lastIndexes = lasts(&bound)
         var earlierKept = 0
         for try await count in try await connection.query(PostgresQuery(unsafeSQL: """
-            SELECT count(*)::bigint FROM audit_events e JOIN \(lasts) ON e.correlation_id = k.id AND e.chain_index <= k.last
+            SELECT count(*)::bigint FROM audit_events e JOIN \(lastIndexes) ON e.correlation_id = k.id AND e.chain_index <= k.last
             WHERE e.tableoid <> '\(name)'::regclass AND NOT (\(Self.expired(policy, now: now, &bound)))
             """, binds: bound.bindings), logger: logger).decode(Int.self) {
             earlierKept = count
@@ -777,23 +781,23 @@ public final class PostgresAuditRepository: AuditRepository, Service {
         // Writers wait from here to the commit: detaching needs the table to itself.
         try await connection.query("LOCK TABLE audit_events IN ACCESS EXCLUSIVE MODE", logger: logger)
         bound = BoundValues()
-        let lastsAgain = "unnest(\(bound.bind(ends.map(\.id)))::text[], \(bound.bind(ends.map(\.last)))::bigint[]) AS k(id, last)"
+        let lastIndexesAgain = lasts(&bound)
         var earlierDeleted = 0
         for try await count in try await connection.query(PostgresQuery(unsafeSQL: """
             WITH deleted AS (
-              DELETE FROM audit_events e USING \(lastsAgain) WHERE e.correlation_id = k.id AND e.chain_index <= k.last AND e.tableoid <> '\(name)'::regclass
+              DELETE FROM audit_events e USING \(lastIndexesAgain) WHERE e.correlation_id = k.id AND e.chain_index <= k.last AND e.tableoid <> '\(name)'::regclass
               RETURNING 1)
             SELECT count(*)::bigint FROM deleted
             """, binds: bound.bindings), logger: logger).decode(Int.self) {
             earlierDeleted = count
         }
         let ids = ends.map(\.id)
-        let lastIndexes = ends.map(\.last)
+        let lastChainIndexes = ends.map(\.last)
         let hashes = ends.map(\.hash)
         try await connection.query(
             """
             UPDATE audit_chain_heads h SET purged_length = k.last, purged_head = k.hash
-            FROM unnest(\(ids)::text[], \(lastIndexes)::bigint[], \(hashes)::text[]) AS k(id, last, hash) WHERE h.correlation_id = k.id
+            FROM unnest(\(ids)::text[], \(lastChainIndexes)::bigint[], \(hashes)::text[]) AS k(id, last, hash) WHERE h.correlation_id = k.id
             """, logger: logger)
         try await connection.query(PostgresQuery(unsafeSQL: "ALTER TABLE audit_events DETACH PARTITION \(name)"), logger: logger)
         try await connection.query(PostgresQuery(unsafeSQL: "DROP TABLE \(name)"), logger: logger)

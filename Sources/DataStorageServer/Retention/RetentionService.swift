@@ -54,12 +54,10 @@ public struct RetentionService: Service {
     @discardableResult
     func enforce() async throws -> [RetentionPass] {
         var passes: [RetentionPass] = []
-        let signer = signer
-        let sign: CheckpointSigning? = signer.map { signer in
-            let createdAt = now()
-            return { previous, heads in
-                try signer.checkpoint(sequence: (previous?.sequence ?? 0) + 1, createdAt: createdAt, heads: heads, previousRoot: previous?.root)
-            }
+        let createdAt = now()
+        var sign: CheckpointSigning?
+        if let signer {
+            sign = { previous, heads in try signer.checkpoint(following: previous, createdAt: createdAt, heads: heads) }
         }
         while !Task.isCancelled {
             let pass = try await repository.purgeExpired(policy, now: now(), limit: batchSize, checkpoint: sign)
