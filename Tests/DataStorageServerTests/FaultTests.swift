@@ -203,7 +203,7 @@ struct FaultTests {
             defer { pool.cancelAll() }
             try await serve(repository, configuration, clock: clock) { client, url in
                 let store = try BufferedStore(
-                    client: client, config: AuditConfig(batchSize: 100, flushInterval: .milliseconds(20), retryBaseDelay: .milliseconds(50)),
+                    client: client, config: AuditConfig(batchSize: 100, flushInterval: .milliseconds(20), retryBaseDelay: .milliseconds(50), flushTimeout: .seconds(300)),
                     service: "gateway", logger: quiet)
                 try await withThrowingTaskGroup(of: Void.self) { writer in
                     writer.addTask { try await store.run() }
@@ -313,7 +313,7 @@ struct FaultTests {
             }
             throw lastError ?? CommandFailed(description: "no replica")
         }
-        let config = AuditConfig(batchSize: 50, flushInterval: .milliseconds(20), maxRetries: 8, retryBaseDelay: .milliseconds(100), attemptTimeout: .seconds(5))
+        let config = AuditConfig(batchSize: 50, flushInterval: .milliseconds(20), maxRetries: 8, retryBaseDelay: .milliseconds(100), attemptTimeout: .seconds(5), flushTimeout: .seconds(300))
         let store = try BufferedStore(client: Client(serverURL: urls[0], transport: spread), config: config, service: "gateway", logger: quiet)
         let sent = (0..<4000).map { event($0, correlationID: "rr-\($0 % 40)") }
         do {
@@ -403,7 +403,7 @@ struct FaultTests {
         let url = URL(string: "http://127.0.0.1:\(port)")!
         let client = Client(serverURL: url, transport: AsyncHTTPClientTransport())
         // Retries spread over about 20 s, far more than a restart takes.
-        let config = AuditConfig(batchSize: 200, flushInterval: .milliseconds(20), maxRetries: 8, retryBaseDelay: .milliseconds(100), attemptTimeout: .seconds(5))
+        let config = AuditConfig(batchSize: 200, flushInterval: .milliseconds(20), maxRetries: 8, retryBaseDelay: .milliseconds(100), attemptTimeout: .seconds(5), flushTimeout: .seconds(300))
         let store = try BufferedStore(client: client, config: config, service: "gateway", logger: quiet)
         let sent = (0..<4000).map { event($0, correlationID: "rr-\($0 % 40)") }
         try await withThrowingTaskGroup(of: Void.self) { writer in

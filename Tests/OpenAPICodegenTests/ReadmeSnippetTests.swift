@@ -31,7 +31,7 @@ struct ReadmeSnippetTests {
         let root = TestPaths.packageRoot
         let readme = try String(contentsOf: root.appending(path: "README.md"), encoding: .utf8)
         let files = try Self.verbatimFiles.map { try String(contentsOf: root.appending(path: $0), encoding: .utf8) }
-        let consumerBlocks = try PluginTests.compiledSwiftLabels.map { try PluginTests.readmeBlock(after: $0) }
+        let consumerBlocks = try ConsumerBuilds.PluginTests.compiledSwiftLabels.map { try ConsumerBuilds.PluginTests.readmeBlock(after: $0) }
         let manifest = try String(contentsOf: root.appending(path: "Package.swift"), encoding: .utf8)
         let blocks = Self.swiftBlocks(of: readme)
         #expect(blocks.count >= Self.verbatimFiles.count + consumerBlocks.count)
