@@ -21,28 +21,29 @@ struct DataStorageCommand: AsyncParsableCommand {
 /// `datastorage [serve]`: serves the audit API.
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Serves the audit API of openapi/datastorage.yaml over SQLite or PostgreSQL.")
+        abstract: "Serves the audit API of openapi/datastorage.yaml over SQLite or PostgreSQL.",
+        discussion: "Each setting comes from its flag, else its environment variable, else its default. A value that cannot be read stops the start, naming the flag or variable.")
 
-    @Option(help: "Address to listen on (env DATASTORAGE_HOST).")
-    var host = ProcessInfo.processInfo.environment["DATASTORAGE_HOST"] ?? "127.0.0.1"
+    @Option(help: "Address to listen on (env DATASTORAGE_HOST; default 127.0.0.1).")
+    var host: String?
 
-    @Option(help: "Port to listen on; 0 picks a free one (env DATASTORAGE_PORT).")
-    var port = Int(ProcessInfo.processInfo.environment["DATASTORAGE_PORT"] ?? "") ?? 8080
+    @Option(help: "Port to listen on; 0 picks a free one (env DATASTORAGE_PORT; default 8080).")
+    var port: Int?
 
-    @Option(help: "sqlite:PATH or postgres://user[:password]@host[:port]/database (env DATASTORAGE_STORAGE).")
-    var storage = ProcessInfo.processInfo.environment["DATASTORAGE_STORAGE"] ?? "sqlite:./datastorage.sqlite"
+    @Option(help: "sqlite:PATH or postgres://user[:password]@host[:port]/database (env DATASTORAGE_STORAGE; default sqlite:./datastorage.sqlite).")
+    var storage: String?
 
-    @Option(help: "Largest request body in bytes, clamped to 1–50 MiB (env DATASTORAGE_MAX_BODY_BYTES).")
-    var maxBodyBytes = Int(ProcessInfo.processInfo.environment["DATASTORAGE_MAX_BODY_BYTES"] ?? "") ?? 5 * 1024 * 1024
+    @Option(help: "Largest request body in bytes, clamped to 1–50 MiB (env DATASTORAGE_MAX_BODY_BYTES; default 5 MiB).")
+    var maxBodyBytes: Int?
 
-    @Option(help: "Largest batch (env DATASTORAGE_MAX_BATCH).")
-    var maxBatch = Int(ProcessInfo.processInfo.environment["DATASTORAGE_MAX_BATCH"] ?? "") ?? 1000
+    @Option(help: "Largest batch (env DATASTORAGE_MAX_BATCH; default 1000).")
+    var maxBatch: Int?
 
-    @Option(help: "Directory of the durable dead-letter journal (env DATASTORAGE_DLQ_DIR).")
-    var dlqDir = ProcessInfo.processInfo.environment["DATASTORAGE_DLQ_DIR"] ?? "./datastorage-dlq"
+    @Option(help: "Directory of the durable dead-letter journal (env DATASTORAGE_DLQ_DIR; default ./datastorage-dlq).")
+    var dlqDir: String?
 
-    @Option(help: "Seconds /readyz answers 503 before shutdown stops accepting requests (env DATASTORAGE_DRAIN_SECONDS).")
-    var drainSeconds = Double(ProcessInfo.processInfo.environment["DATASTORAGE_DRAIN_SECONDS"] ?? "") ?? 5
+    @Option(help: "Seconds /readyz answers 503 before shutdown stops accepting requests (env DATASTORAGE_DRAIN_SECONDS; default 5).")
+    var drainSeconds: Double?
 
     @Option(help: "A file of accepted bearer tokens, one per line; the operations the contract secures (the audit endpoints) then need one (env DATASTORAGE_AUTH_TOKEN_FILE).")
     var authTokenFile: String?
@@ -50,46 +51,92 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "The Ed25519 private key (PEM, PKCS #8) that signs checkpoints; without it nothing seals the hash chains (env DATASTORAGE_CHECKPOINT_KEY).")
     var checkpointKey: String?
 
-    @Option(help: "Seconds between checkpoints (env DATASTORAGE_CHECKPOINT_INTERVAL).")
-    var checkpointInterval = Double(ProcessInfo.processInfo.environment["DATASTORAGE_CHECKPOINT_INTERVAL"] ?? "") ?? 300
+    @Option(help: "Seconds between checkpoints (env DATASTORAGE_CHECKPOINT_INTERVAL; default 300).")
+    var checkpointInterval: Double?
 
-    @Option(help: "Seconds between retention runs, which delete events past their retention_days (env DATASTORAGE_RETENTION_INTERVAL).")
-    var retentionInterval = Double(ProcessInfo.processInfo.environment["DATASTORAGE_RETENTION_INTERVAL"] ?? "") ?? 3600
+    @Option(help: "Seconds between retention runs, which delete events past their retention_days (env DATASTORAGE_RETENTION_INTERVAL; default 3600).")
+    var retentionInterval: Double?
 
     @Option(help: "CATEGORY=DAYS: keep that event_category's events at least DAYS days whatever their retention_days; repeatable (env DATASTORAGE_RETENTION_FLOORS, comma-separated).")
-    var retentionFloor: [String] = ProcessInfo.processInfo.environment["DATASTORAGE_RETENTION_FLOORS"].map { $0.split(separator: ",").map(String.init) } ?? []
+    var retentionFloor: [String] = []
 
-    /// ``retentionFloor`` by category.
-    var retentionFloors: [String: Int] {
-        get throws {
-            var floors: [String: Int] = [:]
-            for floor in retentionFloor {
-                let parts = floor.split(separator: "=", maxSplits: 1).map(String.init)
-                guard parts.count == 2, !parts[0].isEmpty, let days = Int(parts[1]), (1...2555).contains(days) else {
-                    throw ValidationError("--retention-floor '\(floor)' is not CATEGORY=DAYS with DAYS from 1 to 2555")
-                }
-                guard floors.updateValue(days, forKey: parts[0]) == nil else {
-                    throw ValidationError("--retention-floor names category '\(parts[0])' twice")
-                }
-            }
-            return floors
+    @Flag(help: "Print each setting the server would run with and where it came from, then exit without serving.")
+    var checkConfig = false
+
+    /// What `serve` runs with, every setting resolved and checked.
+    struct Settings {
+        var host: String
+        var port: Int
+        var storage: String
+        var maxBodyBytes: Int
+        var maxBatch: Int
+        var dlqDir: String
+        var drainSeconds: Double
+        var authTokenFile: String?
+        var checkpointKey: String?
+        var checkpointInterval: Double
+        var retentionInterval: Double
+        var retentionFloors: [String: Int]
+        /// One line per setting, `--flag=value (source)`, for `--check-config`.
+        var report: [String]
+    }
+
+    func settings(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Settings {
+        let read = SettingReader(environment: environment)
+        let host = try read(self.host, "--host", "DATASTORAGE_HOST", default: "127.0.0.1")
+        let port = try read(self.port, "--port", "DATASTORAGE_PORT", default: 8080) { (0...65535).contains($0) ? nil : "must be from 0 to 65535" }
+        let storage = try read(self.storage, "--storage", "DATASTORAGE_STORAGE", default: "sqlite:./datastorage.sqlite") {
+            value in ["sqlite:", "postgres://", "postgresql://"].contains { value.hasPrefix($0) } ? nil : "must be sqlite:PATH or postgres://user@host:port/database"
         }
+        let maxBodyBytes = try read(self.maxBodyBytes, "--max-body-bytes", "DATASTORAGE_MAX_BODY_BYTES", default: 5 * 1024 * 1024)
+        let maxBatch = try read(self.maxBatch, "--max-batch", "DATASTORAGE_MAX_BATCH", default: 1000) { $0 >= 1 ? nil : "must be 1 or more" }
+        let dlqDir = try read(self.dlqDir, "--dlq-dir", "DATASTORAGE_DLQ_DIR", default: "./datastorage-dlq")
+        let drainSeconds = try read(self.drainSeconds, "--drain-seconds", "DATASTORAGE_DRAIN_SECONDS", default: 5) {
+            $0.isFinite && $0 >= 0 ? nil : "must be 0 or more"
+        }
+        let authTokenFile = try read(self.authTokenFile, "--auth-token-file", "DATASTORAGE_AUTH_TOKEN_FILE")
+        let checkpointKey = try read(self.checkpointKey, "--checkpoint-key", "DATASTORAGE_CHECKPOINT_KEY")
+        let positive: (Double) -> String? = { $0.isFinite && $0 > 0 ? nil : "must be more than 0" }
+        let checkpointInterval = try read(self.checkpointInterval, "--checkpoint-interval", "DATASTORAGE_CHECKPOINT_INTERVAL", default: 300, check: positive)
+        let retentionInterval = try read(self.retentionInterval, "--retention-interval", "DATASTORAGE_RETENTION_INTERVAL", default: 3600, check: positive)
+        let floors = try read(
+            retentionFloor.isEmpty ? nil : retentionFloor.joined(separator: ","), "--retention-floor", "DATASTORAGE_RETENTION_FLOORS", default: ""
+        ) { Self.retentionFloors($0).refusal }
+        return Settings(
+            host: host, port: port, storage: storage, maxBodyBytes: maxBodyBytes, maxBatch: maxBatch, dlqDir: dlqDir,
+            drainSeconds: drainSeconds, authTokenFile: authTokenFile, checkpointKey: checkpointKey,
+            checkpointInterval: checkpointInterval, retentionInterval: retentionInterval,
+            retentionFloors: Self.retentionFloors(floors).floors, report: read.report)
+    }
+
+    /// `CATEGORY=DAYS` items, comma-separated (the flag's values are joined so), by category;
+    /// `refusal` says why they cannot be read.
+    static func retentionFloors(_ text: String) -> (floors: [String: Int], refusal: String?) {
+        var floors: [String: Int] = [:]
+        for floor in text.split(separator: ",") {
+            let parts = floor.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, !parts[0].isEmpty, let days = Int(parts[1]), (1...2555).contains(days) else {
+                let rule = "CATEGORY=DAYS with DAYS from 1 to 2555"
+                return (floors, floor == text ? "is not \(rule)" : "holds '\(floor)', which is not \(rule)")
+            }
+            guard floors.updateValue(days, forKey: parts[0]) == nil else { return (floors, "names category '\(parts[0])' twice") }
+        }
+        return (floors, nil)
     }
 
     func validate() throws {
-        guard retentionInterval.isFinite, retentionInterval > 0 else { throw ValidationError("--retention-interval must be more than 0") }
-        _ = try retentionFloors
-        guard storage.hasPrefix("sqlite:") || storage.hasPrefix("postgres://") || storage.hasPrefix("postgresql://") else {
-            throw ValidationError("--storage must be sqlite:PATH or postgres://user@host:port/database")
-        }
-        guard drainSeconds.isFinite, drainSeconds >= 0 else { throw ValidationError("--drain-seconds must be 0 or more") }
-        guard checkpointInterval.isFinite, checkpointInterval > 0 else { throw ValidationError("--checkpoint-interval must be more than 0") }
+        _ = try settings()
     }
 
     func run() async throws {
+        let settings = try settings()
+        if checkConfig {
+            print(settings.report.joined(separator: "\n"))
+            return
+        }
         let logger = Logger(label: "datastorage")
         do {
-            try await serve(logger: logger)
+            try await serve(settings, logger: logger)
         } catch {
             // Some libraries keep the cause out of `description` (PostgresNIO's PSQLError says
             // only "Generic description to prevent accidental leakage of sensitive data"); an
@@ -99,28 +146,26 @@ struct Serve: AsyncParsableCommand {
         }
     }
 
-    private func serve(logger: Logger) async throws {
+    private func serve(_ settings: Settings, logger: Logger) async throws {
         // The key first: a configured key that cannot be read stops the start, never an unsigned trail.
-        let signer = try (checkpointKey ?? ProcessInfo.processInfo.environment["DATASTORAGE_CHECKPOINT_KEY"]).map { path throws(KeyFileError) in
-            try CheckpointSigner(privateKeyFile: path)
-        }
+        let signer = try settings.checkpointKey.map { path throws(KeyFileError) in try CheckpointSigner(privateKeyFile: path) }
         let repository: any AuditRepository
         var services: [any Service] = []
-        if storage.hasPrefix("sqlite:") {
-            repository = try await SQLiteAuditRepository.open(path: String(storage.dropFirst("sqlite:".count)), logger: logger)
+        if settings.storage.hasPrefix("sqlite:") {
+            repository = try await SQLiteAuditRepository.open(path: String(settings.storage.dropFirst("sqlite:".count)), logger: logger)
         } else {
-            let postgres = try PostgresAuditRepository(url: storage, logger: logger)
+            let postgres = try PostgresAuditRepository(url: settings.storage, logger: logger)
             services.append(postgres)
             repository = postgres
         }
         var configuration = ServerConfiguration(
-            host: host, port: port, maxBodyBytes: maxBodyBytes, maxBatch: maxBatch,
-            authTokenFile: authTokenFile ?? ProcessInfo.processInfo.environment["DATASTORAGE_AUTH_TOKEN_FILE"],
-            deadLetterDirectory: dlqDir, shutdownDrainDelay: .milliseconds(Int64(drainSeconds * 1000)))
+            host: settings.host, port: settings.port, maxBodyBytes: settings.maxBodyBytes, maxBatch: settings.maxBatch,
+            authTokenFile: settings.authTokenFile, deadLetterDirectory: settings.dlqDir,
+            shutdownDrainDelay: .milliseconds(Int64(settings.drainSeconds * 1000)))
         configuration.checkpointSigner = signer
-        configuration.checkpointInterval = .milliseconds(Int64(checkpointInterval * 1000))
-        configuration.retentionInterval = .milliseconds(Int64(retentionInterval * 1000))
-        configuration.retentionPolicy = RetentionPolicy(categoryFloors: try retentionFloors)
+        configuration.checkpointInterval = .milliseconds(Int64(settings.checkpointInterval * 1000))
+        configuration.retentionInterval = .milliseconds(Int64(settings.retentionInterval * 1000))
+        configuration.retentionPolicy = RetentionPolicy(categoryFloors: settings.retentionFloors)
         let server = try await DataStorageService(configuration: configuration, repository: repository, logger: logger) { port in
             logger.info("datastorage listening", metadata: ["port": "\(port)"])
         }
@@ -130,6 +175,57 @@ struct Serve: AsyncParsableCommand {
                                  gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
         try await (repository as? SQLiteAuditRepository)?.close()
+    }
+}
+
+/// Resolves a setting from its flag, else its environment variable, else its default, and
+/// records where each came from. A variable is read as its flag would be: one that cannot be
+/// read stops the start, naming it, rather than falling back to the default.
+final class SettingReader {
+    let environment: [String: String]
+    private(set) var report: [String] = []
+
+    init(environment: [String: String]) { self.environment = environment }
+
+    /// A setting with a default; `check` returns why a value is refused, or nil.
+    func callAsFunction<Value: ExpressibleByArgument & CustomStringConvertible>(
+        _ flag: Value?, _ name: String, _ variable: String, default: Value, check: (Value) -> String? = { _ in nil }
+    ) throws -> Value {
+        try resolve(flag, name, variable, check: check) ?? record(`default`, name, "default")
+    }
+
+    /// A setting that is absent unless given.
+    func callAsFunction(_ flag: String?, _ name: String, _ variable: String) throws -> String? {
+        let value = try resolve(flag, name, variable) { _ in nil }
+        if value == nil { report.append("\(name)=none (default)") }
+        return value
+    }
+
+    private func resolve<Value: ExpressibleByArgument & CustomStringConvertible>(
+        _ flag: Value?, _ name: String, _ variable: String, check: (Value) -> String?
+    ) throws -> Value? {
+        if let flag {
+            if let refusal = check(flag) { throw ValidationError("\(name) '\(flag)' \(refusal)") }
+            return record(flag, name, "from the flag")
+        }
+        guard let text = environment[variable] else { return nil }
+        guard let value = Value(argument: text) else { throw ValidationError("\(variable) '\(text)' is not \(Self.kind(of: Value.self))") }
+        if let refusal = check(value) { throw ValidationError("\(variable) '\(text)' \(refusal)") }
+        return record(value, name, "from \(variable)")
+    }
+
+    private func record<Value: CustomStringConvertible>(_ value: Value, _ name: String, _ source: String) -> Value {
+        let shown = "\(value)"
+        report.append("\(name)=\(shown.isEmpty ? "none" : shown) (\(source))")
+        return value
+    }
+
+    private static func kind(of type: Any.Type) -> String {
+        switch type {
+        case is Int.Type: "a whole number"
+        case is Double.Type: "a number"
+        default: "readable"
+        }
     }
 }
 

@@ -482,11 +482,15 @@ private func write(_ events: [StoredAuditEvent], through client: Client) async t
     }
 }
 
-/// Runs the `datastorage` executable to its end; its exit status and everything it printed.
-func runDataStorage(_ arguments: [String]) async throws -> (status: Int32, output: String) {
+/// Runs the `datastorage` executable to its end (with only `environment`'s variables, when given);
+/// its exit status and everything it printed.
+func runDataStorage(_ arguments: [String], environment: [String: String]? = nil) async throws -> (status: Int32, output: String) {
     let log = FileManager.default.temporaryDirectory.appending(path: "datastorage-\(UUID().uuidString).log").path
     defer { try? FileManager.default.removeItem(atPath: log) }
-    let pid = try spawnProcess(DataStorageProcess.executable, arguments, outputFile: log)
+    let pid = try environment.map { variables in
+        // Only these variables: none of the test run's own can reach the command.
+        try spawnProcess("/usr/bin/env", ["-i"] + variables.map { "\($0.key)=\($0.value)" } + [DataStorageProcess.executable] + arguments, outputFile: log)
+    } ?? spawnProcess(DataStorageProcess.executable, arguments, outputFile: log)
     var status: Int32 = 0
     // A child's exit has no async signal to await; polling keeps the cooperative threads free
     // for the in-process server the child talks to.
