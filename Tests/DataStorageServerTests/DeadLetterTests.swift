@@ -92,7 +92,8 @@ func segments(in directory: String) -> [String] {
     ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).filter { $0.hasSuffix(".dlq") }.sorted()
 }
 
-private func exposition(_ metrics: ServerMetrics) -> String {
+/// What `/metrics` would print for these metrics.
+func exposition(_ metrics: ServerMetrics) -> String {
     var bytes: [UInt8] = []
     metrics.registry.emit(into: &bytes)
     return String(decoding: bytes, as: UTF8.self)

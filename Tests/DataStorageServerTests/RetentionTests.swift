@@ -133,12 +133,15 @@ struct RetentionTests {
             try await repository.placeLegalHold(
                 LegalHold(correlationID: "rt-held", reason: "case 9", placedBy: "legal", placedAt: now), auditedBy: holdEvent("rt-held", at: now))
 
+            let metrics = ServerMetrics()
             let retention = RetentionService(
                 repository: repository, policy: RetentionPolicy(), interval: .seconds(3600), batchSize: 1000, signer: signer,
-                clock: ServerClock(ManualClock()), now: { now }, metrics: ServerMetrics(), logger: quiet)
+                clock: ServerClock(ManualClock()), now: { now }, metrics: metrics, logger: quiet)
             let passes = try await retention.enforce()
             #expect(passes.map(\.partitionsDropped) == [["audit_events_2024_03"], []])
             #expect(passes.map(\.eventsPurged) == [5, 2], "four in March, and rt-q's first; then rt-r's two in April")
+            let text = exposition(metrics)
+            #expect(text.contains("\(ServerMetrics.retentionPartitionsDroppedName) 1") && text.contains("\(ServerMetrics.retentionPurgedName) 7"), "\(text)")
             await #expect(throws: (any Error).self, "March is gone") { try await sql("SELECT 1 FROM audit_events_2024_03") }
             try await sql("SELECT 1 FROM audit_events_2024_04")
             let kept = try await remaining(repository)
